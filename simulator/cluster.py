@@ -1,0 +1,96 @@
+"""Cluster state as the simulator needs it: namespaces, webhook configurations, injector ConfigMaps.
+
+Objects stay plain dicts. Parsed injector configurations are cached on the instance (not globally),
+so explaining thousands of pods against one state parses each ConfigMap once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from .errors import ConfigError
+from .injector_config import InjectorConfig, parse_injector_configmap
+from .selection.dispatch import WebhookRef, ordered_webhooks
+
+INJECTOR_SUFFIX = "sidecar-injector.istio.io"
+
+
+@dataclass
+class ClusterState:
+    namespaces: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    webhook_configurations: List[Dict[str, Any]] = field(default_factory=list)
+    configmaps: Dict[Tuple[str, str], Dict[str, Any]] = field(default_factory=dict)
+    nodes: List[Dict[str, Any]] = field(default_factory=list)
+    origins: Dict[str, str] = field(default_factory=dict)      # kind -> where its objects came from
+    _injectors: Dict[Tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    _webhooks: Optional[List[WebhookRef]] = field(default=None, repr=False)
+
+    def namespace_labels(self, name: str) -> Optional[Dict[str, str]]:
+        ns = self.namespaces.get(name)
+        if ns is None:
+            return None
+        labels = dict(((ns.get("metadata") or {}).get("labels")) or {})
+        labels.setdefault("kubernetes.io/metadata.name", name)   # API defaulting always sets it
+        return labels
+
+    def webhooks(self) -> List[WebhookRef]:
+        if self._webhooks is None:
+            self._webhooks = ordered_webhooks(self.webhook_configurations)
+        return self._webhooks
+
+    def injector_for(self, ref: WebhookRef) -> Tuple[Optional[InjectorConfig], Optional[str], str]:
+        """(config, problem, revision) for an Istio injector webhook; config is None when the
+        ConfigMap is missing or broken, and `problem` says which."""
+        revision = injector_revision(ref)
+        namespace = service_namespace(ref) or "istio-system"
+        name = "istio-sidecar-injector" if revision in ("", "default") else f"istio-sidecar-injector-{revision}"
+        key = (namespace, name)
+        if key not in self._injectors:
+            cm = self.configmaps.get(key)
+            if cm is None:
+                self._injectors[key] = (None, f"ConfigMap {namespace}/{name} not found", revision)
+            else:
+                try:
+                    cfg = parse_injector_configmap(cm, revision, origin=self.origins.get("ConfigMap", "cluster-state"))
+                    mesh_cm = self.configmaps.get((namespace, "istio" if revision in ("", "default") else f"istio-{revision}"))
+                    cfg.mesh = _mesh_of(mesh_cm)
+                    self._injectors[key] = (cfg, None, revision)
+                except ConfigError as e:
+                    self._injectors[key] = (None, str(e), revision)
+        return self._injectors[key]
+
+
+def is_istio_injector(ref: WebhookRef) -> bool:
+    return ref.name.endswith(INJECTOR_SUFFIX)
+
+
+def injector_revision(ref: WebhookRef) -> str:
+    """The revision whose istiod serves this webhook: the configuration's `istio.io/rev` label (revision
+    tags carry the target revision there too), else the `istiod-<rev>` service name."""
+    labels = (ref.config_object.get("metadata") or {}).get("labels") or {}
+    rev = labels.get("istio.io/rev")
+    if rev:
+        return rev
+    service = ((ref.webhook.get("clientConfig") or {}).get("service") or {}).get("name", "")
+    if service.startswith("istiod-"):
+        return service[len("istiod-"):]
+    return "default"
+
+
+def service_namespace(ref: WebhookRef) -> Optional[str]:
+    return ((ref.webhook.get("clientConfig") or {}).get("service") or {}).get("namespace")
+
+
+def _mesh_of(cm: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    if not cm:
+        return None
+    text = (cm.get("data") or {}).get("mesh")
+    if not text:
+        return None
+    import yaml
+
+    try:
+        mesh = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return mesh if isinstance(mesh, dict) else None

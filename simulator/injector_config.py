@@ -1,0 +1,160 @@
+"""The injector's configuration, from the `istio-sidecar-injector[-<rev>]` ConfigMap.
+
+`config` is YAML for Istio's `inject.Config` (unknown keys ignored, as sigs.k8s.io/yaml does);
+`values` is JSON. Selectors are parsed here once so that a broken one is reported with its place,
+but — as in Istio — a selector that fails to parse only skips that entry at decision time.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from .errors import ConfigError, SelectorError, SourcePos
+from .selectors import Selector, parse_selector
+
+ENGINE_ANNOTATION = "kubectl-inject.io/template-engine"   # "jinja2" for the plugin's own profile
+ENGINES = ("go", "jinja2")
+
+
+@dataclass
+class SelectorEntry:
+    index: int
+    raw: Any
+    selector: Optional[Selector]
+    error: Optional[str]
+
+
+@dataclass
+class InjectorConfig:
+    name: str
+    namespace: str
+    revision: str
+    policy: str
+    default_templates: List[str]
+    templates: Dict[str, str]
+    aliases: Dict[str, List[str]]
+    never_inject: List[SelectorEntry]
+    always_inject: List[SelectorEntry]
+    injected_annotations: Dict[str, str]
+    values: Dict[str, Any]
+    engine: str = "go"
+    origin: str = "cluster-state"        # "cluster-state" | "embedded default" | a file name
+    mesh: Optional[Dict[str, Any]] = None
+    compiled: Dict[str, Any] = field(default_factory=dict)   # template name -> compiled template (cache)
+
+
+def _line_of(text: str, path: Tuple[Any, ...]) -> Optional[int]:
+    """1-based line of `path` inside YAML `text`; computed only when reporting an error."""
+    try:
+        import yaml
+
+        node = yaml.compose(text)
+        for key in path:
+            if isinstance(node, yaml.MappingNode):
+                node = next(v for k, v in node.value if k.value == key)
+            elif isinstance(node, yaml.SequenceNode):
+                node = node.value[key]
+            else:
+                return None
+        return node.start_mark.line + 1
+    except Exception:
+        return None
+
+
+def _selectors(raw: Any, key: str, text: str, pos: SourcePos) -> List[SelectorEntry]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ConfigError(f"{key} must be a list of label selectors", pos=SourcePos(pos.field + "." + key, _line_of(text, (key,))))
+    out = []
+    for i, entry in enumerate(raw):
+        try:
+            out.append(SelectorEntry(i, entry, parse_selector(entry if entry is not None else {}, SourcePos(f"{key}[{i}]")), None))
+        except SelectorError as e:
+            out.append(SelectorEntry(i, entry, None, str(e)))
+    return out
+
+
+def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str = "cluster-state") -> InjectorConfig:
+    meta = cm.get("metadata") or {}
+    name = meta.get("name", "")
+    subject = f"ConfigMap {meta.get('namespace', '')}/{name}"
+    data = cm.get("data") or {}
+    if not isinstance(data, Mapping) or "config" not in data:
+        raise ConfigError("the injector ConfigMap has no data.config", pos=SourcePos("data.config"), subject=subject)
+    engine = ((meta.get("annotations") or {}).get(ENGINE_ANNOTATION) or "go")
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown template engine {engine!r} (one of {', '.join(ENGINES)})",
+                          pos=SourcePos(f"metadata.annotations.{ENGINE_ANNOTATION}"), subject=subject)
+    cfg = parse_config_text(data.get("config") or "", subject=subject, field_prefix="data.config")
+    values = parse_values_text(data.get("values"), subject=subject)
+    return build_config(cfg, values, name=name, namespace=meta.get("namespace", ""), revision=revision,
+                        engine=engine, origin=origin, text=data.get("config") or "", subject=subject)
+
+
+def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") -> Dict[str, Any]:
+    import yaml
+
+    try:
+        cfg = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ConfigError(f"invalid YAML: {getattr(e, 'problem', e)}",
+                          pos=SourcePos(field_prefix, mark.line + 1 if mark else None), subject=subject) from None
+    if cfg is None:
+        cfg = {}
+    if not isinstance(cfg, Mapping):
+        raise ConfigError("must be a YAML mapping (inject.Config)", pos=SourcePos(field_prefix), subject=subject)
+    return dict(cfg)
+
+
+def parse_values_text(text: Any, *, subject: str) -> Dict[str, Any]:
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return {}
+    if isinstance(text, Mapping):
+        return dict(text)
+    try:
+        values = json.loads(text)
+    except ValueError:
+        import yaml  # istioctl's --valuesFile accepts YAML too
+
+        try:
+            values = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise ConfigError(f"values is neither JSON nor YAML: {e}", pos=SourcePos("data.values"), subject=subject) from None
+    if not isinstance(values, Mapping):
+        raise ConfigError("values must be a JSON object", pos=SourcePos("data.values"), subject=subject)
+    return dict(values)
+
+
+def build_config(cfg: Mapping[str, Any], values: Dict[str, Any], *, name: str, namespace: str, revision: str,
+                 engine: str, origin: str, text: str = "", subject: str = "") -> InjectorConfig:
+    pos = SourcePos("data.config")
+
+    def bad(key: str, msg: str) -> ConfigError:
+        return ConfigError(msg, pos=SourcePos(f"data.config.{key}", _line_of(text, (key,))), subject=subject)
+
+    templates = cfg.get("templates") or {}
+    if not isinstance(templates, Mapping) or not all(isinstance(v, str) for v in templates.values()):
+        raise bad("templates", "templates must map template names to template text")
+    default_templates = cfg.get("defaultTemplates") or ["sidecar"]
+    if not isinstance(default_templates, list) or not all(isinstance(t, str) for t in default_templates):
+        raise bad("defaultTemplates", "defaultTemplates must be a list of template names")
+    aliases = cfg.get("aliases") or {}
+    if not isinstance(aliases, Mapping) or not all(isinstance(v, list) for v in aliases.values()):
+        raise bad("aliases", "aliases must map a name to a list of template names")
+    injected = cfg.get("injectedAnnotations") or {}
+    if not isinstance(injected, Mapping):
+        raise bad("injectedAnnotations", "injectedAnnotations must be a mapping of strings")
+    policy = cfg.get("policy")
+    return InjectorConfig(
+        name=name, namespace=namespace, revision=revision,
+        policy=policy if isinstance(policy, str) else ("" if policy is None else str(policy)),
+        default_templates=list(default_templates), templates=dict(templates),
+        aliases={k: [str(x) for x in v] for k, v in aliases.items()},
+        never_inject=_selectors(cfg.get("neverInjectSelector"), "neverInjectSelector", text, pos),
+        always_inject=_selectors(cfg.get("alwaysInjectSelector"), "alwaysInjectSelector", text, pos),
+        injected_annotations={str(k): str(v) for k, v in injected.items()},
+        values=values, engine=engine, origin=origin,
+    )

@@ -1,0 +1,190 @@
+"""`explain`: one object through the admission pipeline, returning the explanation as data.
+
+The only module that knows all stages: build the pod, dispatch webhooks (calling the injector's
+policy and templates for Istio webhooks), decide the verdict and the single rule that decided it.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional
+
+from .cluster import ClusterState, is_istio_injector
+from .errors import SimulatorError, TemplateRenderError
+from .injector_config import InjectorConfig
+from .objects import INJECTABLE_KINDS, annotations_of, labels_of, name_of, pod_for
+from .policy import INJECT_KEY, decide
+from .selection.dispatch import Mutation, WebhookRef, dispatch
+from .selection.request import AdmissionRequest
+from .template_data import go_data, jinja_context
+from .trace import (DecidedBy, Explanation, Outcome, RuleId, Stage, StageRecord, Verdict, Warning_)
+from . import render as render_stage
+
+
+@dataclass
+class Options:
+    namespace_labels: Optional[Dict[str, Optional[str]]] = None   # --ns-label overrides (None value = remove)
+
+
+def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any]) -> str:
+    compiled = config.compiled.get(name)
+    if config.engine == "jinja2":
+        from . import jinja
+
+        if compiled is None:
+            compiled = config.compiled[name] = jinja.compile_template(config.templates[name], name)
+        return jinja.render(compiled, data, name)
+    from .gotemplate import Template, TemplateError
+    from .istio.funcs import injection_funcs
+
+    try:
+        if compiled is None:
+            compiled = config.compiled[name] = Template(config.templates[name], name="inject", funcs=injection_funcs())
+        return compiled.execute(data)
+    except TemplateError as e:
+        raise TemplateRenderError(f"template {name!r}: {e}") from None
+
+
+def _data_for(config: InjectorConfig):
+    if config.engine == "jinja2":
+        return lambda pod: jinja_context(pod, config)
+    return lambda pod: go_data(pod, config)
+
+
+class _Injector:
+    """The mutate callback for dispatch: Istio webhooks get policy + templates; others are unknown."""
+
+    def __init__(self, cluster: ClusterState):
+        self.cluster = cluster
+        self.policy_records: List[Dict[str, Any]] = []
+        self.template_records: List[Dict[str, Any]] = []
+        self.warnings: List[Warning_] = []
+        self.decisions: List[Dict[str, Any]] = []   # per injector call: webhook, rule, inject
+
+    def __call__(self, ref: WebhookRef, pod: Dict[str, Any], round_: int) -> Mutation:
+        if not is_istio_injector(ref):
+            self.warnings.append(Warning_("webhook-effect-unknown", {"webhook": ref.name, "configuration": ref.configuration}))
+            return Mutation(pod, "unknown")
+        config, problem, revision = self.cluster.injector_for(ref)
+        if config is None:
+            self.warnings.append(Warning_("injector-config-unavailable", {"webhook": ref.name, "revision": revision,
+                                                                          "problem": problem}))
+            return Mutation(pod, "unknown", details={"revision": revision})
+        decision = decide(pod, config)
+        self.warnings.extend(w for w in decision.warnings if w.to_dict() not in [x.to_dict() for x in self.warnings])
+        self.policy_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
+                                    "injector": f"{config.namespace}/{config.name}", "revision": revision,
+                                    "policy": config.policy, "inject": decision.inject, "decidedBy": decision.rule.value,
+                                    "steps": [s.to_dict() for s in decision.steps]})
+        record = {"webhook": ref, "rule": decision.rule, "inject": decision.inject, "revision": revision}
+        self.decisions.append(record)
+        if not decision.inject:
+            return Mutation(pod, "declined")
+        try:
+            result = render_stage.inject(pod, config, _render_one, _data_for(config))
+        except TemplateRenderError as e:
+            record["error"] = e
+            self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
+                                          "error": str(e), "field": e.pos.field if e.pos else None,
+                                          "line": e.pos.line if e.pos else None})
+            return Mutation(pod, "rejected", rejected=f'admission webhook "{ref.name}" denied the request: {e}')
+        self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
+                                      "engine": config.engine, "templates": result.templates, "added": result.added,
+                                      "rendered": result.rendered})
+        return Mutation(result.pod, "injected" if result.pod != pod else "unchanged")
+
+
+def _object_ref(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
+    return {"kind": obj.get("kind"), "name": name_of(obj), "namespace": namespace}
+
+
+def _workload_warnings(obj: Mapping[str, Any]) -> List[Warning_]:
+    if obj.get("kind") == "Pod":
+        return []
+    out = []
+    for where, values in (("label", labels_of(obj)), ("annotation", annotations_of(obj))):
+        if INJECT_KEY in values:
+            out.append(Warning_("inject-on-workload-metadata", {"kind": obj.get("kind"), "source": where,
+                                                                 "key": INJECT_KEY, "value": values[INJECT_KEY]}))
+    if "istio.io/rev" in labels_of(obj):
+        out.append(Warning_("inject-on-workload-metadata", {"kind": obj.get("kind"), "source": "label",
+                                                             "key": "istio.io/rev", "value": labels_of(obj)["istio.io/rev"]}))
+    return out
+
+
+def namespace_labels(cluster: ClusterState, namespace: str, options: Options) -> Optional[Dict[str, str]]:
+    labels = cluster.namespace_labels(namespace)
+    if labels is None:
+        return None
+    for k, v in (options.namespace_labels or {}).items():
+        if v is None:
+            labels.pop(k, None)
+        else:
+            labels[k] = v
+    return labels
+
+
+def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options: Options = Options()) -> Explanation:
+    """Raises `SimulatorError` (InputError) only when the object cannot be turned into a pod request."""
+    pod = pod_for(obj, namespace)
+    ns_labels = namespace_labels(cluster, namespace, options)
+    if ns_labels is None:
+        from .errors import InputError
+
+        raise InputError(f'namespace "{namespace}" is not in the cluster state', subject=f"{obj.get('kind')}/{name_of(obj)}")
+    warnings = _workload_warnings(obj)
+    if "istio-injection" in ns_labels and "istio.io/rev" in ns_labels:
+        warnings.append(Warning_("namespace-both-labels", {"namespace": namespace, "istio-injection": ns_labels["istio-injection"],
+                                                           "istio.io/rev": ns_labels["istio.io/rev"]}))
+    req = AdmissionRequest(namespace=namespace, name=(pod.get("metadata") or {}).get("name", ""), object=pod)
+    injector = _Injector(cluster)
+    result = dispatch(cluster.webhooks(), req, ns_labels, injector)
+    for wr, _ in result.mutations:
+        if is_istio_injector(next(r for r in cluster.webhooks() if r.position == wr.index)):
+            wr.injector = "istio"
+    warnings.extend(injector.warnings)
+    injector_calls = [d for d in injector.decisions]
+    if len({d["webhook"].position for d in injector_calls if d["inject"]}) > 1:
+        warnings.append(Warning_("double-injection", {"webhooks": [d["webhook"].name for d in injector_calls if d["inject"]]}))
+
+    stages = [StageRecord(Stage.WEBHOOK_SELECTION, {"namespace": namespace, "namespaceLabels": ns_labels,
+                                                    "podLabels": labels_of(pod),
+                                                    "webhooks": [r.to_dict() for r in result.results]})]
+    if injector.policy_records:
+        stages.append(StageRecord(Stage.POLICY, {"calls": injector.policy_records}))
+    if injector.template_records:
+        stages.append(StageRecord(Stage.TEMPLATE, {"calls": injector.template_records}))
+
+    verdict, decided = _verdict(result, injector)
+    final = result.object if verdict is Verdict.INJECTED else pod
+    patch: List[Dict[str, Any]] = []
+    if verdict is Verdict.INJECTED:
+        import jsonpatch
+
+        patch = jsonpatch.make_patch(pod, final).patch
+    expl = Explanation(object=_object_ref(obj, namespace), verdict=verdict, decided_by=decided, stages=stages,
+                       warnings=warnings, patch=patch, pod=final, original_pod=pod)
+    return expl
+
+
+def _verdict(result, injector: _Injector):
+    if result.rejection is not None:
+        wr, message = result.rejection
+        ref_decision = next((d for d in injector.decisions if d["webhook"].position == wr.index and "error" in d), None)
+        if ref_decision is not None:
+            return Verdict.REJECTED, DecidedBy(Stage.TEMPLATE, RuleId.TEMPLATE_ERROR, wr.webhook, wr.configuration,
+                                               {"message": message})
+        return Verdict.REJECTED, DecidedBy(Stage.WEBHOOK_SELECTION, RuleId.WEBHOOK_REJECTED, wr.webhook, wr.configuration,
+                                           {"message": message, "predicate": wr.rule.value})
+    injected = [d for d in injector.decisions if d["inject"]]
+    if injected:
+        d = injected[0]
+        return Verdict.INJECTED, DecidedBy(Stage.POLICY, d["rule"], d["webhook"].name, d["webhook"].configuration,
+                                           {"revision": d["revision"]})
+    if injector.decisions:
+        d = injector.decisions[0]
+        return Verdict.NOT_INJECTED, DecidedBy(Stage.POLICY, d["rule"], d["webhook"].name, d["webhook"].configuration,
+                                               {"revision": d["revision"]})
+    called = [r for r in result.results if r.called]
+    return Verdict.NOT_INJECTED, DecidedBy(Stage.WEBHOOK_SELECTION, RuleId.NO_MATCHING_WEBHOOK, None, None,
+                                           {"calledOther": [r.webhook for r in called]})

@@ -1,0 +1,39 @@
+"""The admission request as webhook predicates see it (the `admission.Attributes` they read)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional
+
+
+@dataclass
+class AdmissionRequest:
+    operation: str = "CREATE"
+    group: str = ""
+    version: str = "v1"
+    resource: str = "pods"
+    subresource: str = ""
+    kind: str = "Pod"
+    namespace: str = ""
+    name: str = ""
+    object: Optional[Dict[str, Any]] = None
+    old_object: Optional[Dict[str, Any]] = None
+    user_info: Dict[str, Any] = field(default_factory=lambda: {"username": "kubernetes-admin",
+                                                               "groups": ["system:masters", "system:authenticated"]})
+    dry_run: bool = False
+
+    def cel_request(self) -> Dict[str, Any]:
+        """The `request` variable of matchConditions (no uid, no object inside it)."""
+        return {
+            "kind": {"group": self.group, "version": self.version, "kind": self.kind},
+            "resource": {"group": self.group, "version": self.version, "resource": self.resource},
+            "subResource": self.subresource,
+            "requestKind": {"group": self.group, "version": self.version, "kind": self.kind},
+            "requestResource": {"group": self.group, "version": self.version, "resource": self.resource},
+            "requestSubResource": self.subresource,
+            "name": self.name,
+            "namespace": self.namespace,
+            "operation": self.operation,
+            "userInfo": self.user_info,
+            "dryRun": self.dry_run,
+            "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"} if self.operation == "CREATE" else None,
+        }

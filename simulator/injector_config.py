@@ -42,6 +42,7 @@ class InjectorConfig:
     origin: str = "cluster-state"        # "cluster-state" | "embedded default" | a file name
     mesh: Optional[Dict[str, Any]] = None
     compiled: Dict[str, Any] = field(default_factory=dict)   # template name -> compiled template (cache)
+    parsed: Dict[str, Any] = field(default_factory=dict)     # rendered text -> parsed overlay (bounded cache)
 
 
 def _line_of(text: str, path: Tuple[Any, ...]) -> Optional[int]:

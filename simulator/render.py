@@ -75,7 +75,7 @@ def parse_rendered(text: str, name: str) -> Dict[str, Any]:
     import yaml
 
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise TemplateRenderError(f"template {name!r} rendered invalid YAML: {getattr(e, 'problem', e)}",
@@ -150,7 +150,7 @@ Renderer = Callable[[InjectorConfig, str, Dict[str, Any]], str]
 
 def inject(pod: Dict[str, Any], config: InjectorConfig, render_one: Renderer,
            data_for: Callable[[Dict[str, Any]], Dict[str, Any]]) -> RenderResult:
-    from .merge import strategic_merge
+    from .merge import MergeError as SmpError, strategic_merge
 
     names = select_templates(pod, config)
     data = data_for(strip_pod(pod))
@@ -160,12 +160,19 @@ def inject(pod: Dict[str, Any], config: InjectorConfig, render_one: Renderer,
     for name in names:
         text = render_one(config, name, data)
         rendered[name] = text
-        overlay = parse_rendered(text, name)
+        # Replicas of one workload render identical text: parse it once. Overlays are never mutated
+        # (strategic_merge copies), so the cached dict can be shared.
+        overlay = config.parsed.get(text)
+        if overlay is None:
+            overlay = parse_rendered(text, name)
+            if len(config.parsed) >= 256:
+                config.parsed.pop(next(iter(config.parsed)))
+            config.parsed[text] = overlay
         try:
             template_pod = strategic_merge(template_pod, overlay)
             merged = strategic_merge(merged, overlay)
-        except MergeError as e:
-            raise TemplateRenderError(f"template {name!r} could not be merged into the pod: {e.message}",
+        except (MergeError, SmpError) as e:
+            raise TemplateRenderError(f"template {name!r} could not be merged into the pod: {e}",
                                       pos=SourcePos(f"templates.{name}")) from None
     md = merged.setdefault("metadata", {})
     annotations = md.get("annotations") or {}

@@ -1,0 +1,163 @@
+"""Command line: `kubectl-inject explain` (and `kubectl inject explain` through kubectl's plugin lookup).
+
+`main` gathers the environment once and returns an exit status; everything it prints goes through
+the `Environment`, so tests call it in-process. Errors in one input document are reported on stderr
+as one line each (file, document, field, line) and the other documents are still explained.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from . import __version__
+from .env import Environment
+from .status import ExitStatus
+
+DESCRIPTION = "Explain why a pod would (or would not) get an Istio sidecar, by simulating admission offline."
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: exit 2 with one line, like kubectl
+        self.print_usage(sys.stderr)
+        self.exit(ExitStatus.ERROR, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .printers import FORMATS
+
+    parser = _Parser(prog="kubectl-inject", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"kubectl-inject {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    ex = sub.add_parser("explain", help="simulate admission for the objects in a file and explain the result",
+                        description="Simulate kube-apiserver webhook selection and Istio's injector for each pod "
+                                    "(or pod template) in the input, and explain which rule decided.")
+    ex.add_argument("-f", "--filename", action="append", required=True, metavar="PATH",
+                    help="file, directory or - for stdin (repeatable)")
+    ex.add_argument("-n", "--namespace", help="namespace the objects are created in (default: the object's own, else 'default')")
+    ex.add_argument("-o", "--output", default="text", choices=FORMATS, help="output format (default: text)")
+    ex.add_argument("--cluster-state", action="append", default=[], metavar="PATH",
+                    help="Kubernetes objects as `kubectl get -o yaml` prints them (file or directory, repeatable); "
+                         "each kind given replaces the embedded default's objects of that kind")
+    ex.add_argument("--ns-label", action="append", default=[], metavar="KEY=VALUE|KEY-",
+                    help="what-if: set (k=v) or remove (k-) a label on the target namespace (repeatable)")
+    ex.add_argument("--exit-code", action="store_true", help="exit 1 when any object would not be injected")
+    # kubectl passes its global flags through to plugins; accept the ones that matter offline
+    ex.add_argument("--context", help=argparse.SUPPRESS)
+    ex.add_argument("--kubeconfig", help=argparse.SUPPRESS)
+    return parser
+
+
+@dataclass
+class ExplainedItem:
+    document: Any
+    explanation: Any = None
+    error: Optional[str] = None
+    object_ref: Dict[str, Any] = field(default_factory=dict)
+    origins: Dict[str, str] = field(default_factory=dict)
+
+
+def main(argv: Optional[List[str]] = None, env: Optional[Environment] = None) -> int:
+    env = env or Environment()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    if args.command is None:
+        parser.print_help(env.stdout)
+        return ExitStatus.OK
+    try:
+        return explain_command(args, env)
+    except KeyboardInterrupt:
+        return ExitStatus.CTRL_C
+    except BrokenPipeError:
+        return ExitStatus.OK
+    except Exception as e:  # a bug of ours must still not print a traceback at the user
+        if env.environ.get("KUBECTL_INJECT_DEBUG"):
+            raise
+        _error(env, f"internal error: {type(e).__name__}: {e} (this is a kubectl-inject bug; "
+                    "set KUBECTL_INJECT_DEBUG=1 to see the traceback)")
+        return ExitStatus.ERROR
+
+
+def _error(env: Environment, message: str) -> None:
+    env.stderr.write(f"error: {message}\n")
+
+
+def explain_command(args, env: Environment) -> int:
+    from simulator import Options, SimulatorError, explain
+    from simulator.selectors import label_key_error, label_value_error
+
+    from .cluster import load_cluster_state, parse_ns_labels
+    from .diagnostics import describe_error, validate_state
+    from .inputs import read_sources
+    from .printers import printers
+
+    status = ExitStatus.OK
+    try:
+        ns_labels = parse_ns_labels(args.ns_label)
+    except ValueError as e:
+        _error(env, str(e))
+        return ExitStatus.ERROR
+    for k, v in ns_labels.items():
+        problem = label_key_error(k) or (label_value_error(v) if v is not None else None)
+        if problem:
+            _error(env, f"--ns-label {k}: {problem}")
+            return ExitStatus.ERROR
+
+    if "-" in args.filename and "-" in args.cluster_state:
+        _error(env, "only one of -f and --cluster-state can read stdin")
+        return ExitStatus.ERROR
+    state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    for p in state_problems:
+        _error(env, str(p))
+        status = ExitStatus.ERROR
+    for message in validate_state(state, index, state_loaded):
+        _error(env, message)
+        status = ExitStatus.ERROR
+
+    loaded = read_sources(args.filename, env.stdin)
+    for p in loaded.problems:
+        _error(env, str(p))
+        status = ExitStatus.ERROR
+
+    from simulator.objects import INJECTABLE_KINDS, name_of, namespace_of
+
+    options = Options(namespace_labels=ns_labels)
+    items: List[ExplainedItem] = []
+    skipped: List[str] = []
+    for doc in loaded.documents:
+        kind = doc.obj.get("kind")
+        if kind not in INJECTABLE_KINDS:
+            skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} skipped (not a Pod or a workload with a pod template)")
+            items.append(ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
+            continue
+        namespace = args.namespace or namespace_of(doc.obj) or "default"
+        if args.namespace and namespace_of(doc.obj) and namespace_of(doc.obj) != args.namespace:
+            _error(env, f"{doc.where()}: the object's namespace \"{namespace_of(doc.obj)}\" does not match -n \"{args.namespace}\"")
+            status = ExitStatus.ERROR
+            continue
+        try:
+            expl = explain(doc.obj, namespace, state, options)
+        except SimulatorError as e:
+            _error(env, describe_error(doc, e, loaded))
+            status = ExitStatus.ERROR
+            continue
+        item = ExplainedItem(doc, expl, None, expl.object, dict(state.origins))
+        items.append(item)
+        if expl.verdict.value == "rejected":
+            _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)} would be rejected: {expl.decided_by.detail.get('message')}")
+            status = ExitStatus.ERROR
+    for line in skipped:
+        env.stderr.write(f"note: {line}\n")
+    explained = [i for i in items if i.explanation is not None]
+    to_print = items if args.output == "pod" else explained
+    printers()[args.output](to_print, env, args)
+    if status == ExitStatus.OK and args.exit_code and any(i.explanation.verdict.value != "injected" for i in explained):
+        return ExitStatus.NOT_INJECTED
+    if not loaded.documents and not loaded.problems:
+        _error(env, "no objects found in the input")
+        return ExitStatus.ERROR
+    return status

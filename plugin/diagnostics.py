@@ -1,0 +1,65 @@
+"""Turning engine errors into one-line messages: file, document, field and line.
+
+The engine reports a field path inside an object; this module finds the line by re-reading only
+the document concerned, and only when there is an error to report.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+from simulator.cluster import ClusterState, is_istio_injector
+from simulator.errors import SimulatorError
+from simulator.selectors import parse_selector
+from simulator.errors import SelectorError, SourcePos
+
+from .inputs import Document, Loaded, locate
+
+
+def _line(doc: Document, loaded: Loaded, field: str):
+    text = loaded.texts.get(doc.file)
+    if text is None or not field:
+        return doc.line
+    return locate(text, doc.index, field, doc.item) or doc.line
+
+
+def describe_error(doc: Document, e: SimulatorError, loaded: Loaded, prefix: str = "") -> str:
+    field = e.pos.field if e.pos else ""
+    line = _line(doc, loaded, field)
+    where = f"{doc.file}: document {doc.index}" + (f", item {doc.item}" if doc.item is not None else "") + f", line {line}"
+    fld = f": field {prefix}{field}" if field else ""
+    return f"{where}{fld}: {e.message}"
+
+
+def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Document], loaded: Loaded) -> List[str]:
+    """Problems in the cluster state a user must hear about even when the simulation carries on
+    with the real behaviour (apiserver rejecting, Istio skipping a selector)."""
+    messages: List[str] = []
+    for cfg in state.webhook_configurations:
+        name = (cfg.get("metadata") or {}).get("name", "")
+        doc = index.get(("MutatingWebhookConfiguration", "", name))
+        for i, hook in enumerate(cfg.get("webhooks") or []):
+            for key in ("namespaceSelector", "objectSelector"):
+                raw = hook.get(key)
+                if raw is None:
+                    continue
+                try:
+                    parse_selector(raw, SourcePos(f"webhooks[{i}].{key}"))
+                except SelectorError as e:
+                    messages.append(_state_message(doc, e, loaded, "MutatingWebhookConfiguration", name))
+    for ref in state.webhooks():
+        if not is_istio_injector(ref):
+            continue
+        config, problem, _ = state.injector_for(ref)
+        if config is None and problem and "not found" not in problem:
+            messages.append(problem)
+        elif config is not None:
+            for entry in config.never_inject + config.always_inject:
+                if entry.error:
+                    messages.append(f"ConfigMap {config.namespace}/{config.name}: data.config: {entry.error}")
+    return sorted(set(messages), key=messages.index)
+
+
+def _state_message(doc, e: SimulatorError, loaded: Loaded, kind: str, name: str) -> str:
+    if doc is None:
+        return f"{kind} {name}: {e}"
+    return describe_error(doc, e, loaded)

@@ -1,0 +1,175 @@
+"""Reading Kubernetes YAML as kubectl does: files, directories, `-`, multi-document streams, Lists.
+
+Each document remembers its file, index and first line, so an error can point at it. A broken
+document is reported and skipped; the others are still read.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, IO, Iterator, List, Optional, Tuple
+
+_SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.M)
+
+
+@dataclass
+class Document:
+    obj: Dict[str, Any]
+    file: str
+    index: int                  # position of the YAML document in its file (0-based)
+    line: int                   # first line of that document (1-based)
+    item: Optional[int] = None  # index inside a List
+
+    def where(self) -> str:
+        item = f", item {self.item}" if self.item is not None else ""
+        return f"{self.file}: document {self.index}{item} (line {self.line})"
+
+
+@dataclass
+class InputProblem:
+    file: str
+    message: str
+    index: Optional[int] = None
+    line: Optional[int] = None
+    field: Optional[str] = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.index is not None:
+            parts.append(f"document {self.index}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        loc = f"{self.file}: {', '.join(parts)}" if parts else self.file
+        fld = f": field {self.field}" if self.field else ""
+        return f"{loc}{fld}: {self.message}"
+
+
+@dataclass
+class Loaded:
+    documents: List[Document] = field(default_factory=list)
+    problems: List[InputProblem] = field(default_factory=list)
+    texts: Dict[str, str] = field(default_factory=dict)   # file -> text, for locating fields on error
+
+
+def _loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _doc_start_lines(text: str) -> List[int]:
+    """1-based first line of each YAML document, from the `---` separators."""
+    starts = [1]
+    for m in _SEPARATOR.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if line == 1 and text[:m.start()].strip() == "":
+            starts = [1]
+            continue
+        starts.append(line)
+    return starts
+
+
+def iter_paths(path: str) -> Iterator[str]:
+    if os.path.isdir(path):
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith((".yaml", ".yml", ".json")):
+                    yield os.path.join(root, name)
+    else:
+        yield path
+
+
+def read_sources(paths: List[str], stdin: Optional[IO] = None) -> Loaded:
+    loaded = Loaded()
+    for path in paths:
+        if path == "-":
+            text = stdin.read() if stdin is not None else ""
+            _parse_text(text, "<stdin>", loaded)
+            continue
+        if not os.path.exists(path):
+            loaded.problems.append(InputProblem(path, "no such file or directory"))
+            continue
+        for file in iter_paths(path):
+            try:
+                with open(file, encoding="utf-8") as fh:
+                    text = fh.read()
+            except (OSError, UnicodeDecodeError) as e:
+                loaded.problems.append(InputProblem(file, f"cannot read: {e}"))
+                continue
+            _parse_text(text, file, loaded)
+    return loaded
+
+
+def _parse_text(text: str, file: str, loaded: Loaded) -> None:
+    import yaml
+
+    loaded.texts[file] = text
+    starts = _doc_start_lines(text)
+    index = 0
+    try:
+        for obj in yaml.load_all(text, Loader=_loader()):
+            line = starts[index] if index < len(starts) else starts[-1]
+            if obj is not None:
+                _add(obj, file, index, line, loaded)
+            index += 1
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        err_line = mark.line + 1 if mark else None
+        doc_index = index
+        if err_line is not None:
+            doc_index = max(i for i, s in enumerate(starts) if s <= err_line) if starts else index
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        loaded.problems.append(InputProblem(file, f"malformed YAML: {problem}", doc_index, err_line))
+
+
+def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
+    if not isinstance(obj, dict):
+        loaded.problems.append(InputProblem(file, f"not a Kubernetes object (a {type(obj).__name__}, expected a mapping)", index, line))
+        return
+    kind = obj.get("kind")
+    if not kind or not isinstance(kind, str):
+        loaded.problems.append(InputProblem(file, "missing kind", index, line, "kind"))
+        return
+    if kind == "List" or (kind.endswith("List") and isinstance(obj.get("items"), list)):
+        for i, item in enumerate(obj.get("items") or []):
+            if not isinstance(item, dict) or not item.get("kind"):
+                loaded.problems.append(InputProblem(file, "List item is not a Kubernetes object with a kind", index, line, f"items[{i}]"))
+                continue
+            loaded.documents.append(Document(item, file, index, line, i))
+        return
+    loaded.documents.append(Document(obj, file, index, line))
+
+
+def locate(text: str, index: int, field_path: str, item: Optional[int] = None) -> Optional[int]:
+    """Line (1-based) of `field_path` (e.g. `spec.template.spec.containers[0]`) in document `index`."""
+    import yaml
+
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_loader()))
+    except yaml.YAMLError:
+        return None
+    docs = [n for n in nodes]
+    if index >= len(docs) or docs[index] is None:
+        return None
+    node = docs[index]
+    path: List[Any] = []
+    if item is not None:
+        path += ["items", item]
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", field_path):
+        path.append(int(part[1:-1]) if part.startswith("[") else part)
+    last = node.start_mark.line + 1
+    for key in path:
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            found = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            if found is None:
+                return last
+            last = next(k for k, v in node.value if getattr(k, "value", None) == key).start_mark.line + 1
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            last = node.start_mark.line + 1
+        else:
+            return last
+    return last

@@ -1,0 +1,287 @@
+"""The CLI as a user drives it: formats, exit codes, what-if flags, warnings and bad input."""
+import json
+import os
+import re
+
+import jsonpatch
+import pytest
+import yaml
+
+HERE = os.path.dirname(__file__)
+HTTPBIN = os.path.join(HERE, "data", "httpbin.yaml")
+MIXED = os.path.join(HERE, "data", "mixed.yaml")
+
+
+def items(run):
+    return json.loads(run.stdout)["items"]
+
+
+def test_unlabeled_namespace_is_not_injected_and_says_why(cli):
+    run = cli("explain", "-f", HTTPBIN)
+    assert run.status == 0
+    assert "RESULT: NOT INJECTED" in run.stdout
+    assert "no-matching-webhook" in run.stdout
+    assert "needs istio-injection in (enabled); namespace has no label istio-injection" in run.stdout
+
+
+def test_labeled_namespace_is_injected_with_a_recognisable_sidecar(cli):
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "json")
+    item = items(run)[0]
+    assert item["verdict"] == "injected"
+    assert item["decidedBy"] == {**item["decidedBy"], "stage": "policy", "rule": "policy-enabled",
+                                 "webhook": "namespace.sidecar-injector.istio.io",
+                                 "configuration": "istio-sidecar-injector"}
+    assert item["object"] == {**item["object"], "kind": "Deployment", "name": "httpbin", "namespace": "mesh"}
+    assert isinstance(item["decidedBy"]["detail"], str) and "enabled" in item["decidedBy"]["detail"]
+    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod").stdout)
+    spec = pod["spec"]["template"]["spec"]
+    assert [c["name"] for c in spec["containers"]] == ["httpbin", "istio-proxy"]
+    assert [c["name"] for c in spec["initContainers"]] == ["istio-init"]
+    proxy = spec["containers"][1]
+    assert {"containerPort": 15090, "name": "http-envoy-prom", "protocol": "TCP"} in proxy["ports"]
+    assert "istio-token" in [v["name"] for v in spec["volumes"]]
+    annotations = pod["spec"]["template"]["metadata"]["annotations"]
+    status = json.loads(annotations["sidecar.istio.io/status"])
+    assert status["initContainers"] == ["istio-init"] and status["containers"] == ["istio-proxy"]
+    assert status["revision"] == "default"
+    env = {e["name"]: e.get("value") for e in proxy["env"]}
+    assert env["ISTIO_META_APP_CONTAINERS"] == "httpbin"
+    assert json.loads(env["ISTIO_META_POD_PORTS"]) == [{"containerPort": 80}]
+
+
+def test_patch_turns_the_original_pod_into_the_injected_pod(cli):
+    patch = json.loads(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "patch").stdout)
+    ops = {op["op"] for op in patch}
+    assert ops <= {"add", "remove", "replace", "move", "copy", "test"}
+    item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "json"))[0]
+    assert item["patch"] == patch
+    with open(HTTPBIN) as fh:
+        deployment = yaml.safe_load(fh)
+    template = deployment["spec"]["template"]
+    original = {"apiVersion": "v1", "kind": "Pod", "metadata": {**template["metadata"], "generateName": "httpbin-",
+                                                               "namespace": "mesh"}, "spec": template["spec"]}
+    patched = jsonpatch.apply_patch(original, patch)
+    injected = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod").stdout)["spec"]["template"]
+    assert patched["spec"] == injected["spec"]
+
+
+def test_stdin_and_yaml_output(cli):
+    with open(HTTPBIN) as fh:
+        text = fh.read()
+    run = cli("explain", "-f", "-", "-n", "mesh", "-o", "yaml", stdin=text)
+    assert run.status == 0
+    assert yaml.safe_load(run.stdout)["items"][0]["verdict"] == "injected"
+
+
+def test_ns_label_what_if(cli):
+    assert items(cli("explain", "-f", HTTPBIN, "--ns-label", "istio-injection=enabled", "-o", "json"))[0]["verdict"] == "injected"
+    assert items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--ns-label", "istio-injection-", "-o", "json"))[0]["verdict"] == "not-injected"
+    run = cli("explain", "-f", HTTPBIN, "--ns-label", "istio.io/rev=default", "-o", "json")
+    assert items(run)[0]["decidedBy"]["webhook"] == "rev.namespace.sidecar-injector.istio.io"
+    run = cli("explain", "-f", HTTPBIN, "--ns-label", "bad key=x")
+    assert run.status == 2 and "--ns-label" in run.stderr
+
+
+def test_exit_code(cli):
+    assert cli("explain", "-f", HTTPBIN, "--exit-code", "-o", "json").status == 1
+    assert cli("explain", "-f", HTTPBIN, "-n", "mesh", "--exit-code", "-o", "json").status == 0
+    assert cli("explain", "-f", HTTPBIN, "-o", "json").status == 0
+
+
+def test_multi_document_files_lists_and_skipped_kinds(cli):
+    run = cli("explain", "-f", MIXED, "-n", "mesh", "-o", "json")
+    assert run.status == 0
+    got = [(i["object"]["kind"], i["object"]["name"], i["verdict"]) for i in items(run)]
+    assert got == [("Pod", "web", "injected"), ("CronJob", "nightly", "injected")]
+    assert "Service web skipped" in run.stderr
+    assert items(run)[1]["object"]["source"]["item"] == 0
+    pods = list(yaml.safe_load_all(cli("explain", "-f", MIXED, "-n", "mesh", "-o", "pod").stdout))
+    assert pods[0]["kind"] == "Service" and pods[0] == yaml.safe_load(open(MIXED).read().split("---")[0])
+    cron = pods[2]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    assert "istio-proxy" in [c["name"] for c in cron["containers"]]
+
+
+def test_annotation_on_the_deployment_instead_of_the_template_is_flagged(cli, tmp_path):
+    doc = yaml.safe_load(open(HTTPBIN))
+    doc["metadata"]["annotations"] = {"sidecar.istio.io/inject": "false"}
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    item = items(cli("explain", "-f", str(path), "-n", "mesh", "-o", "json"))[0]
+    assert item["verdict"] == "injected"
+    assert {"code": "inject-on-workload-metadata", "kind": "Deployment", "source": "annotation",
+            "key": "sidecar.istio.io/inject", "value": "false"} in item["warnings"]
+    text = cli("explain", "-f", str(path), "-n", "mesh").stdout
+    assert "has no effect there" in text
+
+
+def test_invalid_inject_value_and_namespace_with_both_labels(cli, tmp_path):
+    doc = yaml.safe_load(open(HTTPBIN))
+    doc["spec"]["template"]["metadata"]["labels"]["sidecar.istio.io/inject"] = "yes"
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    item = items(cli("explain", "-f", str(path), "-n", "mesh", "--ns-label", "istio.io/rev=canary", "-o", "json"))[0]
+    codes = [w["code"] for w in item["warnings"]]
+    assert "invalid-inject-value" in codes and "namespace-both-labels" in codes
+    assert item["decidedBy"]["rule"] == "policy-enabled"
+
+
+def test_host_network_pod(cli, tmp_path):
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "h"},
+           "spec": {"hostNetwork": True, "containers": [{"name": "c", "image": "x"}]}}
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(pod))
+    item = items(cli("explain", "-f", str(path), "-n", "mesh", "-o", "json"))[0]
+    assert (item["verdict"], item["decidedBy"]["rule"]) == ("not-injected", "host-network")
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(cli):
+    assert "\x1b[" in cli("explain", "-f", HTTPBIN, tty=True).stdout
+    assert "\x1b[" not in cli("explain", "-f", HTTPBIN, tty=True, environ={"NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in cli("explain", "-f", HTTPBIN, tty=False).stdout
+
+
+def test_escape_characters_in_labels_are_not_echoed_raw(cli, tmp_path):
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "annotations": {"note": "a\x1b[31mred"}},
+           "spec": {"containers": [{"name": "c", "image": "x"}]}}
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(pod))
+    assert "\x1b[31mred" not in cli("explain", "-f", str(path), "-n", "mesh", tty=False).stdout
+
+
+# --- cluster state -------------------------------------------------------------------------------
+
+def test_cluster_state_replaces_only_the_kinds_it_contains(cli, tmp_path):
+    state = tmp_path / "ns.yaml"
+    state.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "Namespace",
+                                     "metadata": {"name": "shop", "labels": {"istio-injection": "enabled"}}}))
+    item = items(cli("explain", "-f", HTTPBIN, "-n", "shop", "--cluster-state", str(state), "-o", "json"))[0]
+    assert item["verdict"] == "injected"
+    assert item["clusterState"]["Namespace"] == str(state)
+    assert item["clusterState"]["MutatingWebhookConfiguration"] == "embedded default"
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state), "-o", "json")
+    assert run.status == 2 and 'namespace "mesh" is not in the cluster state' in run.stderr
+
+
+def test_a_webhook_that_is_not_an_injector_is_reported_as_unknown(cli, tmp_path):
+    other = {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
+             "metadata": {"name": "policy-agent"},
+             "webhooks": [{"name": "mutate.policy.example.com", "rules": [{"operations": ["CREATE"], "apiGroups": [""],
+                                                                            "apiVersions": ["v1"], "resources": ["pods"]}],
+                           "clientConfig": {"url": "https://x.example.com"}, "sideEffects": "None",
+                           "admissionReviewVersions": ["v1"]}]}
+    state = tmp_path / "mwc.yaml"
+    state.write_text(yaml.safe_dump(other))
+    item = items(cli("explain", "-f", HTTPBIN, "--cluster-state", str(state), "-o", "json"))[0]
+    assert item["verdict"] == "not-injected" and item["decidedBy"]["rule"] == "no-matching-webhook"
+    assert item["warnings"][0]["code"] == "webhook-effect-unknown"
+
+
+def _default_docs():
+    from plugin.cluster import load_default
+    return [d.obj for d in load_default()]
+
+
+def test_two_injector_configurations_inject_twice_and_warn(cli, tmp_path):
+    docs = _default_docs()
+    tag = next(d for d in docs if d["kind"] == "MutatingWebhookConfiguration")
+    tag = json.loads(json.dumps(tag))
+    tag["metadata"]["name"] = "istio-revision-tag-default"
+    tag["metadata"]["labels"]["istio.io/tag"] = "default"
+    state = tmp_path / "state.yaml"
+    state.write_text(yaml.safe_dump_all(docs + [tag]))
+    item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state), "-o", "json"))[0]
+    assert item["verdict"] == "injected"
+    assert "double-injection" in [w["code"] for w in item["warnings"]]
+    called = [w["configuration"] for w in item["stages"][0]["webhooks"] if w["called"]]
+    assert called == ["istio-revision-tag-default", "istio-sidecar-injector"]
+
+
+def test_match_condition_error_rejects_under_fail(cli, tmp_path):
+    docs = _default_docs()
+    mwc = next(d for d in docs if d["kind"] == "MutatingWebhookConfiguration")
+    mwc["webhooks"][2]["matchConditions"] = [{"name": "needs-owner", "expression": "object.metadata.labels['owner'] != ''"}]
+    state = tmp_path / "state.yaml"
+    state.write_text(yaml.safe_dump_all(docs))
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state), "-o", "json")
+    item = items(run)[0]
+    assert item["verdict"] == "rejected" and item["decidedBy"]["rule"] == "webhook-rejected"
+    assert run.status == 2 and "needs-owner" in run.stderr
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+def _one_line_errors(stderr):
+    lines = [l for l in stderr.splitlines() if l.startswith("error:")]
+    assert "Traceback" not in stderr
+    return lines
+
+
+def test_malformed_yaml_names_file_document_and_line_and_other_files_still_run(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: fine}\nspec: {containers: [{name: c}]}\n---\nkind: Pod\nmetadata: [unclosed\n")
+    run = cli("explain", "-f", str(bad), "-f", HTTPBIN, "-n", "mesh", "-o", "json")
+    assert run.status == 2
+    (line,) = _one_line_errors(run.stderr)
+    assert str(bad) in line and "document 1" in line and "line 8" in line and "malformed YAML" in line
+    assert [i["object"]["name"] for i in items(run)] == ["fine", "httpbin"]
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("- just\n- a list\n", "not a Kubernetes object"),
+    ("apiVersion: v1\nmetadata: {name: x}\n", "missing kind"),
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: []\n", "field spec.containers"),
+    ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    enabled: true\nspec:\n  containers: [{name: c}]\n",
+     "metadata.labels.enabled"),
+])
+def test_bad_documents(cli, tmp_path, text, needle):
+    path = tmp_path / "in.yaml"
+    path.write_text(text)
+    run = cli("explain", "-f", str(path), "-o", "json")
+    assert run.status == 2
+    (line,) = _one_line_errors(run.stderr)
+    assert needle in line and str(path) in line
+
+
+def test_pod_without_containers_points_at_the_line(cli, tmp_path):
+    path = tmp_path / "in.yaml"
+    path.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  restartPolicy: Never\n  containers: []\n")
+    (line,) = _one_line_errors(cli("explain", "-f", str(path)).stderr)
+    assert "line 7" in line
+
+
+def test_invalid_selector_in_a_webhook_configuration(cli, tmp_path):
+    docs = _default_docs()
+    mwc = next(d for d in docs if d["kind"] == "MutatingWebhookConfiguration")
+    mwc["webhooks"][2]["namespaceSelector"]["matchExpressions"][0]["operator"] = "Equals"
+    state = tmp_path / "state.yaml"
+    state.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state), "-o", "json")
+    assert run.status == 2
+    errors = _one_line_errors(run.stderr)
+    assert any("webhooks[2].namespaceSelector.matchExpressions[0].operator" in e and "Equals" in e
+               and re.search(r"line \d+", e) for e in errors)
+    assert items(run)[0]["verdict"] == "rejected"   # kube-apiserver fails the request: the rule matched
+
+
+def test_template_that_fails_to_render_rejects_the_pod(cli, tmp_path):
+    docs = _default_docs()
+    cm = next(d for d in docs if d["kind"] == "ConfigMap")
+    cfg = yaml.safe_load(cm["data"]["config"])
+    cfg["templates"]["sidecar"] = "spec:\n  containers:\n  - name: {{ no_such_name.field }}\n"
+    cm["data"]["config"] = yaml.safe_dump(cfg)
+    cm["metadata"]["annotations"].pop("kubectl-inject.io/templates-from")
+    state = tmp_path / "state.yaml"
+    state.write_text(yaml.safe_dump_all(docs))
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state), "-o", "json")
+    assert run.status == 2 and _one_line_errors(run.stderr)
+    item = items(run)[0]
+    assert (item["verdict"], item["decidedBy"]["stage"], item["decidedBy"]["rule"]) == ("rejected", "template", "template-error")
+
+
+def test_missing_file(cli):
+    run = cli("explain", "-f", "/no/such/file.yaml")
+    assert run.status == 2 and "no such file" in run.stderr
+
+
+def test_usage_error_exits_2(cli):
+    assert cli("explain").status == 2

@@ -5,7 +5,6 @@ because that — not the workload's own metadata — is what the controller crea
 """
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from .errors import InputError, SourcePos
@@ -69,8 +68,10 @@ def _validate_string_map(m: Any, pos: SourcePos) -> None:
 def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
     """The Pod admission would receive for `obj` when it is created in `namespace`."""
     kind = obj.get("kind")
+    # Copy only what is changed here (metadata); the rest is shared, and nothing downstream mutates it.
     if kind == "Pod":
-        pod = copy.deepcopy(dict(obj))
+        pod = dict(obj)
+        pod["metadata"] = dict(obj.get("metadata") or {}) if isinstance(obj.get("metadata"), Mapping) else obj.get("metadata")
         spec_pos = SourcePos("spec")
         meta_pos = SourcePos("metadata")
     else:
@@ -79,14 +80,17 @@ def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
         tpos = ".".join(path)
         if not isinstance(template, Mapping):
             raise InputError(f"{kind} has no pod template", pos=SourcePos(tpos))
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": copy.deepcopy(dict(template.get("metadata") or {})),
-               "spec": copy.deepcopy(template.get("spec"))}
+        md = template.get("metadata") or {}
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": dict(md) if isinstance(md, Mapping) else md,
+               "spec": template.get("spec")}
         spec_pos = SourcePos(tpos + ".spec")
         meta_pos = SourcePos(tpos + ".metadata")
         # A controller names pods after the workload; generateName is what admission sees.
         if not pod["metadata"].get("name") and not pod["metadata"].get("generateName"):
             pod["metadata"]["generateName"] = f"{name_of(obj)}-"
     md = pod.setdefault("metadata", {})
+    if md is None:
+        md = pod["metadata"] = {}
     if not isinstance(md, dict):
         raise InputError("metadata must be a mapping", pos=meta_pos)
     _validate_string_map(md.get("labels"), meta_pos.at("labels"))

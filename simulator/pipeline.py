@@ -75,7 +75,7 @@ class _Injector:
         self.policy_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
                                     "injector": f"{config.namespace}/{config.name}", "revision": revision,
                                     "policy": config.policy, "inject": decision.inject, "decidedBy": decision.rule.value,
-                                    "steps": [s.to_dict() for s in decision.steps]})
+                                    "steps": decision.steps})
         record = {"webhook": ref, "rule": decision.rule, "inject": decision.inject, "revision": revision}
         self.decisions.append(record)
         if not decision.inject:
@@ -149,7 +149,7 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
 
     stages = [StageRecord(Stage.WEBHOOK_SELECTION, {"namespace": namespace, "namespaceLabels": ns_labels,
                                                     "podLabels": labels_of(pod),
-                                                    "webhooks": [r.to_dict() for r in result.results]})]
+                                                    "webhooks": result.results})]
     if injector.policy_records:
         stages.append(StageRecord(Stage.POLICY, {"calls": injector.policy_records}))
     if injector.template_records:

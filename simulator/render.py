@@ -53,11 +53,11 @@ def select_templates(pod: Mapping[str, Any], config: InjectorConfig) -> List[str
 
 def strip_pod(pod: Mapping[str, Any]) -> Dict[str, Any]:
     """A previously injected pod feeds the templates without the containers the last injection added."""
-    stripped = copy.deepcopy(dict(pod))
-    annotations = (stripped.get("metadata") or {}).get("annotations") or {}
-    raw = annotations.get(STATUS_ANNOTATION)
+    raw = ((pod.get("metadata") or {}).get("annotations") or {}).get(STATUS_ANNOTATION)
     if not raw:
-        return stripped
+        return dict(pod)
+    stripped = copy.deepcopy(dict(pod))
+    annotations = stripped["metadata"]["annotations"]
     try:
         status = json.loads(raw)
     except ValueError:
@@ -155,7 +155,7 @@ def inject(pod: Dict[str, Any], config: InjectorConfig, render_one: Renderer,
     names = select_templates(pod, config)
     data = data_for(strip_pod(pod))
     template_pod: Dict[str, Any] = {}
-    merged: Dict[str, Any] = copy.deepcopy(pod)
+    merged: Dict[str, Any] = pod
     rendered: Dict[str, str] = {}
     for name in names:
         text = render_one(config, name, data)
@@ -174,10 +174,12 @@ def inject(pod: Dict[str, Any], config: InjectorConfig, render_one: Renderer,
         except (MergeError, SmpError) as e:
             raise TemplateRenderError(f"template {name!r} could not be merged into the pod: {e}",
                                       pos=SourcePos(f"templates.{name}")) from None
-    md = merged.setdefault("metadata", {})
-    annotations = md.get("annotations") or {}
-    md["annotations"] = annotations
-    md["labels"] = md.get("labels") or {}
+    # copy-on-write for the levels changed below: the merge result may share subtrees with its inputs
+    merged = dict(merged)
+    md = merged["metadata"] = dict(merged.get("metadata") or {})
+    annotations = md["annotations"] = dict(md.get("annotations") or {})
+    md["labels"] = dict(md.get("labels") or {})
+    merged["spec"] = dict(merged.get("spec") or {})
     annotations[STATUS_ANNOTATION] = status_annotation(template_pod, config.revision)
     annotations.update(config.injected_annotations)
     reorder(merged, hold_application(pod, config.values, config.mesh))

@@ -163,3 +163,19 @@ def parse_selector(raw: Any, pos: SourcePos = SourcePos()) -> Selector:
                 raise SelectorError(f"invalid label value {v!r}: {err}", pos=where.at(f"values[{j}]"))
         reqs.append(Requirement(key, op, tuple(values), f"matchExpressions[{i}]"))
     return Selector(tuple(reqs), source=dict(raw))
+
+
+def parse_cached(raw: Any, pos: SourcePos, cache: Optional[Dict[str, Any]]) -> Selector:
+    """`parse_selector`, remembering the result (or the error) in `cache` under the field name."""
+    if cache is None:
+        return parse_selector(raw, pos)
+    hit = cache.get(pos.field)
+    if hit is None:
+        try:
+            hit = parse_selector(raw, pos)
+        except SelectorError as e:
+            hit = e
+        cache[pos.field] = hit
+    if isinstance(hit, SelectorError):
+        raise hit
+    return hit

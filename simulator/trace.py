@@ -157,13 +157,25 @@ class DecidedBy:
                 "configuration": self.configuration, "detail": self.detail}
 
 
+def plain(value: Any) -> Any:
+    """Evidence is kept as objects until someone asks for data: bulk runs that only need verdicts
+    never pay for the conversion."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
 @dataclass
 class StageRecord:
     stage: Stage
     data: Dict[str, Any]
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"stage": self.stage.value, **self.data}
+        return {"stage": self.stage.value, **plain(self.data)}
 
 
 @dataclass

@@ -8,7 +8,6 @@ matched?" is exactly what a learner asks.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -20,12 +19,13 @@ from .request import AdmissionRequest
 from .rules import match_rules
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class WebhookRef:
     configuration: str
     webhook: Mapping[str, Any]
     config_object: Mapping[str, Any]
     position: int          # index in the combined sorted list (apiserver's round_N_index_i)
+    parsed: Dict[str, Any] = field(default_factory=dict, repr=False)   # selectors parsed once per webhook
 
     @property
     def name(self) -> str:
@@ -70,11 +70,11 @@ def _not_evaluated(*names: str) -> List[Check]:
 
 def should_call(ref: WebhookRef, req: AdmissionRequest, namespace_labels: Optional[Mapping[str, str]]) -> Decision:
     hook = ref.webhook
-    ns_check, ns_error = match_namespace(hook.get("namespaceSelector"), req, namespace_labels)
+    ns_check, ns_error = match_namespace(hook.get("namespaceSelector"), req, namespace_labels, ref.parsed)
     if ns_check.outcome is Outcome.NO_MATCH:
         return Decision(False, RuleId.NAMESPACE_SELECTOR,
                         [ns_check] + _not_evaluated("objectSelector", "rules", "matchConditions"))
-    obj_check, obj_error = match_object(hook.get("objectSelector"), req)
+    obj_check, obj_error = match_object(hook.get("objectSelector"), req, ref.parsed)
     if obj_check.outcome is Outcome.NO_MATCH:
         return Decision(False, RuleId.OBJECT_SELECTOR,
                         [ns_check, obj_check] + _not_evaluated("rules", "matchConditions"))
@@ -120,7 +120,7 @@ MutateFn = Callable[[WebhookRef, Dict[str, Any], int], Mutation]
 def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Optional[Mapping[str, str]],
              mutate: MutateFn) -> DispatchResult:
     """Run the mutating webhook phase: round 0 over every webhook, and round 1 for the reinvoke set."""
-    obj = copy.deepcopy(req.object)
+    obj = req.object   # mutators return new objects; nothing here is changed in place
     results: List[WebhookResult] = []
     mutations: List[Tuple[WebhookResult, Mutation]] = []
     invoked_if_needed: List[int] = []

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional, Tuple
 
 from ..errors import SelectorError, SourcePos
-from ..selectors import parse_selector
+from ..selectors import parse_cached
 from ..trace import Check, Outcome
 from .request import AdmissionRequest
 
 
 def match_namespace(raw_selector: Any, req: AdmissionRequest,
-                    namespace_labels: Optional[Mapping[str, str]]) -> Tuple[Check, Optional[str]]:
+                    namespace_labels: Optional[Mapping[str, str]], cache=None) -> Tuple[Check, Optional[str]]:
     """Returns (check, deferred_error)."""
     if raw_selector is None:
         raw_selector = {}  # API defaulting turns a nil selector into {}
@@ -24,7 +24,7 @@ def match_namespace(raw_selector: Any, req: AdmissionRequest,
     if isinstance(raw_selector, Mapping) and not raw_selector.get("matchLabels") and not raw_selector.get("matchExpressions"):
         return Check("namespaceSelector", Outcome.MATCH, expected={}, message="empty selector matches everything"), None
     try:
-        selector = parse_selector(raw_selector, SourcePos("namespaceSelector"))
+        selector = parse_cached(raw_selector, SourcePos("namespaceSelector"), cache)
     except SelectorError as e:
         return Check("namespaceSelector", Outcome.ERROR, expected=raw_selector, message=str(e)), f"invalid namespaceSelector: {e}"
     if namespace_labels is None:

@@ -8,18 +8,18 @@ from typing import Any, Mapping, Optional, Tuple
 
 from ..errors import SelectorError, SourcePos
 from ..objects import labels_of
-from ..selectors import parse_selector
+from ..selectors import parse_cached
 from ..trace import Check, Outcome
 from .request import AdmissionRequest
 
 
-def match_object(raw_selector: Any, req: AdmissionRequest) -> Tuple[Check, Optional[str]]:
+def match_object(raw_selector: Any, req: AdmissionRequest, cache=None) -> Tuple[Check, Optional[str]]:
     if raw_selector is None:
         raw_selector = {}
     if isinstance(raw_selector, Mapping) and not raw_selector.get("matchLabels") and not raw_selector.get("matchExpressions"):
         return Check("objectSelector", Outcome.MATCH, expected={}, message="empty selector matches everything"), None
     try:
-        selector = parse_selector(raw_selector, SourcePos("objectSelector"))
+        selector = parse_cached(raw_selector, SourcePos("objectSelector"), cache)
     except SelectorError as e:
         return Check("objectSelector", Outcome.ERROR, expected=raw_selector, message=str(e)), f"invalid objectSelector: {e}"
     checks = []

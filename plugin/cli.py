@@ -125,7 +125,7 @@ def explain_command(args, env: Environment) -> int:
 
     from simulator.objects import INJECTABLE_KINDS, name_of, namespace_of
 
-    options = Options(namespace_labels=ns_labels)
+    options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"))
     items: List[ExplainedItem] = []
     skipped: List[str] = []
     for doc in loaded.documents:

@@ -24,6 +24,7 @@ from . import render as render_stage
 @dataclass
 class Options:
     namespace_labels: Optional[Dict[str, Optional[str]]] = None   # --ns-label overrides (None value = remove)
+    hints: bool = False          # also simulate the changes that would get a sidecar (costs extra runs)
 
 
 def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any]) -> str:
@@ -164,6 +165,10 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
         patch = jsonpatch.make_patch(pod, final).patch
     expl = Explanation(object=_object_ref(obj, namespace), verdict=verdict, decided_by=decided, stages=stages,
                        warnings=warnings, patch=patch, pod=final, original_pod=pod)
+    if options.hints:
+        from .hints import find_hints
+
+        expl.hints = find_hints(obj, namespace, cluster, options, expl)
     return expl
 
 

@@ -189,6 +189,7 @@ class Explanation:
     pod: Optional[Dict[str, Any]] = None          # the pod as admission would store it
     original_pod: Optional[Dict[str, Any]] = None
     sources: Dict[str, str] = field(default_factory=dict)
+    hints: List[Dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
         return {
@@ -198,6 +199,7 @@ class Explanation:
             "stages": [s.to_dict() for s in self.stages],
             "warnings": [w.to_dict() for w in self.warnings],
             "patch": self.patch,
+            "hints": self.hints,
         }
 
 

@@ -285,3 +285,22 @@ def test_missing_file(cli):
 
 def test_usage_error_exits_2(cli):
     assert cli("explain").status == 2
+
+
+def test_hints_are_simulated_changes_that_really_inject(cli, tmp_path):
+    item = items(cli("explain", "-f", HTTPBIN, "-o", "json"))[0]
+    hints = {(h["kind"], h.get("key"), h.get("value")): h for h in item["hints"]}
+    assert hints[("namespace-label", "istio-injection", "enabled")]["webhook"] == "namespace.sidecar-injector.istio.io"
+    assert hints[("pod-label", "sidecar.istio.io/inject", "true")]["webhook"] == "object.sidecar-injector.istio.io"
+    # the default revision is reached through istio-injection, so no istio.io/rev=<other> hint is invented
+    assert not [h for h in item["hints"] if h.get("key") == "istio.io/rev"]
+    doc = yaml.safe_load(open(HTTPBIN))
+    doc["spec"]["template"]["metadata"]["annotations"] = {"sidecar.istio.io/inject": "false"}
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    item = items(cli("explain", "-f", str(path), "-n", "mesh", "-o", "json"))[0]
+    assert [h["kind"] for h in item["hints"]] == ["remove-pod-annotation"]
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "h"},
+           "spec": {"hostNetwork": True, "containers": [{"name": "c", "image": "x"}]}}
+    path.write_text(yaml.safe_dump(pod))
+    assert items(cli("explain", "-f", str(path), "-n", "mesh", "-o", "json"))[0]["hints"] == []

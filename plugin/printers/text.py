@@ -87,6 +87,14 @@ def _item(d: Dict[str, Any], s: Style) -> List[str]:
         lines.append(s.bold("Warnings"))
         for w in d["warnings"]:
             lines.append("   " + s.yellow("! ") + words.warning(w))
+    if d.get("hints"):
+        lines.append("")
+        lines.append(s.bold("To get a sidecar") + " (each change below was simulated and would inject):")
+        for h in d["hints"]:
+            lines.append("   " + words.hint(h, obj))
+        if any(h["kind"] == "namespace-label" for h in d["hints"]):
+            lines.append(s.dim("   Injection happens only when a pod is created: pods that already run keep no sidecar until "
+                               "they are recreated (e.g. kubectl rollout restart)."))
     lines.append("")
     verdict = d["verdict"]
     colour = {"injected": s.green, "not-injected": s.yellow, "rejected": s.red}[verdict]

@@ -103,3 +103,18 @@ def warning(w: Mapping[str, Any]) -> str:
     if code == "invalid-policy":
         return f"the injector policy \"{w.get('policy')}\" is not \"enabled\" or \"disabled\"; Istio treats it as off."
     return str(code)
+
+
+def hint(h: Mapping[str, Any], obj: Mapping[str, Any]) -> str:
+    by = f"  (then {h.get('webhook')} injects it)"
+    kind = h.get("kind")
+    if kind == "namespace-label":
+        return f"label the namespace: kubectl label namespace {h.get('namespace')} {h.get('key')}={h.get('value')}{by}"
+    where = "pod template" if obj.get("kind") != "Pod" else "pod"
+    if kind == "pod-label":
+        return f"label the {where}: {h.get('key')}: \"{h.get('value')}\"{by}"
+    if kind == "remove-pod-label":
+        return f"remove the label {h.get('key')} from the {where}{by}"
+    if kind == "remove-pod-annotation":
+        return f"remove the annotation {h.get('key')} from the {where}{by}"
+    return str(kind)

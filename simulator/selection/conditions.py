@@ -25,7 +25,7 @@ def _compile(expression: str) -> Tuple[Any, Optional[str]]:
     cached = _programs.get(expression)
     if cached is not None:
         return cached
-    import celpy  # lazy: only webhooks with matchConditions pay for it
+    import celpy  # lazy: only webhooks with matchConditions pay for it (match_conditions checked it is there)
 
     stripped = _STRINGS.sub("''", expression)
     m = _UNDECLARED.search(stripped)
@@ -72,7 +72,12 @@ def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str
     conditions = [c for c in (conditions or []) if isinstance(c, Mapping)]
     if not conditions:
         return Check("matchConditions", Outcome.MATCH, message="no matchConditions"), None, True
-    import celpy
+    try:
+        import celpy
+    except ImportError:
+        from ..errors import ConfigError
+
+        raise ConfigError("this webhook has matchConditions, which need the CEL evaluator: pip install cel-python") from None
 
     activation = {
         "object": celpy.json_to_cel(req.object) if req.object is not None else None,

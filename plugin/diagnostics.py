@@ -53,9 +53,12 @@ def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Docume
         if config is None and problem and "not found" not in problem:
             messages.append(problem)
         elif config is not None:
+            doc = index.get(("ConfigMap", config.namespace, config.name))
             for entry in config.never_inject + config.always_inject:
                 if entry.error:
-                    messages.append(f"ConfigMap {config.namespace}/{config.name}: data.config: {entry.error}")
+                    where = (f"{doc.file}: document {doc.index}, line {_line(doc, loaded, 'data.config')}"
+                             if doc is not None else f"ConfigMap {config.namespace}/{config.name}")
+                    messages.append(f"{where}: field data.config: {entry.error} (Istio skips this selector)")
     return sorted(set(messages), key=messages.index)
 
 

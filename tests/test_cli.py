@@ -304,3 +304,20 @@ def test_hints_are_simulated_changes_that_really_inject(cli, tmp_path):
            "spec": {"hostNetwork": True, "containers": [{"name": "c", "image": "x"}]}}
     path.write_text(yaml.safe_dump(pod))
     assert items(cli("explain", "-f", str(path), "-n", "mesh", "-o", "json"))[0]["hints"] == []
+
+
+def test_invalid_selector_in_the_injector_config_is_reported_and_skipped(cli, tmp_path):
+    docs = _default_docs()
+    cm = next(d for d in docs if d["kind"] == "ConfigMap")
+    cfg = yaml.safe_load(cm["data"]["config"])
+    cfg["neverInjectSelector"] = [{"matchExpressions": [{"key": "app", "operator": "Equals", "values": ["httpbin"]}]}]
+    cm["data"]["config"] = yaml.safe_dump(cfg)
+    state = tmp_path / "state.yaml"
+    state.write_text(yaml.safe_dump_all(docs))
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state), "-o", "json")
+    assert run.status == 2
+    (line,) = _one_line_errors(run.stderr)
+    assert str(state) in line and "neverInjectSelector[0]" in line and "Equals" in line
+    item = items(run)[0]
+    assert item["verdict"] == "injected"          # Istio skips the broken selector
+    assert "invalid-selector" in [w["code"] for w in item["warnings"]]

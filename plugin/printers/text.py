@@ -43,6 +43,11 @@ def _item(d: Dict[str, Any], s: Style) -> List[str]:
     src = obj.get("source") or {}
     lines = [s.bold(f"{obj['kind']} {obj['namespace']}/{obj['name']}") +
              s.dim(f"  ({src.get('file')}, document {src.get('document')})")]
+    given = {k: v for k, v in (d.get("clusterState") or {}).items() if v != "embedded default"}
+    if given:
+        rest = [k for k, v in (d.get("clusterState") or {}).items() if v == "embedded default"]
+        lines.append(s.dim("cluster state: " + "; ".join(f"{k} from {v}" for k, v in given.items()) +
+                           (f"; {', '.join(rest)} from the embedded default" if rest else "")))
     stages = {st["stage"]: st for st in d["stages"]}
     sel = stages.get("webhook-selection")
     lines.append("")

@@ -23,7 +23,7 @@ class AdmissionRequest:
 
     def cel_request(self) -> Dict[str, Any]:
         """The `request` variable of matchConditions (no uid, no object inside it)."""
-        return {
+        request = {
             "kind": {"group": self.group, "version": self.version, "kind": self.kind},
             "resource": {"group": self.group, "version": self.version, "resource": self.resource},
             "subResource": self.subresource,
@@ -37,3 +37,10 @@ class AdmissionRequest:
             "dryRun": self.dry_run,
             "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"} if self.operation == "CREATE" else None,
         }
+        # Empty strings are absent in CEL (the request is a proto-backed object; `has()` is false and
+        # reading them is "no such key"), as the real apiserver showed for subResource and for a
+        # generateName create's name.
+        for key in ("name", "namespace", "subResource", "requestSubResource"):
+            if request[key] == "":
+                del request[key]
+        return request

@@ -73,9 +73,12 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
     docs = [d for d in default_docs if d.obj.get("kind") not in given_kinds] + \
            [d for d in loaded.documents if d.obj.get("kind") in STATE_KINDS]
     state, index = build_state(docs, "")
+    default_kinds = {d.obj.get("kind") for d in default_docs}
     for kind in STATE_KINDS:
-        state.origins[kind] = ", ".join(sorted({d.file for d in loaded.documents if d.obj.get("kind") == kind})) \
-            if kind in given_kinds else EMBEDDED
+        if kind in given_kinds:
+            state.origins[kind] = ", ".join(sorted({d.file for d in loaded.documents if d.obj.get("kind") == kind}))
+        elif kind in default_kinds:
+            state.origins[kind] = EMBEDDED
     return state, index, loaded.problems, loaded
 
 

@@ -6,6 +6,8 @@ but — as in Istio — a selector that fails to parse only skips that entry at 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -82,7 +84,7 @@ def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str =
     name = meta.get("name", "")
     subject = f"ConfigMap {meta.get('namespace', '')}/{name}"
     data = cm.get("data") or {}
-    if not isinstance(data, Mapping) or "config" not in data:
+    if not isinstance(data, _Mapping) or "config" not in data:
         raise ConfigError("the injector ConfigMap has no data.config", pos=SourcePos("data.config"), subject=subject)
     engine = ((meta.get("annotations") or {}).get(ENGINE_ANNOTATION) or "go")
     if engine not in ENGINES:
@@ -105,7 +107,7 @@ def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") 
                           pos=SourcePos(field_prefix, mark.line + 1 if mark else None), subject=subject) from None
     if cfg is None:
         cfg = {}
-    if not isinstance(cfg, Mapping):
+    if not isinstance(cfg, _Mapping):
         raise ConfigError("must be a YAML mapping (inject.Config)", pos=SourcePos(field_prefix), subject=subject)
     return dict(cfg)
 
@@ -113,7 +115,7 @@ def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") 
 def parse_values_text(text: Any, *, subject: str) -> Dict[str, Any]:
     if text is None or (isinstance(text, str) and not text.strip()):
         return {}
-    if isinstance(text, Mapping):
+    if isinstance(text, _Mapping):
         return dict(text)
     try:
         values = json.loads(text)
@@ -124,7 +126,7 @@ def parse_values_text(text: Any, *, subject: str) -> Dict[str, Any]:
             values = yaml.safe_load(text)
         except yaml.YAMLError as e:
             raise ConfigError(f"values is neither JSON nor YAML: {e}", pos=SourcePos("data.values"), subject=subject) from None
-    if not isinstance(values, Mapping):
+    if not isinstance(values, _Mapping):
         raise ConfigError("values must be a JSON object", pos=SourcePos("data.values"), subject=subject)
     return dict(values)
 
@@ -137,16 +139,16 @@ def build_config(cfg: Mapping[str, Any], values: Dict[str, Any], *, name: str, n
         return ConfigError(msg, pos=SourcePos(f"data.config.{key}", _line_of(text, (key,))), subject=subject)
 
     templates = cfg.get("templates") or {}
-    if not isinstance(templates, Mapping) or not all(isinstance(v, str) for v in templates.values()):
+    if not isinstance(templates, _Mapping) or not all(isinstance(v, str) for v in templates.values()):
         raise bad("templates", "templates must map template names to template text")
     default_templates = cfg.get("defaultTemplates") or ["sidecar"]
     if not isinstance(default_templates, list) or not all(isinstance(t, str) for t in default_templates):
         raise bad("defaultTemplates", "defaultTemplates must be a list of template names")
     aliases = cfg.get("aliases") or {}
-    if not isinstance(aliases, Mapping) or not all(isinstance(v, list) for v in aliases.values()):
+    if not isinstance(aliases, _Mapping) or not all(isinstance(v, list) for v in aliases.values()):
         raise bad("aliases", "aliases must map a name to a list of template names")
     injected = cfg.get("injectedAnnotations") or {}
-    if not isinstance(injected, Mapping):
+    if not isinstance(injected, _Mapping):
         raise bad("injectedAnnotations", "injectedAnnotations must be a mapping of strings")
     policy = cfg.get("policy")
     return InjectorConfig(

@@ -5,6 +5,8 @@ because that — not the workload's own metadata — is what the controller crea
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from .errors import InputError, SourcePos
@@ -25,17 +27,17 @@ INJECTABLE_KINDS = ("Pod",) + tuple(WORKLOAD_TEMPLATES)
 
 def meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     m = obj.get("metadata")
-    return m if isinstance(m, Mapping) else {}
+    return m if isinstance(m, _Mapping) else {}
 
 
 def labels_of(obj: Mapping[str, Any]) -> Dict[str, str]:
     labels = meta(obj).get("labels")
-    return dict(labels) if isinstance(labels, Mapping) else {}
+    return dict(labels) if isinstance(labels, _Mapping) else {}
 
 
 def annotations_of(obj: Mapping[str, Any]) -> Dict[str, str]:
     ann = meta(obj).get("annotations")
-    return dict(ann) if isinstance(ann, Mapping) else {}
+    return dict(ann) if isinstance(ann, _Mapping) else {}
 
 
 def name_of(obj: Mapping[str, Any]) -> str:
@@ -45,7 +47,7 @@ def name_of(obj: Mapping[str, Any]) -> str:
 
 def dig(obj: Any, path: Tuple[str, ...]) -> Any:
     for key in path:
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, _Mapping):
             return None
         obj = obj.get(key)
     return obj
@@ -58,7 +60,7 @@ def pod_template_path(kind: str) -> Optional[Tuple[str, ...]]:
 def _validate_string_map(m: Any, pos: SourcePos) -> None:
     if m is None:
         return
-    if not isinstance(m, Mapping):
+    if not isinstance(m, _Mapping):
         raise InputError("must be a mapping of strings to strings", pos=pos)
     for k, v in m.items():
         if not isinstance(v, str):
@@ -78,10 +80,10 @@ def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
         path = WORKLOAD_TEMPLATES[kind]
         template = dig(obj, path)
         tpos = ".".join(path)
-        if not isinstance(template, Mapping):
+        if not isinstance(template, _Mapping):
             raise InputError(f"{kind} has no pod template", pos=SourcePos(tpos))
         md = template.get("metadata") or {}
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": dict(md) if isinstance(md, Mapping) else md,
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": dict(md) if isinstance(md, _Mapping) else md,
                "spec": template.get("spec")}
         spec_pos = SourcePos(tpos + ".spec")
         meta_pos = SourcePos(tpos + ".metadata")
@@ -97,13 +99,13 @@ def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
     _validate_string_map(md.get("annotations"), meta_pos.at("annotations"))
     md["namespace"] = namespace
     spec = pod.get("spec")
-    if not isinstance(spec, Mapping):
+    if not isinstance(spec, _Mapping):
         raise InputError("a pod needs a spec", pos=spec_pos)
     containers = spec.get("containers")
     if not isinstance(containers, list) or not containers:
         raise InputError("a pod needs at least one container (spec.containers is empty or missing)", pos=spec_pos.at("containers"))
     for i, c in enumerate(containers):
-        if not isinstance(c, Mapping) or not c.get("name"):
+        if not isinstance(c, _Mapping) or not c.get("name"):
             raise InputError("every container needs a name", pos=spec_pos.at(f"containers[{i}].name"))
     return pod
 

@@ -10,6 +10,8 @@ lives in `simulator.istio`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 import copy
 import json
 from dataclasses import dataclass, field
@@ -90,7 +92,7 @@ def parse_rendered(text: str, name: str) -> Dict[str, Any]:
 
 def _names(pod: Mapping[str, Any], key: str, section: str = "spec") -> List[str]:
     items = ((pod.get(section) or {}).get(key)) or []
-    return [i.get("name") for i in items if isinstance(i, Mapping) and i.get("name")]
+    return [i.get("name") for i in items if isinstance(i, _Mapping) and i.get("name")]
 
 
 def status_annotation(template_pod: Mapping[str, Any], revision: str) -> str:
@@ -116,7 +118,7 @@ def hold_application(pod: Mapping[str, Any], values: Mapping[str, Any], mesh: Op
 
         try:
             override = yaml.safe_load(annotation)
-            if isinstance(override, Mapping):
+            if isinstance(override, _Mapping):
                 default_config.update(override)
         except yaml.YAMLError:
             pass

@@ -7,6 +7,8 @@ exact expression and label value that decided.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -114,11 +116,11 @@ def parse_selector(raw: Any, pos: SourcePos = SourcePos()) -> Selector:
     """`metav1.LabelSelector` → `Selector`, raising `SelectorError` where apimachinery would fail."""
     if raw is None:
         return Selector((), nothing=True, source=None)
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, _Mapping):
         raise SelectorError(f"a label selector must be a mapping, got {type(raw).__name__}", pos=pos)
     match_labels = raw.get("matchLabels") or {}
     expressions = raw.get("matchExpressions") or []
-    if not isinstance(match_labels, Mapping):
+    if not isinstance(match_labels, _Mapping):
         raise SelectorError("matchLabels must be a mapping of label keys to values", pos=pos.at("matchLabels"))
     if not isinstance(expressions, list):
         raise SelectorError("matchExpressions must be a list", pos=pos.at("matchExpressions"))
@@ -138,7 +140,7 @@ def parse_selector(raw: Any, pos: SourcePos = SourcePos()) -> Selector:
         reqs.append(Requirement(key, "In", (value,), f"matchLabels.{key}"))
     for i, expr in enumerate(expressions):
         where = pos.at(f"matchExpressions[{i}]")
-        if not isinstance(expr, Mapping):
+        if not isinstance(expr, _Mapping):
             raise SelectorError("each matchExpressions entry must be a mapping with key, operator and values", pos=where)
         key = expr.get("key")
         op = expr.get("operator")

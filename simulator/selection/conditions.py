@@ -7,6 +7,8 @@ Semantics: any false → skip (false beats error); else any error → reject (Fa
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -69,7 +71,7 @@ def _eval_message(e: Exception) -> str:
 
 def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str) -> Tuple[Check, Optional[str], bool]:
     """Returns (check, rejection_message, call). `rejection_message` is set when the request fails."""
-    conditions = [c for c in (conditions or []) if isinstance(c, Mapping)]
+    conditions = [c for c in (conditions or []) if isinstance(c, _Mapping)]
     if not conditions:
         return Check("matchConditions", Outcome.MATCH, message="no matchConditions"), None, True
     try:

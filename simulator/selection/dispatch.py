@@ -8,6 +8,8 @@ matched?" is exactly what a learner asks.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -49,7 +51,7 @@ def ordered_webhooks(configurations: List[Mapping[str, Any]]) -> List[WebhookRef
     for cfg in sorted(configurations, key=key):
         name = str((cfg.get("metadata") or {}).get("name", ""))
         for hook in cfg.get("webhooks") or []:
-            if isinstance(hook, Mapping):
+            if isinstance(hook, _Mapping):
                 refs.append(WebhookRef(name, hook, cfg, len(refs)))
     return refs
 
@@ -172,7 +174,7 @@ def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Op
 
 def _containers(pod: Optional[Mapping[str, Any]]) -> List[str]:
     spec = (pod or {}).get("spec") or {}
-    return [c.get("name") for key in ("initContainers", "containers") for c in (spec.get(key) or []) if isinstance(c, Mapping)]
+    return [c.get("name") for key in ("initContainers", "containers") for c in (spec.get(key) or []) if isinstance(c, _Mapping)]
 
 
 def _in_tree_plugins_change(original: Optional[Mapping[str, Any]], current: Mapping[str, Any]) -> bool:

@@ -5,6 +5,8 @@ only if a rule matches — the dispatcher decides that, so this returns the erro
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 from typing import Any, Mapping, Optional, Tuple
 
 from ..errors import SelectorError, SourcePos
@@ -21,7 +23,7 @@ def match_namespace(raw_selector: Any, req: AdmissionRequest,
     is_namespace_object = req.resource == "namespaces"
     if not req.namespace and not is_namespace_object:
         return Check("namespaceSelector", Outcome.MATCH, message="cluster-scoped request: namespaceSelector ignored"), None
-    if isinstance(raw_selector, Mapping) and not raw_selector.get("matchLabels") and not raw_selector.get("matchExpressions"):
+    if isinstance(raw_selector, _Mapping) and not raw_selector.get("matchLabels") and not raw_selector.get("matchExpressions"):
         return Check("namespaceSelector", Outcome.MATCH, expected={}, message="empty selector matches everything"), None
     try:
         selector = parse_cached(raw_selector, SourcePos("namespaceSelector"), cache)

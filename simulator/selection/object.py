@@ -4,6 +4,8 @@ On CREATE only the new object exists; it is the object as already mutated by ear
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 from typing import Any, Mapping, Optional, Tuple
 
 from ..errors import SelectorError, SourcePos
@@ -16,7 +18,7 @@ from .request import AdmissionRequest
 def match_object(raw_selector: Any, req: AdmissionRequest, cache=None) -> Tuple[Check, Optional[str]]:
     if raw_selector is None:
         raw_selector = {}
-    if isinstance(raw_selector, Mapping) and not raw_selector.get("matchLabels") and not raw_selector.get("matchExpressions"):
+    if isinstance(raw_selector, _Mapping) and not raw_selector.get("matchLabels") and not raw_selector.get("matchExpressions"):
         return Check("objectSelector", Outcome.MATCH, expected={}, message="empty selector matches everything"), None
     try:
         selector = parse_cached(raw_selector, SourcePos("objectSelector"), cache)
@@ -24,7 +26,7 @@ def match_object(raw_selector: Any, req: AdmissionRequest, cache=None) -> Tuple[
         return Check("objectSelector", Outcome.ERROR, expected=raw_selector, message=str(e)), f"invalid objectSelector: {e}"
     checks = []
     for side, obj in (("object", req.object), ("oldObject", req.old_object)):
-        if isinstance(obj, Mapping) and isinstance(obj.get("metadata"), Mapping):
+        if isinstance(obj, _Mapping) and isinstance(obj.get("metadata"), Mapping):
             c = selector.check("objectSelector", labels_of(obj))
             if c.outcome is Outcome.MATCH:
                 if side == "oldObject":

@@ -6,6 +6,8 @@ equivalences for other resources.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
+
 from typing import Any, List, Mapping, Optional, Tuple
 
 from ..trace import Check, Outcome
@@ -58,7 +60,7 @@ def match_rule(rule: Mapping[str, Any], req: AdmissionRequest, index: int) -> Ch
 def match_rules(rules: Any, req: AdmissionRequest) -> Tuple[Check, Optional[int]]:
     """All rules are recorded; the first matching index is what the explanation names."""
     rules = rules or []
-    children = [match_rule(r, req, i) for i, r in enumerate(rules) if isinstance(r, Mapping)]
+    children = [match_rule(r, req, i) for i, r in enumerate(rules) if isinstance(r, _Mapping)]
     first = next((i for i, c in enumerate(children) if c.outcome is Outcome.MATCH), None)
     message = None if rules else "a webhook with no rules matches nothing"
     return (Check("rules", Outcome.MATCH if first is not None else Outcome.NO_MATCH,

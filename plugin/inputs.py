@@ -103,25 +103,21 @@ def read_sources(paths: List[str], stdin: Optional[IO] = None) -> Loaded:
 
 
 def _parse_text(text: str, file: str, loaded: Loaded) -> None:
-    import yaml
+    """Documents are read lazily, so those before a syntax error are still explained."""
+    from simulator import yamlio
 
     loaded.texts[file] = text
     starts = _doc_start_lines(text)
     index = 0
     try:
-        for obj in yaml.load_all(text, Loader=_loader()):
-            line = starts[index] if index < len(starts) else starts[-1]
+        for line, obj in yamlio.load_all_with_lines(text):
             if obj is not None:
                 _add(obj, file, index, line, loaded)
             index += 1
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        err_line = mark.line + 1 if mark else None
-        doc_index = index
-        if err_line is not None:
-            doc_index = max(i for i, s in enumerate(starts) if s <= err_line) if starts else index
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        loaded.problems.append(InputProblem(file, f"malformed YAML: {problem}", doc_index, err_line))
+    except yamlio.YAMLSyntaxError as e:
+        doc_index = max((i for i, s in enumerate(starts) if s <= (e.line or 0)), default=index)
+        loaded.problems.append(InputProblem(file, f"malformed YAML: {e.message if hasattr(e, 'message') else e}",
+                                            max(doc_index, index), e.line))
 
 
 def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:

@@ -74,14 +74,14 @@ def strip_pod(pod: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def parse_rendered(text: str, name: str) -> Dict[str, Any]:
-    import yaml
+    """Istio reads the rendered text with sigs.k8s.io/yaml (first document only); so does yamlio."""
+    from . import yamlio
 
     try:
-        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise TemplateRenderError(f"template {name!r} rendered invalid YAML: {getattr(e, 'problem', e)}",
-                                  pos=SourcePos(f"templates.{name}", mark.line + 1 if mark else None)) from None
+        doc = yamlio.load(text)
+    except yamlio.YAMLSyntaxError as e:
+        raise TemplateRenderError(f"template {name!r} rendered invalid YAML: {e}",
+                                  pos=SourcePos(f"templates.{name}", e.line)) from None
     if doc is None:
         return {}
     if not isinstance(doc, dict):

@@ -91,7 +91,7 @@ class _Injector:
             return Mutation(pod, "rejected", rejected=f'admission webhook "{ref.name}" denied the request: {e}')
         self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
                                       "engine": config.engine, "templates": result.templates, "added": result.added,
-                                      "rendered": result.rendered})
+                                      })
         return Mutation(result.pod, "injected" if result.pod != pod else "unchanged")
 
 

@@ -125,7 +125,9 @@ def explain_command(args, env: Environment) -> int:
 
     from simulator.objects import INJECTABLE_KINDS, name_of, namespace_of
 
-    options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"))
+    # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
+    options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
+                      admission_defaults=args.output != "pod")
     items: List[ExplainedItem] = []
     skipped: List[str] = []
     for doc in loaded.documents:

@@ -16,7 +16,8 @@ from .inputs import Document, InputProblem, Loaded, read_sources
 DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 DEFAULT_CLUSTER = os.path.join(DATA_DIR, "default-cluster.yaml")
 TEMPLATES_FROM = "kubectl-inject.io/templates-from"
-STATE_KINDS = ("Namespace", "MutatingWebhookConfiguration", "ConfigMap", "Node")
+STATE_KINDS = ("Namespace", "MutatingWebhookConfiguration", "ConfigMap", "Node",
+               "ServiceAccount", "LimitRange", "PriorityClass", "RuntimeClass")
 EMBEDDED = "embedded default"
 
 
@@ -62,6 +63,8 @@ def build_state(documents: List[Document], origin: str) -> Tuple[ClusterState, D
             state.configmaps[(ns, name)] = obj
         elif kind == "Node":
             state.nodes.append(obj)
+        elif kind in STATE_KINDS:
+            state.others.setdefault(kind, []).append(obj)
     return state, index
 
 

@@ -13,6 +13,7 @@ from .injector_config import InjectorConfig, parse_injector_configmap
 from .selection.dispatch import WebhookRef, ordered_webhooks
 
 INJECTOR_SUFFIX = "sidecar-injector.istio.io"
+ADMISSION_KINDS = ("ServiceAccount", "LimitRange", "PriorityClass", "RuntimeClass")
 
 
 @dataclass
@@ -21,6 +22,7 @@ class ClusterState:
     webhook_configurations: List[Dict[str, Any]] = field(default_factory=list)
     configmaps: Dict[Tuple[str, str], Dict[str, Any]] = field(default_factory=dict)
     nodes: List[Dict[str, Any]] = field(default_factory=list)
+    others: Dict[str, List[Dict[str, Any]]] = field(default_factory=dict)   # kind -> objects (ServiceAccount, ...)
     origins: Dict[str, str] = field(default_factory=dict)      # kind -> where its objects came from
     _injectors: Dict[Tuple[str, str], Any] = field(default_factory=dict, repr=False)
     _webhooks: Optional[List[WebhookRef]] = field(default=None, repr=False)
@@ -32,6 +34,10 @@ class ClusterState:
         labels = dict(((ns.get("metadata") or {}).get("labels")) or {})
         labels.setdefault("kubernetes.io/metadata.name", name)   # API defaulting always sets it
         return labels
+
+    def admission_objects(self) -> Dict[str, List[Dict[str, Any]]]:
+        """The objects the in-tree admission plugins read, by kind; only kinds the state really holds."""
+        return {k: v for k, v in self.others.items() if k in ADMISSION_KINDS}
 
     def webhooks(self) -> List[WebhookRef]:
         if self._webhooks is None:

@@ -25,6 +25,7 @@ from . import render as render_stage
 class Options:
     namespace_labels: Optional[Dict[str, Optional[str]]] = None   # --ns-label overrides (None value = remove)
     hints: bool = False          # also simulate the changes that would get a sidecar (costs extra runs)
+    admission_defaults: bool = True   # hand webhooks the pod as kube-apiserver does: defaulted, in-tree plugins applied
 
 
 def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any]) -> str:
@@ -137,6 +138,18 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
     if "istio-injection" in ns_labels and "istio.io/rev" in ns_labels:
         warnings.append(Warning_("namespace-both-labels", {"namespace": namespace, "istio-injection": ns_labels["istio-injection"],
                                                            "istio.io/rev": ns_labels["istio.io/rev"]}))
+    chain_records: List[Dict[str, Any]] = []
+    if options.admission_defaults:
+        from .admission_chain import prepare_for_webhooks, rejection
+
+        pod, chain_records = prepare_for_webhooks(pod, namespace, cluster.admission_objects() or None)
+        refused = rejection(chain_records)
+        if refused is not None:
+            stages = [StageRecord(Stage.ADMISSION_CHAIN, {"steps": chain_records})]
+            return Explanation(object=_object_ref(obj, namespace), verdict=Verdict.REJECTED,
+                               decided_by=DecidedBy(Stage.ADMISSION_CHAIN, RuleId.ADMISSION_PLUGIN_REJECTED, None, None,
+                                                    {"message": refused.get("message"), "plugin": refused.get("plugin")}),
+                               stages=stages, warnings=warnings, patch=[], pod=pod, original_pod=pod)
     req = AdmissionRequest(namespace=namespace, name=(pod.get("metadata") or {}).get("name", ""), object=pod)
     injector = _Injector(cluster)
     result = dispatch(cluster.webhooks(), req, ns_labels, injector)
@@ -148,7 +161,8 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
     if len({d["webhook"].position for d in injector_calls if d["inject"]}) > 1:
         warnings.append(Warning_("double-injection", {"webhooks": [d["webhook"].name for d in injector_calls if d["inject"]]}))
 
-    stages = [StageRecord(Stage.WEBHOOK_SELECTION, {"namespace": namespace, "namespaceLabels": ns_labels,
+    stages = [StageRecord(Stage.ADMISSION_CHAIN, {"steps": chain_records})] if chain_records else []
+    stages += [StageRecord(Stage.WEBHOOK_SELECTION, {"namespace": namespace, "namespaceLabels": ns_labels,
                                                     "podLabels": labels_of(pod),
                                                     "webhooks": result.results})]
     if injector.policy_records:

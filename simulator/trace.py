@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 
 class Stage(str, Enum):
+    ADMISSION_CHAIN = "admission-chain"        # API defaulting and the in-tree plugins before the webhooks
     WEBHOOK_SELECTION = "webhook-selection"
     POLICY = "policy"
     TEMPLATE = "template"
@@ -34,6 +35,7 @@ class RuleId(str, Enum):
     # verdict-deciding rules (decidedBy.rule)
     NO_MATCHING_WEBHOOK = "no-matching-webhook"
     WEBHOOK_REJECTED = "webhook-rejected"          # selection itself failed the request (selector/namespace/CEL error)
+    ADMISSION_PLUGIN_REJECTED = "admission-plugin-rejected"   # an in-tree plugin (ServiceAccount, Priority...) refused it
     HOST_NETWORK = "host-network"
     IGNORED_NAMESPACE = "ignored-namespace"
     INJECT_LABEL = "inject-label"

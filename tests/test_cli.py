@@ -49,20 +49,29 @@ def test_labeled_namespace_is_injected_with_a_recognisable_sidecar(cli):
     assert json.loads(env["ISTIO_META_POD_PORTS"]) == [{"containerPort": 80}]
 
 
-def test_patch_turns_the_original_pod_into_the_injected_pod(cli):
+def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
+    """The patch is relative to what kube-apiserver hands the webhook: the defaulted pod."""
+    from plugin.cluster import load_cluster_state
+    from simulator import explain
+    from simulator.admission_chain import prepare_for_webhooks
+    from simulator.objects import pod_for
+
     patch = json.loads(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "patch").stdout)
-    ops = {op["op"] for op in patch}
-    assert ops <= {"add", "remove", "replace", "move", "copy", "test"}
-    item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "json"))[0]
-    assert item["patch"] == patch
+    assert {op["op"] for op in patch} <= {"add", "remove", "replace", "move", "copy", "test"}
+    assert items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "json"))[0]["patch"] == patch
     with open(HTTPBIN) as fh:
         deployment = yaml.safe_load(fh)
-    template = deployment["spec"]["template"]
-    original = {"apiVersion": "v1", "kind": "Pod", "metadata": {**template["metadata"], "generateName": "httpbin-",
-                                                               "namespace": "mesh"}, "spec": template["spec"]}
-    patched = jsonpatch.apply_patch(original, patch)
-    injected = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod").stdout)["spec"]["template"]
-    assert patched["spec"] == injected["spec"]
+    received, _ = prepare_for_webhooks(pod_for(deployment, "mesh"), "mesh")
+    assert received["spec"]["serviceAccountName"] == "default"
+    state = load_cluster_state([])[0]
+    assert jsonpatch.apply_patch(received, patch) == explain(deployment, "mesh", state).pod
+
+
+def test_pod_output_is_the_manifest_without_server_defaults(cli):
+    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod").stdout)
+    spec = pod["spec"]["template"]["spec"]
+    assert "serviceAccountName" not in spec and "tolerations" not in spec
+    assert "kube-api-access-sim00" not in [v["name"] for v in spec["volumes"]]
 
 
 def test_stdin_and_yaml_output(cli):
@@ -192,7 +201,8 @@ def test_two_injector_configurations_inject_twice_and_warn(cli, tmp_path):
     item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state), "-o", "json"))[0]
     assert item["verdict"] == "injected"
     assert "double-injection" in [w["code"] for w in item["warnings"]]
-    called = [w["configuration"] for w in item["stages"][0]["webhooks"] if w["called"]]
+    selection = next(st for st in item["stages"] if st["stage"] == "webhook-selection")
+    called = [w["configuration"] for w in selection["webhooks"] if w["called"]]
     assert called == ["istio-revision-tag-default", "istio-sidecar-injector"]
 
 
@@ -321,3 +331,19 @@ def test_invalid_selector_in_the_injector_config_is_reported_and_skipped(cli, tm
     item = items(run)[0]
     assert item["verdict"] == "injected"          # Istio skips the broken selector
     assert "invalid-selector" in [w["code"] for w in item["warnings"]]
+
+
+def test_an_in_tree_plugin_can_refuse_the_pod_before_any_webhook(cli, tmp_path):
+    state = tmp_path / "sa.yaml"
+    state.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "ServiceAccount",
+                                     "metadata": {"name": "default", "namespace": "mesh"}}))
+    doc = yaml.safe_load(open(HTTPBIN))
+    doc["spec"]["template"]["spec"]["serviceAccountName"] = "builder"
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    run = cli("explain", "-f", str(path), "-n", "mesh", "--cluster-state", str(state), "-o", "json")
+    item = items(run)[0]
+    assert (item["verdict"], item["decidedBy"]["stage"], item["decidedBy"]["rule"]) == \
+        ("rejected", "admission-chain", "admission-plugin-rejected")
+    assert "builder" in item["decidedBy"]["detail"] and run.status == 2
+    assert "REJECTED" in cli("explain", "-f", str(path), "-n", "mesh", "--cluster-state", str(state)).stdout

@@ -49,7 +49,19 @@ def _item(d: Dict[str, Any], s: Style) -> List[str]:
         lines.append(s.dim("cluster state: " + "; ".join(f"{k} from {v}" for k, v in given.items()) +
                            (f"; {', '.join(rest)} from the embedded default" if rest else "")))
     stages = {st["stage"]: st for st in d["stages"]}
+    chain = stages.get("admission-chain")
+    if chain:
+        changed = [st["plugin"] for st in chain.get("steps") or [] if st.get("changed") and st.get("plugin") != "Decode"]
+        lines.append("")
+        names = ["API defaults" if c == "Defaulting" else f"the {c} plugin" for c in changed]
+        lines.append(s.bold("0. Before the webhooks") + " — kube-apiserver first applies: " + (", ".join(names) or "nothing"))
+        lines.append(s.dim("   (webhooks and their matchConditions see the pod with these defaults; -o pod leaves them out)"))
     sel = stages.get("webhook-selection")
+    if sel is None:
+        lines.append("")
+        db = d["decidedBy"]
+        lines.append(s.bold("RESULT: ") + s.red("REJECTED") + f" — {db['detail']}" + s.dim(f"  [rule: {db['rule']}]"))
+        return lines
     lines.append("")
     lines.append(s.bold("1. Webhook selection") + f" — what kube-apiserver calls for a new pod in \"{obj['namespace']}\"")
     lines.append(f"   namespace labels: {_labels(sel.get('namespaceLabels') or {})}")

@@ -38,6 +38,8 @@ def decided(rule: str, detail: Mapping[str, Any], item: Mapping[str, Any]) -> st
         return f"no Istio injector webhook matched this pod in namespace \"{ns}\", so Istio was never asked{tail}"
     if rule == "webhook-rejected":
         return f"the API server rejected the pod while selecting webhooks: {detail.get('message')}"
+    if rule == "admission-plugin-rejected":
+        return f"the {detail.get('plugin')} admission plugin refused the pod before any webhook: {detail.get('message')}"
     if rule == "template-error":
         return f"the injector could not render its templates, so the API server rejects the pod: {detail.get('message')}"
     if rule == "host-network":

@@ -127,7 +127,7 @@ def explain_command(args, env: Environment) -> int:
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
-                      admission_defaults=args.output != "pod")
+                      admission_defaults=args.output != "pod", manifest=args.output == "pod")
     items: List[ExplainedItem] = []
     skipped: List[str] = []
     for doc in loaded.documents:

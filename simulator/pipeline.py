@@ -26,6 +26,7 @@ class Options:
     namespace_labels: Optional[Dict[str, Optional[str]]] = None   # --ns-label overrides (None value = remove)
     hints: bool = False          # also simulate the changes that would get a sidecar (costs extra runs)
     admission_defaults: bool = True   # hand webhooks the pod as kube-apiserver does: defaulted, in-tree plugins applied
+    manifest: bool = False       # also produce the injected manifest the way `istioctl kube-inject` prints it
 
 
 def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any]) -> str:
@@ -56,6 +57,15 @@ def _data_for(config: InjectorConfig):
 class _Injector:
     """The mutate callback for dispatch: Istio webhooks get policy + templates; others are unknown."""
 
+    def _istio(self, pod: Dict[str, Any], config: InjectorConfig):
+        """Real Istio configurations: Istio's own data, function map and post-processing."""
+        from .istio.inject import inject as istio_inject
+
+        namespace = (pod.get("metadata") or {}).get("namespace", "")
+        return istio_inject(pod, config, mode="webhook", namespace=namespace,
+                            namespace_object=self.cluster.namespaces.get(namespace),
+                            context=_istio_context(config, self.cluster.nodes))
+
     def __init__(self, cluster: ClusterState):
         self.cluster = cluster
         self.policy_records: List[Dict[str, Any]] = []
@@ -83,7 +93,10 @@ class _Injector:
         if not decision.inject:
             return Mutation(pod, "declined")
         try:
-            result = render_stage.inject(pod, config, _render_one, _data_for(config))
+            if config.engine == "go":
+                result = self._istio(pod, config)
+            else:
+                result = render_stage.inject(pod, config, _render_one, _data_for(config))
         except TemplateRenderError as e:
             record["error"] = e
             self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
@@ -92,8 +105,19 @@ class _Injector:
             return Mutation(pod, "rejected", rejected=f'admission webhook "{ref.name}" denied the request: {e}')
         self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
                                       "engine": config.engine, "templates": result.templates, "added": result.added,
-                                      })
+                                      **({"notes": list(result.notes)} if getattr(result, "notes", None) else {})})
+        record["config"] = config
         return Mutation(result.pod, "injected" if result.pod != pod else "unchanged")
+
+
+def _istio_context(config: InjectorConfig, nodes):
+    """Istio's per-configuration context (parsed values, mesh, compiled templates), built once."""
+    from .istio.inject import Context
+
+    ctx = config.compiled.get("__istio_webhook_context__")
+    if ctx is None:
+        ctx = config.compiled["__istio_webhook_context__"] = Context(config, mode="webhook", nodes=nodes or None)
+    return ctx
 
 
 def _object_ref(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
@@ -179,6 +203,15 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
         patch = jsonpatch.make_patch(pod, final).patch
     expl = Explanation(object=_object_ref(obj, namespace), verdict=verdict, decided_by=decided, stages=stages,
                        warnings=warnings, patch=patch, pod=final, original_pod=pod)
+    if options.manifest and verdict is Verdict.INJECTED:
+        config = next((d.get("config") for d in injector.decisions if d["inject"] and d.get("config")), None)
+        if config is not None and config.engine == "go":
+            from .istio.kubeinject import kube_inject_object
+
+            try:
+                expl.manifest = kube_inject_object(dict(obj), config)
+            except Exception as e:  # noqa: BLE001 - kube-inject's own refusals are reported, not raised
+                expl.warnings.append(Warning_("kube-inject-failed", {"error": str(e)}))
     if options.hints:
         from .hints import find_hints
 

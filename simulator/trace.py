@@ -192,6 +192,7 @@ class Explanation:
     original_pod: Optional[Dict[str, Any]] = None
     sources: Dict[str, str] = field(default_factory=dict)
     hints: List[Dict[str, Any]] = field(default_factory=list)
+    manifest: Optional[Dict[str, Any]] = None     # the input object as `istioctl kube-inject` would print it
 
     def to_dict(self) -> Dict[str, Any]:
         return {

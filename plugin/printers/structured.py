@@ -49,6 +49,8 @@ def injected_object(item) -> Dict[str, Any]:
     expl = item.explanation
     if expl is None or expl.verdict.value != "injected":
         return obj
+    if expl.manifest is not None:          # a real Istio configuration: exactly what kube-inject prints
+        return expl.manifest
     pod = copy.deepcopy(expl.pod)
     if obj.get("kind") == "Pod":
         if not (obj.get("metadata") or {}).get("namespace"):

@@ -1,1 +1,12 @@
-"""Istio-specific pieces on top of the generic engine: template data and the injector's function map."""
+"""Istio's sidecar injector, reproduced: what the webhook (istiod) and `istioctl kube-inject` do to a pod.
+
+Entry points (import them from their modules; this package imports nothing eagerly):
+- `simulator.istio.inject.inject(pod, config, mode="webhook"|"kube-inject", ...)` -> IstioInjection
+- `simulator.istio.kubeinject.kube_inject_object(obj, config, ...)` / `kube_inject_text(text, config, ...)`
+
+Pieces: mesh.py (mesh/proxy config loading and merging), proto.py (+ generated proto_schema.py: protobuf
+messages as Go structs, jsonpb), structs.py (Kubernetes objects as Go structs), funcs.py (Istio's template
+function map), data.py (the template data), values.py, images.py, validate.py, postprocess.py,
+openshift.py, patch.py (the webhook's JSON patch), workloads.py (+ generated workload_schema.py),
+yamlout.py (sigs.k8s.io/yaml output), release.py (what differs between Istio releases).
+"""

@@ -8,7 +8,6 @@ release lacks fails to parse there.
 """
 
 import json
-import math
 
 from ..gotemplate.funcs import FuncError, gofunc
 from ..gotemplate.values import MISSING, GoNilPointer, StringMap

@@ -1,0 +1,548 @@
+"""Inject a pod exactly as Istio's webhook (`injectPod`) or `istioctl kube-inject` (`IntoObject`) would.
+
+    from simulator.istio.inject import inject
+    result = inject(pod, config, mode="webhook")   # IstioInjection: .pod, .template_pod, .rendered, .patch
+
+The pod goes through Istio's steps in order (pkg/kube/inject/webhook.go `injectPod`, inject.go
+`RunTemplate`): annotation validation, cluster/network, stripping of a previous injection, the template
+data, every selected template rendered and strategically merged into an empty pod and into the pod (each
+merge followed by Go's typed decode), the native-sidecar move, user overrides of injected containers,
+then post-processing (postprocess.py).  Anything Istio would refuse raises TemplateRenderError with
+Istio's message.
+
+Istiod's environment (what `env`, native sidecars, compliance policy and the revision depend on): the
+`env` argument when given; otherwise, in webhook mode, `values.pilot.env` (the chart renders istiod's
+env from the same map), plus REVISION = `values.revision` or "default" and PLATFORM =
+`values.global.platform`; in kube-inject mode, istioctl's environment is empty unless `env` is given.
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional
+
+from ..errors import SourcePos, TemplateRenderError
+from ..merge import MergeError, strategic_merge
+from ..typed import TypedError, roundtrip_pod
+from .. import yamlio
+from . import images, mesh as meshmod, postprocess
+from .data import deploy_meta_from_pod, template_data
+from .funcs import injection_funcs
+from .release import Release, release_for
+from .validate import validate_annotations
+from .values import ValuesConfig, ValuesError
+
+TEMPLATES_ANNOTATION = "inject.istio.io/templates"
+PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config"
+STATUS = postprocess.STATUS
+
+
+@dataclass
+class IstioInjection:
+    pod: Dict[str, Any]                      # the pod after injection (Go's JSON of the patched corev1.Pod)
+    original: Dict[str, Any]                 # the pod as Istio decoded it: the basis of the patch
+    template_pod: Dict[str, Any]             # what the templates alone produced (feeds the status annotation)
+    templates: List[str]
+    rendered: Dict[str, str]                 # template name -> rendered text
+    added: Dict[str, List[str]] = field(default_factory=dict)
+    patch: List[Dict[str, Any]] = field(default_factory=list)
+    native_sidecars: bool = False
+    notes: List[str] = field(default_factory=list)
+
+
+class Context:
+    """Everything about the injector that does not depend on the pod, computed once per configuration."""
+
+    def __init__(self, config, *, mode="webhook", env=None, native_sidecars=None, nodes=None, version=None,
+                 revision=None, proxy_envs=None):
+        if mode not in ("webhook", "kube-inject"):
+            raise ValueError("mode must be 'webhook' or 'kube-inject'")
+        self.config = config
+        self.mode = mode
+        self.release = version if isinstance(version, Release) else release_for(version or guess_version(config))
+        try:
+            self.values = _values_of(config)
+        except ValuesError as e:
+            raise TemplateRenderError(str(e), pos=SourcePos("values")) from None
+        self.env = dict(env) if env is not None else (istiod_env(self.values) if mode == "webhook" else {})
+        self.mesh = _mesh_of(config)
+        if mode == "webhook":
+            self.revision = revision if revision is not None else (self.env.get("REVISION") or config.revision or "")
+        else:
+            rev = revision if revision is not None else (config.revision or "")
+            self.revision = "" if rev == "default" else rev
+        self.native_setting = native_sidecars
+        self.nodes = nodes
+        self.proxy_envs = dict(proxy_envs or {})
+        self.compliance_policy = self.env.get("COMPLIANCE_POLICY", "")
+        self.funcs = injection_funcs(self.env, self.release)
+
+    def native_sidecars(self, pod):
+        """DetectNativeSidecar (webhook) / the ENABLE_NATIVE_SIDECARS feature flag (kube-inject)."""
+        if self.native_setting is not None:
+            return bool(self.native_setting), []
+        value = self.env.get("ENABLE_NATIVE_SIDECARS", "")
+        if not self.release.native_sidecar_detection:
+            return value.strip().lower() in ("1", "t", "true"), []
+        mode = {"true": "on", "false": "off", "auto": "auto", "": "auto"}.get(value, "off")
+        if mode != "auto":
+            return mode == "on", []
+        if self.mode == "kube-inject":
+            return False, []
+        if self.nodes is None:
+            return False, ["node kubelet versions unknown: native sidecars assumed off "
+                           "(istiod would detect them from the cluster's nodes)"]
+        return detect_native_sidecar(self.nodes, ((pod.get("spec") or {}).get("nodeName") or "")), []
+
+    def template(self, name):
+        """The parsed template `name` (cached on the config, per release and environment)."""
+        key = (name, self.release.key, tuple(sorted(self.env.items())))
+        compiled = self.config.compiled.get(key)
+        if compiled is None:
+            from ..gotemplate import Template, TemplateError
+
+            try:
+                compiled = Template(self.config.templates[name], name="inject", funcs=self.funcs)
+            except TemplateError as e:
+                raise TemplateRenderError(str(e), pos=SourcePos("templates." + name)) from None
+            self.config.compiled[key] = compiled
+        return compiled
+
+
+def guess_version(config):
+    """The release an injector ConfigMap comes from, when the caller does not say: its sidecar template
+    reads `.NativeSidecars` (1.25 and later) or the ENABLE_NATIVE_SIDECARS env var (older)."""
+    text = (config.templates or {}).get("sidecar") or ""
+    if ".NativeSidecars" in text or "omitNil" in text or "otelResourceAttributes" in text:
+        return None
+    if 'env "ENABLE_NATIVE_SIDECARS"' in text:
+        return "1.24.6"
+    return None
+
+
+def istiod_env(values):
+    env = values.pilot_env()
+    rev = values.raw.get("revision")
+    env.setdefault("REVISION", rev if isinstance(rev, str) and rev else "default")
+    platform = (values.raw.get("global") or {}).get("platform")
+    if isinstance(platform, str) and platform:
+        env.setdefault("PLATFORM", platform)
+    return env
+
+
+def _values_of(config):
+    cached = config.compiled.get("__istio_values__")
+    if cached is None or cached[0] is not config.values:
+        cached = (config.values, ValuesConfig(config.values if config.values is not None else {}))
+        config.compiled["__istio_values__"] = cached
+    return cached[1]
+
+
+def _mesh_of(config):
+    cached = config.compiled.get("__istio_mesh__")
+    if cached is None or cached[0] is not config.mesh:
+        source = config.mesh
+        try:
+            if source is None:
+                mc = meshmod.default_mesh_config()
+            elif isinstance(source, str):
+                mc = meshmod.apply_mesh_config(source)
+            else:
+                mc = meshmod.apply_mesh_config(json.dumps(source))
+        except meshmod.MeshConfigError as e:
+            raise TemplateRenderError(str(e), pos=SourcePos("mesh")) from None
+        cached = (config.mesh, mc)
+        config.compiled["__istio_mesh__"] = cached
+    return cached[1]
+
+
+def build_context(config, **kw):
+    return Context(config, **kw)
+
+
+def detect_native_sidecar(nodes, node_name):
+    """Kubelet minor >= 33 on the pod's node, else on every node (an empty list: on)."""
+    def ok(version):
+        import re
+
+        m = re.match(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?([-+].*)?$", version or "")
+        if not m:
+            return False
+        minor = int(m.group(2) or 0)
+        return minor >= 33
+
+    versions = {}
+    for n in nodes:
+        if isinstance(n, str):
+            versions[n] = n
+        else:
+            name = (n.get("metadata") or {}).get("name", "")
+            versions[name] = (((n.get("status") or {}).get("nodeInfo") or {}).get("kubeletVersion", ""))
+    if node_name and node_name in versions:
+        return ok(versions[node_name])
+    return all(ok(v) for v in versions.values())
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+def _fail(message, field=None):
+    raise TemplateRenderError(message, pos=SourcePos(field) if field else None)
+
+
+def decode_pod(pod):
+    """json.Unmarshal into corev1.Pod (what the webhook reads from the AdmissionReview)."""
+    try:
+        return roundtrip_pod(pod)
+    except TypedError as e:
+        _fail(str(e))
+
+
+_parsed = {}
+
+
+def parse_rendered(text):
+    """yaml.Unmarshal of rendered template text into map[string]any (None when it is not YAML).
+
+    Replicas of a workload render the same text, so results are cached (bounded); the merge never
+    mutates its patch, so sharing is safe."""
+    patch = _parsed.get(text, _BAD)
+    if patch is _BAD:
+        try:
+            patch = yamlio.load(text)
+        except yamlio.YAMLSyntaxError:
+            patch = _BAD
+        if len(_parsed) >= 512:
+            _parsed.pop(next(iter(_parsed)))
+        _parsed[text] = patch
+    return patch
+
+
+def _overlay(target, text, what):
+    patch = parse_rendered(text)
+    if patch is None:
+        patch = {}
+    if not isinstance(patch, dict):
+        raise _MergeFailure("%s: strategic merge: invalid JSON document" % what)
+    try:
+        merged = strategic_merge(target, patch)
+    except MergeError as e:
+        raise _MergeFailure("%s: strategic merge: %s" % (what, e)) from None
+    try:
+        return roundtrip_pod(merged)
+    except TypedError as e:
+        raise _MergeFailure("%s: unmarshal patched pod: %s" % (what, e)) from None
+
+
+_BAD = object()
+
+
+class _MergeFailure(Exception):
+    pass
+
+
+_template_pods = {}
+
+
+def _first_template_pod(text):
+    """The first overlay onto the empty pod depends on the text alone: cached like the parse (callers
+    get a copy, since post-processing reads but the merge result may be mutated by callers)."""
+    hit = _template_pods.get(text)
+    if hit is None:
+        hit = _overlay({}, text, "failed applying injection overlay")
+        if len(_template_pods) >= 512:
+            _template_pods.pop(next(iter(_template_pods)))
+        _template_pods[text] = hit
+    return json.loads(json.dumps(hit))
+
+
+def _strip_pod(pod, status_port):
+    """stripPod: drop containers a previous injection added; the status annotation and our Prometheus
+    annotations go too (only the template data sees this pod)."""
+    meta = pod.get("metadata") or {}
+    annotations = meta.get("annotations") or {}
+    if STATUS not in annotations:
+        return pod
+    try:
+        st = json.loads(annotations[STATUS])
+    except ValueError:
+        return pod
+    if not isinstance(st, dict) or not _status_shape_ok(st):
+        return pod
+    pod = json.loads(json.dumps(pod))
+    spec = pod.setdefault("spec", {})
+    for key in ("containers", "initContainers"):
+        for name in st.get(key) or []:
+            spec[key] = postprocess._modify(spec.get(key), name, "remove")
+        if key in spec and not spec[key] and key == "initContainers":
+            del spec[key]
+    anns = pod["metadata"]["annotations"]
+    ports = postprocess._variants(anns, "prometheus_io_port")
+    if ports and anns[ports[0]] == str(status_port):
+        for k in [k for k in anns if postprocess._sanitize_label_name(k) in
+                  ("prometheus_io_path", "prometheus_io_port", "prometheus_io_scrape")]:
+            del anns[k]
+    del anns[STATUS]
+    if not anns:
+        del pod["metadata"]["annotations"]
+    return roundtrip_pod(pod)
+
+
+def _status_shape_ok(st):
+    for key in ("initContainers", "containers", "volumes", "imagePullSecrets"):
+        v = st.get(key)
+        if v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+            return False
+    return st.get("revision") is None or isinstance(st.get("revision"), str)
+
+
+def _reinsert_overrides(pod):
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    if postprocess.OVERRIDES not in annotations:
+        return pod
+    try:
+        containers, inits = postprocess._parsed_containers(annotations[postprocess.OVERRIDES])
+    except postprocess.PostProcessError as e:
+        _fail("failed to run injection template: %s" % e)
+    pod = json.loads(json.dumps(pod))
+    spec = pod.setdefault("spec", {})
+    for key, extra in (("containers", containers), ("initContainers", inits)):
+        for c in extra:
+            if postprocess.find_container(c.get("name", ""), spec.get(key)) is None:
+                spec.setdefault(key, []).append(c)
+    return roundtrip_pod(pod)
+
+
+def select_templates(pod, ctx):
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    if TEMPLATES_ANNOTATION in annotations:
+        names = [n.strip() for n in annotations[TEMPLATES_ANNOTATION].split(",")]
+    elif ctx.mode == "webhook":
+        names = list(ctx.config.default_templates) or ["sidecar"]
+    else:
+        names = ["sidecar"]
+    aliases = ctx.config.aliases if ctx.mode == "webhook" else {}
+    out = []
+    for n in names:
+        out.extend(aliases.get(n, [n]))
+    return out
+
+
+def data_for_pod(pod, ctx, *, type_meta=None, deploy_meta=None, proxy_config=None, mesh=None, native=None,
+                 proxy_ids=(1337, 1337)):
+    """The template data for `pod` (already decoded and stripped) under ctx."""
+    mesh = mesh if mesh is not None else ctx.mesh
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    if proxy_config is None:
+        proxy_config = meshmod.effective_proxy_config(mesh, annotations)
+    if type_meta is None or deploy_meta is None:
+        deploy_meta, type_meta = deploy_meta_from_pod(pod)
+    if native is None:
+        native = ctx.native_sidecars(pod)[0]
+    return template_data(
+        pod=pod, type_meta=type_meta, deploy_meta=deploy_meta, proxy_config=proxy_config, mesh_config=mesh,
+        values=ctx.values.as_map, revision=ctx.revision, native=native,
+        proxy_image=images.proxy_image(ctx.values, proxy_config, annotations),
+        proxy_uid=proxy_ids[0], proxy_gid=proxy_ids[1], inbound_mode=meshmod.inbound_traffic_policy_mode(mesh),
+        compliance_policy=ctx.compliance_policy, release=ctx.release)
+
+
+def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, notes=(), proxy_ids=(1337, 1337),
+               request_pod=None):
+    """injectPod: `pod` is the decoded pod; returns IstioInjection or raises TemplateRenderError."""
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    problem = validate_annotations(annotations, ctx.release)
+    if problem is not None:
+        _fail("failed to run injection template: " + problem, "metadata.annotations")
+
+    proxy_envs = dict(ctx.proxy_envs)
+    cluster = ctx.values.cluster_name()
+    network = ctx.values.network()
+    if proxy_envs.get("ISTIO_META_CLUSTER_ID"):
+        cluster = proxy_envs["ISTIO_META_CLUSTER_ID"]
+    if proxy_envs.get("ISTIO_META_NETWORK"):
+        network = proxy_envs["ISTIO_META_NETWORK"]
+    labels = (pod.get("metadata") or {}).get("labels") or {}
+    if "topology.istio.io/network" in labels:
+        network = labels["topology.istio.io/network"]
+    if cluster:
+        proxy_envs["ISTIO_META_CLUSTER_ID"] = cluster
+    if network:
+        proxy_envs["ISTIO_META_NETWORK"] = network
+
+    status_port = _status_port(mesh)
+    stripped = _reinsert_overrides(_strip_pod(pod, status_port))
+    data = data_for_pod(stripped, ctx, type_meta=type_meta, deploy_meta=deploy_meta, proxy_config=proxy_config,
+                        mesh=mesh, native=native, proxy_ids=proxy_ids)
+
+    merged = pod
+    template_pod = {}
+    rendered = {}
+    names = select_templates(pod, ctx)
+    for name in names:
+        if name not in ctx.config.templates:
+            _fail('failed to run injection template: requested template "%s" not found; have %s'
+                  % (name, ", ".join(sorted(ctx.config.templates))),
+                  "metadata.annotations." + TEMPLATES_ANNOTATION if TEMPLATES_ANNOTATION in annotations
+                  else "defaultTemplates")
+        tmpl = ctx.template(name)
+        from ..gotemplate import TemplateError
+
+        try:
+            text = tmpl.execute(data)
+        except TemplateError as e:
+            _fail("failed to run injection template: %s" % e, "templates." + name)
+        rendered[name] = text
+        try:
+            if not template_pod:
+                template_pod = _first_template_pod(text)
+            else:
+                template_pod = _overlay(template_pod, text, "failed applying injection overlay")
+        except _MergeFailure as e:
+            _fail("failed to run injection template: %s" % e, "templates." + name)
+        anns = (merged.get("metadata") or {}).get("annotations") or {}
+        use_native = native
+        if anns.get("sidecar.istio.io/nativeSidecar") == "true":
+            use_native = True
+        elif anns.get("sidecar.istio.io/nativeSidecar") == "false":
+            use_native = False
+        tspec = template_pod.get("spec") or {}
+        mspec = merged.get("spec") or {}
+        if (use_native and postprocess.find_container(postprocess.PROXY, tspec.get("initContainers")) is not None
+                and postprocess.find_container(postprocess.PROXY, mspec.get("containers")) is not None):
+            merged = json.loads(json.dumps(merged))
+            spec = merged["spec"]
+            containers = spec.get("containers") or []
+            idx = next(i for i, c in enumerate(containers) if c.get("name", "") == postprocess.PROXY)
+            moved = containers.pop(idx)
+            spec["containers"] = containers
+            spec["initContainers"] = list(spec.get("initContainers") or []) + [moved]
+            merged = roundtrip_pod(merged)
+        try:
+            merged = _overlay(merged, text, "failed parsing generated injected YAML (check Istio sidecar "
+                                            "injector configuration)")
+        except _MergeFailure as e:
+            _fail("failed to run injection template: %s" % e, "templates." + name)
+
+    try:
+        merged = postprocess.reapply_overwritten_containers(merged, pod, template_pod, proxy_config)
+    except postprocess.PostProcessError as e:
+        _fail("failed to re apply container: %s" % e)
+
+    final = merged if merged is not pod else json.loads(json.dumps(merged))
+    try:
+        postprocess.overwrite_cluster_info(final, proxy_envs)
+        postprocess.apply_prometheus_merge(final, mesh)
+        postprocess.apply_rewrite(final, ctx.values, mesh, ctx.release)
+        postprocess.apply_metadata(final, template_pod, proxy_envs, ctx.revision,
+                                   ctx.config.injected_annotations if ctx.mode == "webhook" else None)
+        postprocess.reorder_pod(final, _hold(pod, ctx, mesh))
+    except postprocess.PostProcessError as e:
+        _fail("failed to process pod: %s" % e)
+    except meshmod.MeshConfigError as e:
+        _fail("failed to process pod: %s" % e)
+    try:
+        final = roundtrip_pod(final)
+    except TypedError as e:
+        _fail("failed to process pod: %s" % e)
+    from ..render import added_items
+
+    from .patch import apply_patch, create_patch
+
+    patch = create_patch(pod, final)
+    if request_pod is not None and request_pod != pod:
+        # The patch was computed against the pod as modified before injection (OpenShift user reset);
+        # the API server applies it to the pod it sent.
+        pod = request_pod
+        final = roundtrip_pod(apply_patch(request_pod, patch))
+    return IstioInjection(pod=final, original=pod, template_pod=template_pod, templates=names, rendered=rendered,
+                          added=added_items(pod, final), patch=patch, native_sidecars=native, notes=list(notes))
+
+
+def _status_port(mc):
+    pc = mc.get("default_config")
+    return pc.get("status_port", 0) if pc is not None else 0
+
+
+def _hold(pod, ctx, mesh):
+    mc = mesh
+    value = ((pod.get("metadata") or {}).get("annotations") or {}).get(PROXY_CONFIG_ANNOTATION)
+    if value is not None:
+        mc = meshmod.apply_proxy_config_annotation(value, mesh)
+    pc = mc.get("default_config")
+    hold = pc.get("hold_application_until_proxy_starts") if pc is not None else None
+    return bool(hold is not None and hold.value) or ctx.values.hold_application_until_proxy_starts()
+
+
+def inject(pod: Mapping[str, Any], config, *, mode: str = "webhook", native_sidecars: Optional[bool] = None,
+           env: Optional[Mapping[str, str]] = None, owner: Optional[Mapping[str, Any]] = None,
+           namespace: Optional[str] = None, nodes=None, version=None, revision=None,
+           proxy_envs: Optional[Mapping[str, str]] = None, namespace_object: Optional[Mapping[str, Any]] = None,
+           context: Optional[Context] = None, decoded: bool = False) -> IstioInjection:
+    """Inject `pod` as Istio would; see the module docstring.  The policy decision (inject or not) is the
+    caller's (simulator/policy.py); this is what happens once Istio has decided to inject.
+
+    mode "webhook": the pod as the API server sends it (namespace filled from `namespace`, the request's);
+    the workload is found from the pod's controller reference (`owner` can supply one).
+    mode "kube-inject": the pod template of a workload as istioctl sees it (`owner` = the workload's
+    {kind, apiVersion, metadata: {name, namespace}}, else the pod's own owner heuristics).
+    Cluster facts the webhook would look up: `nodes` (Node objects or kubelet version strings, for native
+    sidecar detection; None = unknown), `namespace_object` (the Namespace, for OpenShift UID ranges).
+    `decoded=True` says the pod is already Go's JSON of a corev1.Pod (skips one typed round trip).
+    """
+    ctx = context or Context(config, mode=mode, env=env, native_sidecars=native_sidecars, nodes=nodes,
+                             version=version, revision=revision, proxy_envs=proxy_envs)
+    pod = dict(pod)
+    if owner is not None and mode == "webhook":
+        meta = dict(pod.get("metadata") or {})
+        refs = list(meta.get("ownerReferences") or [])
+        if not any(r.get("controller") for r in refs):
+            om = owner.get("metadata") or {}
+            refs.append({"apiVersion": owner.get("apiVersion", ""), "kind": owner.get("kind", ""),
+                         "name": om.get("name", ""), "uid": om.get("uid", ""), "controller": True})
+            meta["ownerReferences"] = refs
+            if not meta.get("name") and not meta.get("generateName"):
+                meta["generateName"] = om.get("name", "") + "-"
+        pod["metadata"] = meta
+    decoded = pod if decoded else decode_pod(pod)
+    meta = decoded.setdefault("metadata", {})
+    request_pod = None
+    if mode == "webhook" and (meta.get("managedFields") or (not meta.get("namespace") and namespace)):
+        # Istio drops managedFields and fills the namespace before computing the patch, so neither shows
+        # in the patch; the API server applies the patch to the pod it sent.
+        request_pod = decoded
+        decoded = json.loads(json.dumps(decoded))
+        meta = decoded["metadata"]
+        meta.pop("managedFields", None)
+        if not meta.get("namespace") and namespace:
+            meta["namespace"] = namespace
+        decoded = roundtrip_pod(decoded)
+        meta = decoded.setdefault("metadata", {})
+    mesh = ctx.mesh
+    if mode == "kube-inject":
+        value = (meta.get("annotations") or {}).get(PROXY_CONFIG_ANNOTATION)
+        if value is not None:
+            try:
+                mesh = meshmod.apply_proxy_config_annotation(value, mesh)
+            except meshmod.MeshConfigError as e:
+                _fail(str(e), "metadata.annotations." + PROXY_CONFIG_ANNOTATION)
+        proxy_config = mesh.get("default_config")
+        if owner is not None:
+            om = owner.get("metadata") or {}
+            type_meta = {"Kind": owner.get("kind", ""), "APIVersion": owner.get("apiVersion", "")}
+            deploy_meta = {"Name": om.get("name", ""), "Namespace": om.get("namespace", "")}
+        else:
+            deploy_meta, type_meta = deploy_meta_from_pod(decoded)
+    else:
+        proxy_config = meshmod.effective_proxy_config(mesh, meta.get("annotations") or {})
+        deploy_meta, type_meta = deploy_meta_from_pod(decoded)
+    native, notes = ctx.native_sidecars(decoded)
+    proxy_ids = (1337, 1337)
+    if mode == "webhook" and ctx.env.get("PLATFORM") == "openshift":
+        from . import openshift
+
+        proxy_ids = openshift.proxy_ids(namespace_object)
+        candidate = json.loads(json.dumps(decoded))
+        if openshift.reset_matching_proxy_user(candidate, include_init=ctx.release.at_least(1, 25)):
+            request_pod = request_pod if request_pod is not None else decoded
+            decoded = roundtrip_pod(candidate)
+    return inject_pod(decoded, ctx, type_meta=type_meta, deploy_meta=deploy_meta, proxy_config=proxy_config,
+                      mesh=mesh, native=native, notes=notes, proxy_ids=proxy_ids, request_pod=request_pod)

@@ -1,0 +1,229 @@
+"""`istioctl kube-inject` for workloads (inject.go IntoResourceFile / IntoObject).
+
+Documents are split like kubectl's YAML reader; a document whose `kind` is one kube-inject knows (by kind
+name alone, any apiVersion) is decoded into its Go type, its pod template injected and the object printed
+again as Go would (every injected document is re-encoded even when injection is skipped); anything else
+is written back byte for byte.  Each document is followed by `---`.  Quirks kept: a CronJob's labels and
+annotations are read from and written to `spec.jobTemplate.metadata`; a Pod's workload is guessed from
+its controller reference; the namespace checked against the system namespaces is the pod template's own.
+"""
+
+from .. import yamlio
+from ..errors import TemplateRenderError
+from . import workloads
+from .inject import Context, inject
+from .yamlout import dump
+
+KINDS = ("Pod", "ReplicationController", "Deployment", "DaemonSet", "ReplicaSet", "Job", "CronJob",
+         "StatefulSet", "List", "DeploymentConfig")
+IGNORED_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "local-path-storage")
+
+
+class KubeInjectError(ValueError):
+    """istioctl kube-inject would exit with this error (documents before it were already written)."""
+
+
+def _go_quote(s):
+    from ..gotemplate.strconv import go_quote
+
+    return go_quote(s)
+
+
+def inject_required(pod_meta, pod_spec, release):
+    """injectRequired with policy "enabled" and no selectors (kube-inject's call)."""
+    if pod_spec.get("hostNetwork"):
+        return False
+    if pod_meta.get("namespace", "") in IGNORED_NAMESPACES:
+        return False
+    annotations = pod_meta.get("annotations") or {}
+    labels = pod_meta.get("labels") or {}
+    value = annotations.get("sidecar.istio.io/inject", "")
+    if "sidecar.istio.io/inject" in labels:
+        value = labels["sidecar.istio.io/inject"]
+    if release.strict_inject_values:
+        if value == "false":
+            return False
+        return True
+    if value.lower() in ("y", "yes", "true", "on"):
+        return True
+    if value == "":
+        return True
+    return False
+
+
+def _locate(obj, kind):
+    """(metadata, spec) of the pod template in the decoded object, plus type/deploy meta for templates."""
+    meta = obj.get("metadata") or {}
+    type_meta = {"Kind": obj.get("kind", ""), "APIVersion": obj.get("apiVersion", "")}
+    deploy = {"Name": meta.get("name", ""), "Namespace": meta.get("namespace", "")}
+    spec = obj.setdefault("spec", {})
+    if kind == "CronJob":
+        jt = spec.setdefault("jobTemplate", {})
+        tmpl_spec = jt.setdefault("spec", {}).setdefault("template", {})
+        return jt, "metadata", tmpl_spec, "spec", type_meta, deploy
+    if kind == "Pod":
+        return obj, "metadata", obj, "spec", None, None
+    if kind in ("ReplicationController", "DeploymentConfig"):
+        if spec.get("template") is None:
+            raise KubeInjectError("spec.template is required value")
+    tmpl = spec.setdefault("template", {})
+    return tmpl, "metadata", tmpl, "spec", type_meta, deploy
+
+
+def inject_object(obj, ctx, warnings):
+    """IntoObject on a decoded (canonical) object of a known kind; returns the object to print."""
+    kind = obj.get("kind")
+    if kind == "List":
+        items = []
+        for raw in obj.get("items") or []:
+            if isinstance(raw, dict) and raw.get("kind") in KINDS:
+                decoded = workloads.decode_object(raw["kind"], raw) if raw["kind"] != "List" else _decode_list(raw)
+                items.append(inject_object(decoded, ctx, warnings))
+            elif isinstance(raw, dict) and "kind" not in raw and "apiVersion" not in raw:
+                # yaml.Unmarshal into TypeMeta works, gvk is empty: not registered, left as is.
+                items.append(raw)
+            else:
+                items.append(raw)
+        obj["items"] = items
+        return obj
+    mholder, mkey, sholder, skey, type_meta, deploy = _locate(obj, kind)
+    pod_meta = mholder.get(mkey) or {}
+    pod_spec = sholder.get(skey) or {}
+    if kind == "Pod":
+        from .data import deploy_meta_from_pod
+
+        deploy, type_meta = deploy_meta_from_pod({"metadata": pod_meta, "spec": pod_spec})
+    name = pod_meta.get("name") or deploy["Name"]
+    full = "%s/%s" % (deploy["Namespace"], name) if deploy["Namespace"] else name
+    kind_name = type_meta["Kind"]
+    if pod_spec.get("hostNetwork"):
+        warnings.append(_skip(kind_name, full, "has host networking enabled"))
+        return obj
+    if "proxy.istio.io/config" in (pod_meta.get("annotations") or {}):
+        from .mesh import MeshConfigError, apply_proxy_config_annotation
+
+        try:
+            apply_proxy_config_annotation(pod_meta["annotations"]["proxy.istio.io/config"], ctx.mesh)
+        except MeshConfigError as e:
+            raise KubeInjectError(str(e)) from None
+    if not inject_required(pod_meta, pod_spec, ctx.release):
+        warnings.append(_skip(kind_name, full, "has sidecar injection disabled"))
+        return obj
+    owner = {"kind": type_meta["Kind"], "apiVersion": type_meta["APIVersion"],
+             "metadata": {"name": deploy["Name"], "namespace": deploy["Namespace"]}}
+    try:
+        # The pod template comes out of the typed decode of its workload, so it already is Go's encoding.
+        result = inject({"metadata": pod_meta, "spec": pod_spec}, ctx.config, mode="kube-inject", owner=owner,
+                        context=ctx, decoded=True)
+    except TemplateRenderError as e:
+        raise KubeInjectError(e.message) from None
+    mholder[mkey] = result.pod.get("metadata") or {}
+    sholder[skey] = result.pod.get("spec") or {}
+    return obj
+
+
+def _skip(kind, full, why):
+    if kind:
+        return "===> Skipping injection because %s %s %s\n" % (kind, _go_quote(full), why)
+    return "===> Skipping injection because %s %s\n" % (_go_quote(full), why)
+
+
+def _decode_list(doc):
+    """corev1.List: TypeMeta, ListMeta, and items kept as raw JSON (runtime.RawExtension)."""
+    out = {}
+    for key in ("kind", "apiVersion"):
+        v = doc.get(key)
+        if v is not None and not isinstance(v, str):
+            raise workloads.DecodeError("json: cannot unmarshal %s into Go struct field List.%s of type string"
+                                        % (type(v).__name__, key))
+        if v:
+            out[key] = v
+    meta = doc.get("metadata")
+    out["metadata"] = workloads.roundtrip(workloads.coerce_for_target(meta, "meta/v1.ListMeta"),
+                                          "meta/v1.ListMeta") if isinstance(meta, dict) else {}
+    items = doc.get("items")
+    out["items"] = items if isinstance(items, list) else None
+    return out
+
+
+def kube_inject_object(obj, config, *, native_sidecars=None, env=None, revision=None, version=None,
+                       context=None, warnings=None):
+    """One decoded workload document injected as kube-inject does (a new dict, Go's JSON encoding).
+
+    `warnings` (a list) receives kube-inject's "===> Skipping injection ..." lines.  Raises
+    KubeInjectError for what makes istioctl fail."""
+    ctx = context or Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars,
+                             version=version, revision=revision)
+    kind = obj.get("kind")
+    if kind not in KINDS:
+        return obj
+    try:
+        decoded = _decode_list(obj) if kind == "List" else workloads.decode_object(kind, obj)
+    except workloads.DecodeError as e:
+        raise KubeInjectError(str(e)) from None
+    out = inject_object(decoded, ctx, warnings if warnings is not None else [])
+    if not ctx.release.omits_zero_creation_timestamp:
+        _null_timestamps(out)
+    return out
+
+
+def _null_timestamps(obj):
+    kind = obj.get("kind")
+    if kind == "List":
+        for item in obj.get("items") or []:
+            if isinstance(item, dict) and item.get("kind") in KINDS and item.get("kind") != "List":
+                workloads.add_null_creation_timestamps(item, workloads.ROOTS[item["kind"]])
+        return
+    workloads.add_null_creation_timestamps(obj, workloads.ROOTS[kind])
+
+
+def split_documents(text):
+    """k8s.io/apimachinery's YAMLReader: documents separated by lines starting with `---`."""
+    docs = []
+    buf = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("---"):
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
+                raise KubeInjectError("invalid Yaml document separator: %s" % rest)
+            if buf:
+                docs.append("".join(buf))
+                buf = []
+            continue
+        buf.append(line)
+    if buf:
+        docs.append("".join(buf))
+    return docs
+
+
+def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=None, version=None):
+    """(stdout, stderr, error) of `istioctl kube-inject -f <file with text>` with the given configuration."""
+    ctx = Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars, version=version,
+                  revision=revision)
+    out = []
+    warnings = []
+    error = None
+    try:
+        for raw in split_documents(text):
+            try:
+                doc = yamlio.load(raw)
+            except yamlio.YAMLSyntaxError as e:
+                raise KubeInjectError("error converting YAML to JSON: yaml: %s" % e) from None
+            if doc is not None and not isinstance(doc, dict):
+                raise KubeInjectError("json: cannot unmarshal %s into Go value of type v1.TypeMeta"
+                                      % ("array" if isinstance(doc, list) else "string"))
+            kind = (doc or {}).get("kind")
+            if not isinstance(kind, str) or kind not in KINDS:
+                out.append(raw if raw.endswith("\n") or not raw else raw + "\n")
+                out.append("---\n")
+                continue
+            injected = kube_inject_object(doc, config, context=ctx, warnings=warnings)
+            out.append(dump(injected))
+            out.append("---\n")
+    except KubeInjectError as e:
+        error = str(e)
+    stderr = ""
+    if warnings:
+        stderr = "\n" + "".join(w + "\n" for w in warnings)
+    return "".join(out), stderr, error
+

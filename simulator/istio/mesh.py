@@ -1,0 +1,250 @@
+"""Mesh config and proxy config as istiod and istioctl load them (pkg/config/mesh/mesh.go).
+
+The `mesh` key of the `istio[-<rev>]` ConfigMap only lists what differs from Istio's built-in defaults;
+`ApplyMeshConfig` lays it over `DefaultMeshConfig()`: top-level fields replace, `defaultConfig` is merged
+field by field onto `DefaultProxyConfig()` (proxyMetadata key by key), `defaultProviders` merged,
+`extensionProviders` merged by name after the three built-in ones, trust domain aliases unioned and sorted.
+The pod annotation `proxy.istio.io/config` is merged the same way onto the proxy config.
+"""
+
+from .. import yamlio
+from .proto import Duration, Message, ProtoError, Wrapper, apply_json
+
+MESH = "istio.mesh.v1alpha1.MeshConfig"
+PROXY = "istio.mesh.v1alpha1.ProxyConfig"
+_EP = "istio.mesh.v1alpha1.MeshConfig.ExtensionProvider"
+_BOOL = "google.protobuf.BoolValue"
+
+
+class MeshConfigError(ValueError):
+    """The mesh config (or a proxy config annotation) does not load; the message follows Istio's."""
+
+
+def default_proxy_config():
+    return Message(PROXY, {
+        "config_path": "./etc/istio/proxy",
+        "binary_path": "/usr/local/bin/envoy",
+        "service_cluster": "istio-proxy",
+        "drain_duration": Duration(45),
+        "discovery_address": "istiod.istio-system.svc:15012",
+        "proxy_admin_port": 15000,
+        "control_plane_auth_policy": 1,  # MUTUAL_TLS
+        "stat_name_length": 189,
+        "status_port": 15020,
+        "termination_drain_duration": Duration(5),
+    })
+
+
+def _provider(name, field, value):
+    return Message(_EP, {"name": name, field: value})
+
+
+def default_mesh_config():
+    return Message(MESH, {
+        "proxy_listen_port": 15001,
+        "proxy_inbound_listen_port": 15006,
+        "connect_timeout": Duration(10),
+        "protocol_detection_timeout": Duration(0),
+        "ingress_class": "istio",
+        "ingress_service": "istio-ingressgateway",
+        "ingress_controller_mode": 2,  # STRICT
+        "enable_tracing": True,
+        "default_config": default_proxy_config(),
+        "outbound_traffic_policy": Message(MESH + ".OutboundTrafficPolicy", {"mode": 1}),  # ALLOW_ANY
+        "inbound_traffic_policy": Message(MESH + ".InboundTrafficPolicy"),  # PASSTHROUGH (0)
+        "enable_auto_mtls": Wrapper(_BOOL, True),
+        "trust_domain": "cluster.local",
+        "default_service_export_to": ["*"],
+        "default_virtual_service_export_to": ["*"],
+        "default_destination_rule_export_to": ["*"],
+        "root_namespace": "istio-system",
+        "locality_lb_setting": Message("istio.networking.v1alpha3.LocalityLoadBalancerSetting",
+                                       {"enabled": Wrapper(_BOOL, True)}),
+        "dns_refresh_rate": Duration(60),
+        "enable_prometheus_merge": Wrapper(_BOOL, True),
+        "default_providers": Message(MESH + ".DefaultProviders"),
+        "extension_providers": [
+            _provider("prometheus", "prometheus", Message(_EP + ".PrometheusMetricsProvider")),
+            _provider("stackdriver", "stackdriver", Message(_EP + ".StackdriverProvider")),
+            _provider("envoy", "envoy_file_access_log",
+                      Message(_EP + ".EnvoyFileAccessLogProvider", {"path": "/dev/stdout"})),
+        ],
+    })
+
+
+def _yaml_to_json(text, what):
+    try:
+        data = yamlio.load(text) if text and text.strip() else None
+    except yamlio.YAMLSyntaxError as e:
+        raise MeshConfigError("%s: error converting YAML to JSON: yaml: %s" % (what, e)) from None
+    return data
+
+
+def merge_proxy_config(data, pc):
+    """mesh.MergeProxyConfig with an already-parsed document: apply onto pc in place, merge proxyMetadata."""
+    orig_meta = pc.get("proxy_metadata")
+    orig_headers = pc.get("proxy_headers")
+    try:
+        apply_json(pc, data)
+    except ProtoError as e:
+        raise MeshConfigError("could not parse proxy config: %s" % e) from None
+    new_meta = pc.get("proxy_metadata")
+    if orig_meta is not None or new_meta is not None:
+        merged = dict(orig_meta or {})
+        merged.update(new_meta or {})
+        pc.set("proxy_metadata", merged)
+    headers = pc.get("proxy_headers")
+    if headers is not None and orig_headers is not None:
+        for f in ("forwarded_client_cert", "request_id", "attempt_count", "server", "envoy_debug_headers"):
+            if headers.get(f) is None and orig_headers.get(f) is not None:
+                headers.set(f, orig_headers.get(f))
+    return pc
+
+
+def apply_mesh_config(text, base=None):
+    """mesh.ApplyMeshConfig(text, base or DefaultMeshConfig()); returns a new MeshConfig message."""
+    mc = (base or default_mesh_config()).clone()
+    raw = _yaml_to_json(text, "failed to convert to proto.")
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise MeshConfigError("failed to convert to proto.: json: cannot unmarshal %s into Go value of type "
+                              "map[string]json.RawMessage" % type(raw).__name__)
+    prev_pc = mc.get("default_config")
+    prev_dp = mc.get("default_providers")
+    prev_ep = mc.get("extension_providers") or []
+    prev_aliases = mc.get("trust_domain_aliases") or []
+    mc.set("default_config", default_proxy_config())
+    try:
+        apply_json(mc, raw)
+    except ProtoError as e:
+        raise MeshConfigError("failed to convert to proto.: %s" % e) from None
+    mc.set("default_config", prev_pc)
+    pc_raw = raw.get("defaultConfig")
+    if pc_raw is not None:
+        mc.set("default_config", merge_proxy_config(pc_raw, prev_pc if prev_pc is not None
+                                                    else Message(PROXY)))
+    mc.set("default_providers", prev_dp)
+    dp_raw = raw.get("defaultProviders")
+    if dp_raw is not None:
+        if prev_dp is None:
+            prev_dp = Message(MESH + ".DefaultProviders")
+            mc.set("default_providers", prev_dp)
+        try:
+            apply_json(prev_dp, dp_raw)
+        except ProtoError as e:
+            raise MeshConfigError("could not parse default providers: %s" % e) from None
+    new_ep = mc.get("extension_providers") or []
+    merged_ep = list(prev_ep)
+    for p in new_ep if new_ep is not prev_ep else []:
+        for e in merged_ep:
+            if e.get("name", "") == p.get("name", ""):
+                for member in _provider_fields():
+                    e.v.pop(member, None)
+                for member in _provider_fields():
+                    if member in p.v:
+                        e.v[member] = p.v[member]
+                break
+        else:
+            merged_ep.append(p)
+    mc.set("extension_providers", merged_ep)
+    aliases = sorted(set((mc.get("trust_domain_aliases") or []) + list(prev_aliases)))
+    mc.set("trust_domain_aliases", aliases)
+    return mc
+
+
+def _provider_fields():
+    from .proto import descriptor
+
+    return [f.name for f in descriptor(_EP).fields if f.oneof == "provider"]
+
+
+def apply_proxy_config_annotation(text, mc):
+    """mesh.ApplyProxyConfig: a copy of mc whose defaultConfig has the annotation YAML merged in."""
+    mc = mc.clone()
+    raw = _yaml_to_json(text, "could not parse proxy config")
+    pc = mc.get("default_config")
+    if pc is None:
+        pc = Message(PROXY)
+    mc.set("default_config", merge_proxy_config(raw, pc))
+    return mc
+
+
+def proxy_config_from_annotation(text):
+    """proxyConfigFromAnnotation: the annotation alone, decoded into an empty ProxyConfig."""
+    raw = _yaml_to_json(text, "could not parse proxy config")
+    try:
+        return apply_json(Message(PROXY), raw)
+    except ProtoError as e:
+        raise MeshConfigError(str(e)) from None
+
+
+def _to_yaml_roundtrip(pc):
+    """protomarshal.ToYAML then YAML->JSON: what mergeWithPrecedence feeds to MergeProxyConfig."""
+    import json
+
+    from .proto import to_jsonpb
+
+    return json.loads(to_jsonpb(pc))
+
+
+_effective_cache = {}
+
+
+def effective_proxy_config(mc, annotations):
+    """The webhook's proxy config for a pod without ProxyConfig resources (model.EffectiveProxyConfig):
+    DefaultProxyConfig <- mesh defaultConfig <- annotation `proxy.istio.io/config` (ignored if unparsable).
+    Cached per mesh config object and annotation value; callers must not mutate the result."""
+    key = (id(mc), annotations.get("proxy.istio.io/config"))
+    hit = _effective_cache.get(key)
+    if hit is not None and hit[0] is mc:
+        return hit[1]
+    pc = _effective(mc, annotations)
+    if len(_effective_cache) >= 256:
+        _effective_cache.pop(next(iter(_effective_cache)))
+    _effective_cache[key] = (mc, pc)
+    return pc
+
+
+def _effective(mc, annotations):
+    effective = Message(PROXY)
+    layers = [default_proxy_config(), mc.get("default_config")]
+    value = annotations.get("proxy.istio.io/config")
+    if value is not None:
+        try:
+            layers.append(proxy_config_from_annotation(value))
+        except MeshConfigError:
+            pass
+    for layer in layers:
+        if layer is None:
+            continue
+        try:
+            merge_proxy_config(_to_yaml_roundtrip(layer), effective)
+        except MeshConfigError:
+            pass
+    return effective
+
+
+def clean_proxy_config(pc):
+    """cleanProxyConfig (template.go): drop fields equal to DefaultProxyConfig() before protoToJSON."""
+    pc = pc.clone()
+    d = default_proxy_config()
+    for f in ("config_path", "binary_path", "control_plane_auth_policy", "discovery_address",
+              "proxy_admin_port", "stat_name_length", "status_port"):
+        if pc.get(f) == d.get(f):
+            pc.set(f, None)
+    if "service_cluster" in pc.v and pc.get("service_cluster") == d.get("service_cluster"):
+        pc.set("service_cluster", None)
+    for f in ("drain_duration", "termination_drain_duration", "envoy_metrics_service",
+              "envoy_access_log_service", "tracing", "concurrency"):
+        if pc.get(f) == d.get(f):
+            pc.set(f, None)
+    if not pc.get("proxy_metadata"):
+        pc.set("proxy_metadata", None)
+    return pc
+
+
+def inbound_traffic_policy_mode(mc):
+    itp = mc.get("inbound_traffic_policy")
+    mode = itp.get("mode", 0) if itp is not None else 0
+    return "localhost" if mode == 1 else "passthrough"

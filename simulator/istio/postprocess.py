@@ -1,0 +1,503 @@
+"""Istio's work after the templates are merged (webhook.go, app_probe.go), in its order.
+
+`reapply_overwritten_containers` (user-supplied istio-proxy / istio-init win over the template, and are
+remembered in `proxy.istio.io/overrides`), `adjust_init_container_user`, then `post_process`:
+cluster/network env, Prometheus metrics merge, probe rewriting, status annotation and injected
+annotations, container order.  Pods are canonical JSON dicts (what json.Marshal of a corev1.Pod gives);
+functions mutate them in place unless they say otherwise.
+"""
+
+import functools
+import json
+import re
+
+from ..merge import MergeError, strategic_merge
+from ..typed import TypedError, go_json_dumps, roundtrip_pod
+
+PROXY = "istio-proxy"
+INIT = "istio-init"
+VALIDATION = "istio-validation"
+CORE_DUMP = "enable-core-dump"
+STATUS = "sidecar.istio.io/status"
+OVERRIDES = "proxy.istio.io/overrides"
+
+
+class PostProcessError(ValueError):
+    pass
+
+
+def _spec(pod):
+    return pod.setdefault("spec", {})
+
+
+def _meta(pod):
+    return pod.setdefault("metadata", {})
+
+
+def find_container(name, containers):
+    for c in containers or ():
+        if c.get("name", "") == name:
+            return c
+    return None
+
+
+def find_in_pod(name, pod):
+    spec = pod.get("spec") or {}
+    return find_container(name, spec.get("containers")) or find_container(name, spec.get("initContainers"))
+
+
+def _apply_overlay(pod, overlay):
+    """applyContainer/applyInitContainer: SMP of a one-container pod onto the pod, then the typed decode."""
+    try:
+        merged = strategic_merge(pod, roundtrip_pod(overlay))
+        return roundtrip_pod(merged)
+    except (MergeError, TypedError) as e:
+        raise PostProcessError("strategic merge: %s" % e) from None
+
+
+def parse_status(value):
+    """parseStatus: names of containers/initContainers listed in a previous status annotation."""
+    try:
+        st = json.loads(value)
+    except ValueError:
+        return [], []
+    if not isinstance(st, dict):
+        return [], []
+
+    def names(key):
+        v = st.get(key)
+        if not isinstance(v, list):
+            return []
+        return [x for x in v if isinstance(x, str)]
+
+    return names("containers"), names("initContainers")
+
+
+def _parsed_containers(value):
+    """json.Unmarshal of the overrides annotation into ParsedContainers (typed containers)."""
+    try:
+        raw = json.loads(value)
+    except ValueError as e:
+        raise PostProcessError(str(e)) from None
+    if not isinstance(raw, dict):
+        raise PostProcessError("json: cannot unmarshal %s into Go value of type inject.ParsedContainers"
+                               % type(raw).__name__)
+    pod = {"spec": {"containers": raw.get("containers"), "initContainers": raw.get("initContainers")}}
+    try:
+        spec = roundtrip_pod(pod)["spec"]
+    except TypedError as e:
+        raise PostProcessError(str(e)) from None
+    return spec.get("containers") or [], spec.get("initContainers") or []
+
+
+def reapply_overwritten_containers(final, original, template_pod, proxy_config):
+    annotations = (original.get("metadata") or {}).get("annotations") or {}
+    existing_c, existing_i = [], []
+    if OVERRIDES in annotations:
+        existing_c, existing_i = _parsed_containers(annotations[OVERRIDES])
+    status_c, status_i = [], []
+    already = STATUS in annotations
+    if already:
+        status_c, status_i = parse_status(annotations[STATUS])
+    overrides_c, overrides_i = [], []
+    tspec = template_pod.get("spec") or {}
+    for c in tspec.get("containers") or []:
+        name = c.get("name", "")
+        if name in status_c:
+            continue
+        match = find_container(name, existing_c) or find_container(name, (original.get("spec") or {}).get("containers"))
+        if match is None:
+            continue
+        overlay = dict(match)
+        if overlay.get("image") == "auto":
+            overlay.pop("image", None)
+        overrides_c.append(overlay)
+        final = _apply_overlay(final, {"spec": {"containers": [overlay]}})
+    for c in tspec.get("initContainers") or []:
+        name = c.get("name", "")
+        if name in status_i:
+            continue
+        match = find_container(name, existing_i) or find_in_pod(name, original)
+        if match is None:
+            continue
+        overlay = dict(match)
+        if overlay.get("image") == "auto":
+            overlay.pop("image", None)
+        overrides_i.append(overlay)
+        final = _apply_overlay(final, {"spec": {"containers": [], "initContainers": [overlay]}})
+    if not already and (overrides_c or overrides_i):
+        doc = {}
+        if overrides_c:
+            doc["containers"] = overrides_c
+        if overrides_i:
+            doc["initContainers"] = overrides_i
+        _meta(final).setdefault("annotations", {})[OVERRIDES] = go_json_dumps(doc, sort_keys=False)
+    adjust_init_container_user(final, original, proxy_config)
+    return final
+
+
+def adjust_init_container_user(final, original, proxy_config):
+    user = find_in_pod(PROXY, original)
+    if user is None:
+        return
+    sc = user.get("securityContext")
+    if sc is None or ("runAsUser" not in sc and "runAsGroup" not in sc):
+        return
+    init = None
+    for name in (INIT, VALIDATION):
+        init = find_container(name, _spec(final).get("initContainers"))
+        if init is not None:
+            break
+    if init is None:
+        return
+    tproxy = proxy_config is not None and proxy_config.get("interception_mode", 0) == 1
+    if not tproxy and ((final.get("metadata") or {}).get("annotations") or {}).get(
+            "sidecar.istio.io/interceptionMode") == "TPROXY":
+        tproxy = True
+    if tproxy and "runAsUser" in sc:
+        sidecar = find_in_pod(PROXY, final)
+        if sidecar is None:
+            return
+        ssc = sidecar.get("securityContext")
+        if ssc is None or "runAsUser" not in ssc:
+            raise PostProcessError("runtime error: invalid memory address or nil pointer dereference")
+        ssc["runAsUser"] = 0
+    if not tproxy and init.get("name") == VALIDATION:
+        isc = init.setdefault("securityContext", {})
+        if "runAsUser" in sc:
+            isc["runAsUser"] = sc["runAsUser"]
+        if "runAsGroup" in sc:
+            isc["runAsGroup"] = sc["runAsGroup"]
+    uid = sc.get("runAsUser")
+    if uid is None or uid == 0:
+        return
+    args = init.get("args") or []
+    for i, a in enumerate(args):
+        if a == "-u":
+            if i + 1 >= len(args):
+                raise PostProcessError("runtime error: index out of range [%d] with length %d" % (i + 1, len(args)))
+            args[i + 1] = "%d" % uid
+            return
+
+
+# ---------------------------------------------------------------------------------------------------------
+# postProcessPod
+
+_NOT_LABEL_CHAR = re.compile(r"[^A-Za-z0-9_]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _sanitize_label_name(name):
+    """Prometheus' strutil.SanitizeLabelName: every character outside [A-Za-z0-9_] becomes '_'."""
+    return _NOT_LABEL_CHAR.sub("_", name)
+
+
+def _parse_bool(v):
+    if v in ("1", "t", "T", "TRUE", "true", "True"):
+        return True
+    if v in ("0", "f", "F", "FALSE", "false", "False"):
+        return False
+    return None
+
+
+def _variants(annotations, sanitized):
+    # Go ranges over the map in random order; the first variant in key order stands in for "any one".
+    return [k for k in sorted(annotations) if _sanitize_label_name(k) == sanitized]
+
+
+def overwrite_cluster_info(pod, proxy_envs):
+    c = find_in_pod(PROXY, pod)
+    if c is None or not proxy_envs:
+        return
+    env = [e for e in c.get("env") or [] if e.get("name", "") not in proxy_envs]
+    for k in sorted(proxy_envs):
+        e = {"name": k}
+        if proxy_envs[k]:
+            e["value"] = proxy_envs[k]
+        env.append(e)
+    c["env"] = env
+
+
+def apply_prometheus_merge(pod, mesh):
+    annotations = _meta(pod).setdefault("annotations", {})
+    scrape = True
+    for k in _variants(annotations, "prometheus_io_scrape"):
+        b = _parse_bool(annotations[k])
+        if b is not None:
+            scrape = b
+            break
+    if not scrape:
+        return
+    merge = None
+    if "prometheus.istio.io/merge-metrics" in annotations:
+        merge = _parse_bool(annotations["prometheus.istio.io/merge-metrics"])
+    if merge is None:
+        w = mesh.get("enable_prometheus_merge")
+        merge = w.value if w is not None else True
+    if not merge:
+        return
+    target = str((mesh.get("default_config").get("status_port", 0)) if mesh.get("default_config") is not None else 0)
+    ports = _variants(annotations, "prometheus_io_port")
+    if ports and annotations[ports[0]] == target:
+        return
+    cfg = {"scrape": "", "path": "", "port": ""}
+    for k in sorted(annotations):
+        s = _sanitize_label_name(k)
+        if s == "prometheus_io_port":
+            cfg["port"] = annotations[k]
+        elif s == "prometheus_io_scrape":
+            cfg["scrape"] = annotations[k]
+        elif s == "prometheus_io_path":
+            cfg["path"] = annotations[k]
+    sidecar = find_in_pod(PROXY, pod)
+    if sidecar is not None and cfg != {"scrape": "", "path": "", "port": ""}:
+        sidecar.setdefault("env", []).append({"name": "ISTIO_PROMETHEUS_ANNOTATIONS",
+                                              "value": go_json_dumps(cfg, sort_keys=False)})
+    for k in [k for k in annotations if _sanitize_label_name(k) in
+              ("prometheus_io_path", "prometheus_io_port", "prometheus_io_scrape")]:
+        del annotations[k]
+    annotations["prometheus.io/port"] = target
+    annotations["prometheus.io/path"] = "/stats/prometheus"
+    annotations["prometheus.io/scrape"] = "true"
+
+
+def _prober_urls(name):
+    return ("/app-health/%s/readyz" % name, "/app-health/%s/livez" % name, "/app-health/%s/startupz" % name,
+            "/app-lifecycle/%s/prestopz" % name, "/app-lifecycle/%s/poststartz" % name)
+
+
+def _internal_prober(probe, lifecycle=False):
+    if probe is None:
+        return None
+    for key in ("httpGet", "tcpSocket") + (() if lifecycle else ("grpc",)):
+        if probe.get(key) is not None:
+            p = {key: dict(probe[key])}
+            if not lifecycle and probe.get("timeoutSeconds"):
+                p["timeoutSeconds"] = probe["timeoutSeconds"]
+            return p
+    return None
+
+
+def _update_named_port(p, ports, target):
+    if p is None:
+        return None
+    if "grpc" in p:
+        return p
+    key = "httpGet" if "httpGet" in p else "tcpSocket"
+    port = p[key].get("port", 0)
+    if isinstance(port, str):
+        if port not in ports:
+            return None
+        p[key]["port"] = ports[port]
+    elif port == target:
+        return None
+    return p
+
+
+def dump_app_probers(pod, target, lifecycle=True):
+    out = {}
+    spec = pod.get("spec") or {}
+    for c in list(spec.get("initContainers") or []) + list(spec.get("containers") or []):
+        name = c.get("name", "")
+        if name == PROXY:
+            continue
+        readyz, livez, startupz, prestopz, poststartz = _prober_urls(name)
+        ports = {p["name"]: p.get("containerPort", 0) for p in c.get("ports") or [] if p.get("name")}
+        for url, probe in ((readyz, c.get("readinessProbe")), (livez, c.get("livenessProbe")),
+                           (startupz, c.get("startupProbe"))):
+            h = _update_named_port(_internal_prober(probe), ports, target)
+            if h is not None:
+                out[url] = h
+        lc = c.get("lifecycle") if lifecycle else None
+        if lc is not None:
+            for url, handler in ((prestopz, lc.get("preStop")), (poststartz, lc.get("postStart"))):
+                h = _update_named_port(_internal_prober(handler, lifecycle=True), ports, target)
+                if h is not None:
+                    out[url] = h
+    if not out:
+        return ""
+    return _probers_json(out)
+
+
+def _probers_json(probers):
+    parts = []
+    for k in sorted(probers):
+        p = probers[k]
+        fields = []
+        for key in ("httpGet", "tcpSocket", "grpc"):
+            if p.get(key) is not None:
+                fields.append('"%s":%s' % (key, go_json_dumps(p[key], sort_keys=False)))
+        if p.get("timeoutSeconds"):
+            fields.append('"timeoutSeconds":%d' % p["timeoutSeconds"])
+        parts.append(go_json_dumps(k) + ":{" + ",".join(fields) + "}")
+    return "{" + ",".join(parts) + "}"
+
+
+def _canonical_prober(p):
+    """A Prober decoded from JSON and ready to encode again (struct field order, typed values)."""
+    out = {}
+    if not isinstance(p, dict):
+        return out
+    for key in ("httpGet", "tcpSocket", "grpc"):
+        v = p.get(key)
+        if isinstance(v, dict):
+            probe = roundtrip_pod({"spec": {"containers": [{"name": "x", "readinessProbe": {key: v}}]}})
+            out[key] = probe["spec"]["containers"][0]["readinessProbe"][key]
+    t = p.get("timeoutSeconds")
+    if isinstance(t, (int, float)) and t:
+        out["timeoutSeconds"] = int(t)
+    return out
+
+
+def _merge_or_append_probers(previously, env, probers, release):
+    entry = {"name": "ISTIO_KUBE_APP_PROBERS", "value": probers}
+    if not previously:
+        env.append(entry)
+        return env
+    for i, e in enumerate(env):
+        if e.get("name") == "ISTIO_KUBE_APP_PROBERS":
+            try:
+                existing = json.loads(e.get("value", ""))
+                new = json.loads(probers)
+                if not isinstance(existing, dict) or not isinstance(new, dict):
+                    raise ValueError
+            except (ValueError, TypeError):
+                return env
+            merged = {k: _canonical_prober(v) for k, v in new.items()}
+            for k, v in existing.items():
+                merged[k] = _canonical_prober(v)
+            env[i] = {"name": "ISTIO_KUBE_APP_PROBERS", "value": _probers_json(merged)}
+            return env
+    if release.probers_append_when_missing:
+        env.append(entry)
+    return env
+
+
+def _rewrite_http(action, url, port):
+    action["port"] = port
+    action["path"] = url
+    if action.get("scheme") == "HTTPS":
+        action["scheme"] = "HTTP"
+
+
+def _convert_probe(probe, url, port, lifecycle=False):
+    if probe is None:
+        return None
+    p = dict(probe)
+    if p.get("httpGet") is not None:
+        p["httpGet"] = dict(p["httpGet"])
+        _rewrite_http(p["httpGet"], url, port)
+        return p
+    if p.get("tcpSocket") is not None:
+        p["httpGet"] = {}
+        _rewrite_http(p["httpGet"], url, port)
+        del p["tcpSocket"]
+        return p
+    if not lifecycle and p.get("grpc") is not None:
+        p["httpGet"] = {}
+        _rewrite_http(p["httpGet"], url, port)
+        del p["grpc"]
+        return p
+    return None
+
+
+def patch_rewrite_probe(annotations, pod, default_port, lifecycle=True):
+    status_port = default_port
+    if "status.sidecar.istio.io/port" in annotations:
+        v = annotations["status.sidecar.istio.io/port"]
+        try:
+            status_port = int(v) if v.strip() == v and v.lstrip("+-").isdigit() else 0
+        except ValueError:
+            status_port = 0
+    spec = pod.get("spec") or {}
+    for key in ("containers", "initContainers"):
+        for c in spec.get(key) or []:
+            if c.get("name", "") == PROXY:
+                continue
+            readyz, livez, startupz, prestopz, poststartz = _prober_urls(c.get("name", ""))
+            for field, url in (("readinessProbe", readyz), ("livenessProbe", livez), ("startupProbe", startupz)):
+                p = _convert_probe(c.get(field), url, status_port)
+                if p is not None:
+                    c[field] = p
+            lc = c.get("lifecycle") if lifecycle else None
+            if lc is not None:
+                for field, url in (("preStop", prestopz), ("postStart", poststartz)):
+                    p = _convert_probe(lc.get(field), url, status_port, lifecycle=True)
+                    if p is not None:
+                        lc[field] = p
+
+
+def apply_rewrite(pod, values, mesh, release):
+    sidecar = find_in_pod(PROXY, pod)
+    if sidecar is None:
+        return
+    annotations = _meta(pod).get("annotations") or {}
+    rewrite = values.rewrite_app_http_probe()
+    if "sidecar.istio.io/rewriteAppHTTPProbers" in annotations:
+        b = _parse_bool(annotations["sidecar.istio.io/rewriteAppHTTPProbers"])
+        if b is not None:
+            rewrite = b
+    if not rewrite:
+        return
+    pc = mesh.get("default_config")
+    target = pc.get("status_port", 0) if pc is not None else 0
+    lifecycle = release.rewrites_lifecycle_handlers
+    probers = dump_app_probers(pod, target, lifecycle)
+    if probers:
+        sidecar["env"] = _merge_or_append_probers(STATUS in annotations, list(sidecar.get("env") or []), probers,
+                                                  release)
+    patch_rewrite_probe(annotations, pod, target, lifecycle)
+
+
+def status_annotation(template_pod, revision):
+    spec = template_pod.get("spec") or {}
+
+    def names(key):
+        items = spec.get(key) or []
+        return [x.get("name", "") for x in items] if items else None
+
+    stat = {"initContainers": names("initContainers"), "containers": names("containers"),
+            "volumes": names("volumes"), "imagePullSecrets": names("imagePullSecrets"),
+            "revision": revision or "default"}
+    return go_json_dumps(stat, sort_keys=False)
+
+
+def apply_metadata(pod, template_pod, proxy_envs, revision, injected_annotations):
+    meta = _meta(pod)
+    if "ISTIO_META_NETWORK" in proxy_envs:
+        meta.setdefault("labels", {})["topology.istio.io/network"] = proxy_envs["ISTIO_META_NETWORK"]
+    annotations = meta.setdefault("annotations", {})
+    annotations[STATUS] = status_annotation(template_pod, revision)
+    for k, v in (injected_annotations or {}).items():
+        annotations[k] = v
+
+
+def _modify(cl, name, where):
+    rest = []
+    match = None
+    for c in cl or []:
+        if c.get("name", "") != name:
+            rest.append(c)
+        else:
+            match = c
+    if match is None:
+        return rest
+    if where == "first":
+        return [match] + rest
+    if where == "last":
+        return rest + [match]
+    return rest
+
+
+def reorder_pod(pod, hold):
+    spec = _spec(pod)
+    spec["containers"] = _modify(spec.get("containers"), PROXY, "first" if hold else "last")
+    init = spec.get("initContainers")
+    if find_container(PROXY, init) is not None:
+        for name in (CORE_DUMP, PROXY, VALIDATION, INIT):
+            init = _modify(init, name, "first")
+    else:
+        init = _modify(init, VALIDATION, "first")
+        init = _modify(init, INIT, "last")
+        init = _modify(init, CORE_DUMP, "last")
+    spec["initContainers"] = init

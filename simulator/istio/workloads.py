@@ -1,0 +1,168 @@
+"""Workload objects as `istioctl kube-inject` decodes and re-encodes them (typed Go structs).
+
+kube-inject reads each document into its Go type with `sigs.k8s.io/yaml.Unmarshal` - YAML numbers and
+booleans become strings wherever the Go field is a string (`version: 1.10` -> "1.1") - and prints the
+result with `yaml.Marshal`, i.e. Go's JSON encoding: unknown fields gone, zero-valued non-omitempty fields
+present (`strategy: {}`, `status: {}`, `selector: null`), quantities canonical.
+
+The typed round trip of simulator/typed.py is table driven; the tables of the workload kinds
+(workload_schema.py, generated) are added to the Pod table at import so it can decode them too.
+TODO(lead): a public `typed.roundtrip(obj, type_id)` over a caller-supplied table would avoid the shared
+table update below.
+"""
+
+from .. import pod_schema, typed
+from ..gotemplate.strconv import format_float
+from . import workload_schema
+
+for _tid, _entry in workload_schema.TYPES.items():
+    pod_schema.TYPES.setdefault(_tid, _entry)
+
+ROOTS = dict(workload_schema.ROOTS)
+_UNMARSHALERS = {tid for tid, e in pod_schema.TYPES.items() if "U" in (e[3] or "") or "t" in (e[3] or "")}
+
+
+class DecodeError(ValueError):
+    """The document does not decode into its Go type; the message is Go's."""
+
+
+def _kind(tid):
+    if tid.startswith("*"):
+        return "ptr"
+    if tid.startswith("[]"):
+        return "slice"
+    if tid.startswith("map["):
+        return "map"
+    e = pod_schema.TYPES.get(tid)
+    return e[0] if e is not None else tid
+
+
+def _fields(tid):
+    out = {}
+    folded = {}
+    for spec in pod_schema.TYPES[tid][4] or ():
+        words = spec.split(" ")
+        out[words[0]] = words[1]
+        folded.setdefault(words[0].upper(), words[1])
+    return out, folded
+
+
+_field_cache = {}
+
+
+def _field_type(tid, key):
+    f = _field_cache.get(tid)
+    if f is None:
+        f = _field_cache[tid] = _fields(tid)
+    exact, folded = f
+    t = exact.get(key)
+    if t is None:
+        t = folded.get(key.upper())
+    return t
+
+
+def coerce_for_target(value, tid):
+    """sigs.k8s.io/yaml's convertToJSONableObject: numbers/booleans to strings where Go wants a string."""
+    while tid.startswith("*"):
+        tid = tid[1:]
+    if tid in _UNMARSHALERS:
+        return value
+    kind = _kind(tid)
+    if isinstance(value, dict):
+        if kind == "struct":
+            out = {}
+            for k, v in value.items():
+                ft = _field_type(tid, k)
+                out[k] = coerce_for_target(v, ft) if ft is not None else v
+            return out
+        if kind == "map":
+            elem = _map_elem(tid)
+            return {k: coerce_for_target(v, elem) for k, v in value.items()}
+        return value
+    if isinstance(value, list):
+        if kind == "slice":
+            elem = tid[2:] if tid.startswith("[]") else pod_schema.TYPES[tid][1]
+            return [coerce_for_target(v, elem) for v in value]
+        return value
+    if kind == "string":
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            return format_float(value, "g", -1, 32)
+    return value
+
+
+def _map_elem(tid):
+    if tid.startswith("map["):
+        depth = 0
+        for i, c in enumerate(tid):
+            if c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+                if depth == 0:
+                    return tid[i + 1:]
+    return pod_schema.TYPES[tid][1]
+
+
+def roundtrip(obj, tid):
+    """json.Marshal(json.Unmarshal(obj) into the Go type tid)."""
+    public = getattr(typed, "roundtrip", None)
+    if public is not None:
+        try:
+            return public(obj, tid)
+        except typed.TypedError as e:
+            raise DecodeError(str(e)) from None
+    st = typed._State()
+    if not isinstance(obj, dict):
+        raise DecodeError("json: cannot unmarshal %s into Go value of type %s" % (type(obj).__name__, tid))
+    try:
+        if hasattr(typed, "_decoder"):
+            out = typed._decoder(tid)(obj, st)
+        else:
+            out = typed._decode_struct(obj, tid, st)
+    except typed.TypedError as e:
+        raise DecodeError(str(e)) from None
+    if st.saved is not None:
+        raise DecodeError(st.saved)
+    return out
+
+
+def decode_object(kind, doc):
+    """The document decoded into the Go type of `kind` and encoded again (with sigs.k8s.io/yaml coercion)."""
+    tid = ROOTS[kind]
+    return roundtrip(coerce_for_target(doc, tid), tid)
+
+
+def _fields_of(tid):
+    entry = pod_schema.TYPES.get(tid)
+    if entry is None or entry[0] != "struct" or not entry[4]:
+        return ()
+    return [(spec.split(" ")[0], spec.split(" ")[1]) for spec in entry[4]]
+
+
+def add_null_creation_timestamps(value, tid):
+    """k8s.io/apimachinery before 0.34 wrote a zero ObjectMeta.creationTimestamp as null (no omitzero):
+    what the Go code of older Istio releases (1.24: apimachinery 0.31) prints.  In place."""
+    while tid.startswith("*"):
+        tid = tid[1:]
+    if isinstance(value, list):
+        elem = tid[2:] if tid.startswith("[]") else (pod_schema.TYPES.get(tid) or (None, None))[1]
+        if elem:
+            for v in value:
+                add_null_creation_timestamps(v, elem)
+        return
+    if not isinstance(value, dict):
+        return
+    if tid == "meta/v1.ObjectMeta":
+        value.setdefault("creationTimestamp", None)
+        return
+    if tid.startswith("map["):
+        return
+    for name, ftid in _fields_of(tid):
+        if name in value:
+            add_null_creation_timestamps(value[name], ftid)

@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--ns-label", action="append", default=[], metavar="KEY=VALUE|KEY-",
                     help="what-if: set (k=v) or remove (k-) a label on the target namespace (repeatable)")
     ex.add_argument("--exit-code", action="store_true", help="exit 1 when any object would not be injected")
+    ex.add_argument("--inject-config", metavar="FILE", help="the injector's `config` (as istioctl kube-inject "
+                    "--injectConfigFile takes it); replaces the default revision's injector configuration")
+    ex.add_argument("--values", metavar="FILE", help="the injector's `values` (istioctl --valuesFile)")
+    ex.add_argument("--mesh-config", metavar="FILE", help="the mesh configuration (istioctl --meshConfigFile)")
     # kubectl passes its global flags through to plugins; accept the ones that matter offline
     ex.add_argument("--context", help=argparse.SUPPRESS)
     ex.add_argument("--kubeconfig", help=argparse.SUPPRESS)
@@ -90,7 +94,7 @@ def explain_command(args, env: Environment) -> int:
     from simulator import Options, SimulatorError, explain
     from simulator.selectors import label_key_error, label_value_error
 
-    from .cluster import load_cluster_state, parse_ns_labels
+    from .cluster import apply_config_files, load_cluster_state, parse_ns_labels
     from .diagnostics import describe_error, validate_state
     from .inputs import read_sources
     from .printers import printers
@@ -111,6 +115,11 @@ def explain_command(args, env: Environment) -> int:
         _error(env, "only one of -f and --cluster-state can read stdin")
         return ExitStatus.ERROR
     state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    try:
+        apply_config_files(state, args.inject_config, args.values, args.mesh_config)
+    except (OSError, ValueError) as e:
+        _error(env, str(e))
+        return ExitStatus.ERROR
     for p in state_problems:
         _error(env, str(p))
         status = ExitStatus.ERROR

@@ -97,3 +97,52 @@ def parse_ns_labels(specs: List[str]) -> Dict[str, Optional[str]]:
         else:
             raise ValueError(f"--ns-label {spec!r}: expected key=value or key-")
     return out
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def apply_config_files(state: ClusterState, inject_config: Optional[str], values: Optional[str],
+                       mesh_config: Optional[str]) -> None:
+    """`--inject-config/--values/--mesh-config`: the three files `istioctl kube-inject` takes, placed where a
+    cluster keeps them (the default revision's ConfigMaps in istio-system)."""
+    if not (inject_config or values or mesh_config):
+        return
+    import yaml
+
+    key = ("istio-system", "istio-sidecar-injector")
+    cm = dict(state.configmaps.get(key) or {"apiVersion": "v1", "kind": "ConfigMap",
+                                            "metadata": {"name": key[1], "namespace": key[0]}, "data": {}})
+    meta = dict(cm.get("metadata") or {})
+    annotations = dict(meta.get("annotations") or {})
+    data = dict(cm.get("data") or {})
+    sources = []
+    if inject_config:
+        text = _read(inject_config)
+        try:
+            parsed = yaml.safe_load(text)
+        except yaml.YAMLError:
+            parsed = None
+        config_keys = {"templates", "policy", "defaultTemplates", "template", "neverInjectSelector", "alwaysInjectSelector"}
+        if isinstance(parsed, dict) and config_keys & set(parsed):
+            data["config"] = text
+        else:   # a bare template, as istioctl accepts it: it becomes the `sidecar` template
+            data["config"] = yaml.safe_dump({"policy": "enabled", "templates": {"sidecar": text}})
+        annotations.pop("kubectl-inject.io/template-engine", None)   # real configurations are Go templates
+        annotations.pop(TEMPLATES_FROM, None)
+        sources.append(inject_config)
+    if values:
+        data["values"] = _read(values)
+        sources.append(values)
+    meta["annotations"] = annotations
+    cm.update(metadata=meta, data=data)
+    state.configmaps[key] = cm
+    if mesh_config:
+        state.configmaps[("istio-system", "istio")] = {"apiVersion": "v1", "kind": "ConfigMap",
+                                                       "metadata": {"name": "istio", "namespace": "istio-system"},
+                                                       "data": {"mesh": _read(mesh_config)}}
+        sources.append(mesh_config)
+    state.origins["ConfigMap"] = ", ".join(sources)
+    state._injectors.clear()

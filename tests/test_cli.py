@@ -347,3 +347,22 @@ def test_an_in_tree_plugin_can_refuse_the_pod_before_any_webhook(cli, tmp_path):
         ("rejected", "admission-chain", "admission-plugin-rejected")
     assert "builder" in item["decidedBy"]["detail"] and run.status == 2
     assert "REJECTED" in cli("explain", "-f", str(path), "-n", "mesh", "--cluster-state", str(state)).stdout
+
+
+def test_inject_config_file_full_and_bare_template(cli, tmp_path):
+    full = tmp_path / "config.yaml"
+    full.write_text("policy: disabled\ntemplates:\n  sidecar: |\n    spec:\n      containers:\n      - name: istio-proxy\n"
+                    "        image: proxy:{{ .Values.global.tag }}\n")
+    values = tmp_path / "values.json"
+    values.write_text('{"global": {"tag": "9.9"}}')
+    item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(full), "--values", str(values),
+                     "-o", "json"))[0]
+    assert (item["verdict"], item["decidedBy"]["rule"]) == ("not-injected", "policy-disabled")
+    assert item["clusterState"]["ConfigMap"] == f"{full}, {values}"
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("spec:\n  containers:\n  - name: istio-proxy\n    image: proxy:{{ .Values.global.tag }}\n")
+    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare),
+                             "--values", str(values), "-o", "pod").stdout)
+    proxy = [c for c in pod["spec"]["template"]["spec"]["containers"] if c["name"] == "istio-proxy"][0]
+    assert proxy["image"] == "proxy:9.9"
+    assert cli("explain", "-f", HTTPBIN, "--inject-config", "/no/such/file").status == 2

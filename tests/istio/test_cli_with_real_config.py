@@ -52,3 +52,14 @@ def test_explain_uses_istios_webhook_path(real_state):
     template = next(s for s in item["stages"] if s["stage"] == "template")["calls"][0]
     assert template["engine"] == "go" and template["templates"] == ["sidecar"]
     assert "istio-ca-crl" in template["added"]["volumes"]
+
+
+def test_the_three_istioctl_files_work_like_kube_inject(istioctl_1_30_3):
+    from tests.oracles.istioctl import kube_inject, oracle_inputs
+
+    paths = oracle_inputs("1.30.3")
+    path = os.path.join(parity.CORPUS, "hello.yaml")
+    run = run_cli("explain", "-f", path, "-n", "mesh", "--inject-config", str(paths["inject_config"]),
+                  "--values", str(paths["values"]), "--mesh-config", str(paths["mesh_config"]), "-o", "pod")
+    assert run.status == 0, run.stderr
+    assert [d for d in yaml.safe_load_all(run.stdout) if d] == [d for d in yaml.safe_load_all(kube_inject("1.30.3", path)) if d]

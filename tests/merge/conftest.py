@@ -7,73 +7,24 @@ hash of the program's sources, go.mod, go.sum and `go version`; a file lock keep
 building it twice.  Without Go every oracle comparison skips with the reason.
 """
 
-import fcntl
-import hashlib
 import json
 import os
-import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.gobuild import GoProgramUnavailable, go_program
+
 from simulator.typed import go_json_dumps
 
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
-CACHE_ROOT = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kubectl-inject" / "merge-oracle"
-
-#: Seconds the build took in this process, or None when a cached binary was reused.
-last_build_seconds = None
-
-
-class OracleUnavailable(Exception):
-    pass
-
-
-def _go():
-    go = shutil.which("go")
-    if go is None:
-        raise OracleUnavailable("Go is not on PATH, so the Kubernetes merge oracle cannot be built; "
-                                "comparisons against the real strategic merge are skipped")
-    return go
-
-
-def cache_key(go):
-    h = hashlib.sha256()
-    for p in sorted(ORACLE_DIR.iterdir()):
-        if p.suffix == ".go" or p.name in ("go.mod", "go.sum"):
-            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    h.update(subprocess.run([go, "version"], capture_output=True, text=True, check=True).stdout.encode())
-    return h.hexdigest()[:16]
+OracleUnavailable = GoProgramUnavailable
 
 
 def oracle_binary():
-    """Path of the oracle binary; builds it under a file lock when the cache lacks it."""
-    global last_build_seconds
-    go = _go()
-    out_dir = CACHE_ROOT / cache_key(go)
-    binary = out_dir / "oracle"
-    if binary.exists():
-        return binary
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if binary.exists():
-                return binary
-            start = time.monotonic()
-            tmp = out_dir / ("oracle.tmp.%d" % os.getpid())
-            env = dict(os.environ, CGO_ENABLED="0")
-            proc = subprocess.run([go, "build", "-trimpath", "-buildvcs=false", "-o", str(tmp), "."], cwd=ORACLE_DIR, env=env,
-                                  capture_output=True, text=True)
-            if proc.returncode != 0:
-                raise OracleUnavailable("building the merge oracle failed:\n" + proc.stderr[-4000:])
-            os.replace(tmp, binary)
-            last_build_seconds = time.monotonic() - start
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    return binary
+    """Path of the oracle binary (built and cached on first use, see tests/gobuild.py)."""
+    return go_program(ORACLE_DIR, "merge-oracle", "the Kubernetes merge oracle")
 
 
 class Oracle:

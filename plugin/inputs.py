@@ -23,7 +23,7 @@ class Document:
 
     def where(self) -> str:
         item = f", item {self.item}" if self.item is not None else ""
-        return f"{self.file}: document {self.index}{item} (line {self.line})"
+        return f"{self.file}: document {self.index}{item}, line {self.line}"
 
 
 @dataclass

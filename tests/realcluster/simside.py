@@ -43,18 +43,18 @@ def cluster_state(namespaces, mwcs, extra):
 
 def explain(state_objects, namespace, pods, timeout=900):
     """SimOutcome for each pod (same order), from one `kubectl-inject explain ... -o json` run."""
-    import yaml
-
     with tempfile.TemporaryDirectory(prefix="kubectl-inject-parity-") as tmp:
         state_file = Path(tmp) / "cluster.yaml"
         input_file = Path(tmp) / "pods.yaml"
-        state_file.write_text(yaml.safe_dump_all(state_objects, sort_keys=False))
+        # JSON documents: PyYAML leaves strings like `y` unquoted, which Kubernetes' YAML reader (and so
+        # kubectl-inject's) takes as booleans; the real apiserver side is sent JSON too.
+        state_file.write_text("\n---\n".join(json.dumps(o) for o in state_objects))
         docs = []
         for pod in pods:
             pod = json.loads(json.dumps(pod))
             pod.setdefault("metadata", {})["namespace"] = namespace
             docs.append(pod)
-        input_file.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+        input_file.write_text("\n---\n".join(json.dumps(d) for d in docs))
         cmd = [sys.executable, str(CLI), "explain", "-f", str(input_file), "--cluster-state", str(state_file),
                "-n", namespace, "-o", "json"]
         proc = _run(cmd, timeout)

@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "--injectConfigFile takes it); replaces the default revision's injector configuration")
     ex.add_argument("--values", metavar="FILE", help="the injector's `values` (istioctl --valuesFile)")
     ex.add_argument("--mesh-config", metavar="FILE", help="the mesh configuration (istioctl --meshConfigFile)")
+    ex.add_argument("--istio-release", metavar="DIR", help="an Istio release directory (istio-1.x.y/) or its "
+                    "istio-discovery chart: the injector and mesh ConfigMaps are assembled from it as Helm would")
+    ex.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="set_flags",
+                    help="with --istio-release: override a chart value, as `istioctl --set` does (repeatable)")
     # kubectl passes its global flags through to plugins; accept the ones that matter offline
     ex.add_argument("--context", help=argparse.SUPPRESS)
     ex.add_argument("--kubeconfig", help=argparse.SUPPRESS)
@@ -94,7 +98,7 @@ def explain_command(args, env: Environment) -> int:
     from simulator import Options, SimulatorError, explain
     from simulator.selectors import label_key_error, label_value_error
 
-    from .cluster import apply_config_files, load_cluster_state, parse_ns_labels
+    from .cluster import apply_config_files, apply_release, load_cluster_state, parse_ns_labels
     from .diagnostics import describe_error, validate_state
     from .inputs import read_sources
     from .printers import printers
@@ -116,6 +120,10 @@ def explain_command(args, env: Environment) -> int:
         return ExitStatus.ERROR
     state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
     try:
+        if args.istio_release:
+            apply_release(state, args.istio_release, args.set_flags)
+        elif args.set_flags:
+            raise ValueError("--set needs --istio-release")
         apply_config_files(state, args.inject_config, args.values, args.mesh_config)
     except (OSError, ValueError) as e:
         _error(env, str(e))

@@ -146,3 +146,18 @@ def apply_config_files(state: ClusterState, inject_config: Optional[str], values
         sources.append(mesh_config)
     state.origins["ConfigMap"] = ", ".join(sources)
     state._injectors.clear()
+
+
+def apply_release(state: ClusterState, directory: str, set_flags: List[str]) -> None:
+    """`--istio-release DIR [--set ...]`: the injector and mesh ConfigMaps as the release's chart renders them."""
+    from .release import release_configmaps
+
+    if not os.path.isdir(directory):
+        raise ValueError(f"--istio-release {directory}: not a directory")
+    injector, mesh = release_configmaps(directory, set_flags)
+    for cm in (injector, mesh):
+        if cm is not None:
+            md = cm.get("metadata") or {}
+            state.configmaps[(md.get("namespace", "istio-system"), md.get("name", ""))] = cm
+    state.origins["ConfigMap"] = f"--istio-release {directory}" + (f" --set {' --set '.join(set_flags)}" if set_flags else "")
+    state._injectors.clear()

@@ -366,3 +366,20 @@ def test_inject_config_file_full_and_bare_template(cli, tmp_path):
     proxy = [c for c in pod["spec"]["template"]["spec"]["containers"] if c["name"] == "istio-proxy"][0]
     assert proxy["image"] == "proxy:9.9"
     assert cli("explain", "-f", HTTPBIN, "--inject-config", "/no/such/file").status == 2
+
+
+def test_istio_release_chart_with_set(cli, shared_dir):
+    chart = os.path.join(shared_dir, "istio", "1.30.3", "chart")
+    item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart, "-o", "json"))[0]
+    template = next(s for s in item["stages"] if s["stage"] == "template")["calls"][0]
+    assert item["verdict"] == "injected" and template["engine"] == "go"
+    assert item["clusterState"]["ConfigMap"] == f"--istio-release {chart}"
+    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart,
+                             "--set", "values.global.proxy.image=example.com/proxy:1", "-o", "pod").stdout)
+    images = {c["name"]: c["image"] for c in pod["spec"]["template"]["spec"]["containers"]}
+    assert images["istio-proxy"] == "example.com/proxy:1"
+    off = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart,
+                    "--set", "values.global.proxy.autoInject=disabled", "-o", "json"))[0]
+    assert (off["verdict"], off["decidedBy"]["rule"]) == ("not-injected", "policy-disabled")
+    assert cli("explain", "-f", HTTPBIN, "--set", "values.x=1").status == 2
+    assert cli("explain", "-f", HTTPBIN, "--istio-release", "/no/such/dir").status == 2

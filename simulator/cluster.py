@@ -87,16 +87,8 @@ def service_namespace(ref: WebhookRef) -> Optional[str]:
     return ((ref.webhook.get("clientConfig") or {}).get("service") or {}).get("namespace")
 
 
-def _mesh_of(cm: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+def _mesh_of(cm: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The mesh config as text: Istio's loader reads it with Go's YAML rules and its own defaults."""
     if not cm:
         return None
-    text = (cm.get("data") or {}).get("mesh")
-    if not text:
-        return None
-    import yaml
-
-    try:
-        mesh = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    return mesh if isinstance(mesh, dict) else None
+    return (cm.get("data") or {}).get("mesh") or None

@@ -42,7 +42,7 @@ class InjectorConfig:
     values: Dict[str, Any]
     engine: str = "go"
     origin: str = "cluster-state"        # "cluster-state" | "embedded default" | a file name
-    mesh: Optional[Dict[str, Any]] = None
+    mesh: Any = None                    # the `mesh` ConfigMap text (Istio reads it with its own defaults)
     compiled: Dict[str, Any] = field(default_factory=dict)   # template name -> compiled template (cache)
     parsed: Dict[str, Any] = field(default_factory=dict)     # rendered text -> parsed overlay (bounded cache)
 
@@ -97,14 +97,12 @@ def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str =
 
 
 def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") -> Dict[str, Any]:
-    import yaml
+    from . import yamlio   # Istio reads it with sigs.k8s.io/yaml; so does yamlio
 
     try:
-        cfg = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(e, 'problem', e)}",
-                          pos=SourcePos(field_prefix, mark.line + 1 if mark else None), subject=subject) from None
+        cfg = yamlio.load(text) if text.strip() else {}
+    except yamlio.YAMLSyntaxError as e:
+        raise ConfigError(f"invalid YAML: {e}", pos=SourcePos(field_prefix, e.line), subject=subject) from None
     if cfg is None:
         cfg = {}
     if not isinstance(cfg, _Mapping):
@@ -120,11 +118,11 @@ def parse_values_text(text: Any, *, subject: str) -> Dict[str, Any]:
     try:
         values = json.loads(text)
     except ValueError:
-        import yaml  # istioctl's --valuesFile accepts YAML too
+        from . import yamlio  # istioctl's --valuesFile accepts YAML too
 
         try:
-            values = yaml.safe_load(text)
-        except yaml.YAMLError as e:
+            values = yamlio.load(text)
+        except yamlio.YAMLSyntaxError as e:
             raise ConfigError(f"values is neither JSON nor YAML: {e}", pos=SourcePos("data.values"), subject=subject) from None
     if not isinstance(values, _Mapping):
         raise ConfigError("values must be a JSON object", pos=SourcePos("data.values"), subject=subject)

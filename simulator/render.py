@@ -111,7 +111,14 @@ def hold_application(pod: Mapping[str, Any], values: Mapping[str, Any], mesh: Op
     proxy_values = ((values.get("global") or {}).get("proxy") or {})
     if proxy_values.get("holdApplicationUntilProxyStarts") is True:
         return True
-    default_config = dict(((mesh or {}).get("defaultConfig") or {}))
+    if isinstance(mesh, str):
+        from . import yamlio
+
+        try:
+            mesh = yamlio.load(mesh)
+        except yamlio.YAMLSyntaxError:
+            mesh = None
+    default_config = dict((((mesh if isinstance(mesh, dict) else None) or {}).get("defaultConfig") or {}))
     annotation = ((pod.get("metadata") or {}).get("annotations") or {}).get("proxy.istio.io/config")
     if annotation:
         import yaml

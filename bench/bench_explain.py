@@ -48,11 +48,18 @@ def cold_start(runs: int) -> dict:
         with open(path, "w") as fh:
             yaml.safe_dump(POD, fh)
         cmd = [sys.executable, os.path.join(REPO, "kubectl-inject"), "explain", "-f", path, "-n", "mesh"]
-        times = []
+        # As installed Python normally runs: bytecode cached after the first start. Some environments set
+        # PYTHONDONTWRITEBYTECODE, which makes every start recompile every module; that is measured too.
+        cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=cached)
+        times, uncached = [], []
         for _ in range(runs):
             t = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=cached)
             times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env={**cached, "PYTHONDONTWRITEBYTECODE": "1"})
+            uncached.append(time.perf_counter() - t)
         probe = subprocess.run([sys.executable, "-c",
                                 "import sys, runpy; sys.argv=['kubectl-inject','explain','-f',%r,'-n','mesh','-o','json'];"
                                 "import io, contextlib\n"
@@ -62,6 +69,7 @@ def cold_start(runs: int) -> dict:
                                 "print('kubernetes' in sys.modules)" % (path, os.path.join(REPO, "kubectl-inject"))],
                                capture_output=True, text=True, check=True)
     return {"median_s": statistics.median(times), "min_s": min(times), "runs": runs,
+            "no_bytecode_median_s": statistics.median(uncached),
             "kubernetes_imported": probe.stdout.strip() == "True"}
 
 
@@ -106,7 +114,8 @@ def main() -> None:
         return
     c, p, b = figures["cold_start"], figures["pipeline"], figures["cli_bulk"]
     print(f"cold start, `kubectl-inject explain -f pod.yaml` (injected pod, text output): median {c['median_s']*1000:.0f} ms, "
-          f"min {c['min_s']*1000:.0f} ms over {c['runs']} runs (target < 300 ms); kubernetes client imported: {c['kubernetes_imported']}")
+          f"min {c['min_s']*1000:.0f} ms over {c['runs']} runs (target < 300 ms); without cached bytecode "
+          f"{c['no_bytecode_median_s']*1000:.0f} ms; kubernetes client imported: {c['kubernetes_imported']}")
     print(f"pipeline throughput, {p['pods']} generated pods in-process: {p['pods_per_s']:.0f} pods/s "
           f"({p['seconds']:.2f} s; verdicts {p['verdicts']}) (target >= 2000 pods/s)")
     print(f"CLI end to end, {b['pods']} pods in one file, -o json: {b['pods_per_s']:.0f} pods/s ({b['seconds']:.2f} s)")

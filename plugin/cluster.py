@@ -22,20 +22,20 @@ EMBEDDED = "embedded default"
 
 
 def _attach_templates(cm: dict) -> None:
-    """The embedded injector keeps its templates in files beside it, readable on their own."""
+    """The embedded injector keeps its templates in files beside it, readable on their own; they are
+    appended to its `config` as block scalars (no YAML round trip: this runs on every start)."""
     spec = ((cm.get("metadata") or {}).get("annotations") or {}).get(TEMPLATES_FROM)
     if not spec:
         return
-    import yaml
-
     data = cm.setdefault("data", {})
-    config = yaml.safe_load(data.get("config") or "") or {}
-    templates = config.setdefault("templates", {})
+    parts = [(data.get("config") or "").rstrip("\n"), "templates:"]
     for pair in spec.split(","):
         name, _, file = pair.partition("=")
         with open(os.path.join(DATA_DIR, file.strip()), encoding="utf-8") as fh:
-            templates[name.strip()] = fh.read()
-    data["config"] = yaml.safe_dump(config, sort_keys=False)
+            body = fh.read()
+        parts.append(f"  {name.strip()}: |-")
+        parts.extend(("    " + line) if line else "" for line in body.rstrip("\n").split("\n"))
+    data["config"] = "\n".join(parts) + "\n"
 
 
 def load_default() -> List[Document]:

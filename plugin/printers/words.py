@@ -27,6 +27,13 @@ def requirement(expected: Mapping[str, Any], observed: Mapping[str, Any], whose:
     return f"needs {need}; {seen}"
 
 
+_FIXED = {
+    "host-network": "the pod uses hostNetwork: Istio never injects such pods",
+    "policy-enabled": "the injector policy is \"enabled\" and nothing on the pod opted out",
+    "policy-disabled": "the injector policy is \"disabled\" and nothing on the pod opted in",
+}
+
+
 def decided(rule: str, detail: Mapping[str, Any], item: Mapping[str, Any]) -> str:
     """One sentence naming the deciding rule, for RESULT lines and `decidedBy.detail`."""
     policy = _policy_call(item)
@@ -36,14 +43,17 @@ def decided(rule: str, detail: Mapping[str, Any], item: Mapping[str, Any]) -> st
         other = detail.get("calledOther") or []
         tail = f" (other webhooks were called: {', '.join(other)}; their effect is unknown offline)" if other else ""
         return f"no Istio injector webhook matched this pod in namespace \"{ns}\", so Istio was never asked{tail}"
+    if rule in _FIXED:
+        return _FIXED[rule]
+    if rule in ("never-inject-selector", "always-inject-selector"):
+        name = "neverInjectSelector" if rule.startswith("never") else "alwaysInjectSelector"
+        return f"the pod's labels match {name}[{inputs.get('matched')}] of the injector configuration"
     if rule == "webhook-rejected":
         return f"the API server rejected the pod while selecting webhooks: {detail.get('message')}"
     if rule == "admission-plugin-rejected":
         return f"the {detail.get('plugin')} admission plugin refused the pod before any webhook: {detail.get('message')}"
     if rule == "template-error":
         return f"the injector could not render its templates, so the API server rejects the pod: {detail.get('message')}"
-    if rule == "host-network":
-        return "the pod uses hostNetwork: Istio never injects such pods"
     if rule == "ignored-namespace":
         return f"namespace \"{ns}\" is one Istio always ignores"
     if rule == "inject-label":
@@ -53,14 +63,6 @@ def decided(rule: str, detail: Mapping[str, Any], item: Mapping[str, Any]) -> st
     if rule == "inject-annotation":
         value = inputs.get("annotation")
         return f"the pod annotation {INJECT_KEY}: \"{value}\" {'asks for' if value == 'true' else 'opts out of'} injection"
-    if rule == "never-inject-selector":
-        return f"the pod's labels match neverInjectSelector[{inputs.get('matched')}] of the injector configuration"
-    if rule == "always-inject-selector":
-        return f"the pod's labels match alwaysInjectSelector[{inputs.get('matched')}] of the injector configuration"
-    if rule == "policy-enabled":
-        return "the injector policy is \"enabled\" and nothing on the pod opted out"
-    if rule == "policy-disabled":
-        return "the injector policy is \"disabled\" and nothing on the pod opted in"
     if rule == "policy-invalid":
         return f"the injector policy \"{policy.get('policy') if policy else ''}\" is neither enabled nor disabled, so Istio injects nothing"
     return rule

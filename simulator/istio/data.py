@@ -56,8 +56,10 @@ def namespaced_name_struct(nn):
 
 
 def template_data(*, pod, type_meta, deploy_meta, proxy_config, mesh_config, values, revision, native,
-                  proxy_image, proxy_uid, proxy_gid, inbound_mode, compliance_policy, release):
-    """The `*SidecarTemplateData` value (a pointer, as Istio executes templates with `&data`)."""
+                  proxy_image, proxy_uid, proxy_gid, inbound_mode, compliance_policy, release,
+                  proxy_init_image=""):
+    """The `*SidecarTemplateData` value (a pointer, as Istio executes templates with `&data`).  Field order
+    is the struct's (it shows when a template prints the whole value)."""
     fields = {
         "TypeMeta": type_meta_struct(type_meta),
         "DeploymentMeta": namespaced_name_struct(deploy_meta),
@@ -70,8 +72,10 @@ def template_data(*, pod, type_meta, deploy_meta, proxy_config, mesh_config, val
     }
     if release.data_has_native_sidecars:
         fields["NativeSidecars"] = bool(native)
+    fields["ProxyImage"] = proxy_image
+    if release.data_has_proxy_init_image:
+        fields["ProxyInitImage"] = proxy_init_image
     fields.update({
-        "ProxyImage": proxy_image,
         "ProxyUID": Int64(proxy_uid),
         "ProxyGID": Int64(proxy_gid),
         "InboundTrafficPolicyMode": inbound_mode,

@@ -109,8 +109,14 @@ class Context:
 
 
 def guess_version(config):
-    """The release an injector ConfigMap comes from, when the caller does not say: its sidecar template
-    reads `.NativeSidecars` (1.25 and later) or the ENABLE_NATIVE_SIDECARS env var (older)."""
+    """The release an injector ConfigMap comes from, when the caller does not say: a template reading
+    `.ProxyInitImage` only renders on 1.31 (older injectors fail on the unknown field, so the marker is
+    reliable), and 1.31's charts alone trim canonical names with `trimAll "-_."`; `.NativeSidecars`
+    (1.25 and later) or the ENABLE_NATIVE_SIDECARS env var (older).  Anything else is taken for the
+    default line (release.LATEST)."""
+    templates = [t for t in (config.templates or {}).values() if isinstance(t, str)]
+    if any(".ProxyInitImage" in t or 'trimAll "-_."' in t for t in templates):
+        return "1.31"
     text = (config.templates or {}).get("sidecar") or ""
     if ".NativeSidecars" in text or "omitNil" in text or "otelResourceAttributes" in text:
         return None
@@ -254,7 +260,7 @@ def _first_template_pod(text):
     return json.loads(json.dumps(hit))
 
 
-def _strip_pod(pod, status_port):
+def _strip_pod(pod, status_port, release=None):
     """stripPod: drop containers a previous injection added; the status annotation and our Prometheus
     annotations go too (only the template data sees this pod)."""
     meta = pod.get("metadata") or {}
@@ -277,8 +283,8 @@ def _strip_pod(pod, status_port):
     anns = pod["metadata"]["annotations"]
     ports = postprocess._variants(anns, "prometheus_io_port")
     if ports and anns[ports[0]] == str(status_port):
-        for k in [k for k in anns if postprocess._sanitize_label_name(k) in
-                  ("prometheus_io_path", "prometheus_io_port", "prometheus_io_scrape")]:
+        cleared = postprocess.prometheus_cleared(release)
+        for k in [k for k in anns if postprocess._sanitize_label_name(k) in cleared]:
             del anns[k]
     del anns[STATUS]
     if not anns:
@@ -340,7 +346,9 @@ def data_for_pod(pod, ctx, *, type_meta=None, deploy_meta=None, proxy_config=Non
     return template_data(
         pod=pod, type_meta=type_meta, deploy_meta=deploy_meta, proxy_config=proxy_config, mesh_config=mesh,
         values=ctx.values.as_map, revision=ctx.revision, native=native,
-        proxy_image=images.proxy_image(ctx.values, proxy_config, annotations),
+        proxy_image=images.proxy_image(ctx.values, proxy_config, annotations, ctx.release),
+        proxy_init_image=(images.proxy_init_image(ctx.values, annotations)
+                          if ctx.release.data_has_proxy_init_image else ""),
         proxy_uid=proxy_ids[0], proxy_gid=proxy_ids[1], inbound_mode=meshmod.inbound_traffic_policy_mode(mesh),
         compliance_policy=ctx.compliance_policy, release=ctx.release)
 
@@ -369,7 +377,7 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         proxy_envs["ISTIO_META_NETWORK"] = network
 
     status_port = _status_port(mesh)
-    stripped = _reinsert_overrides(_strip_pod(pod, status_port))
+    stripped = _reinsert_overrides(_strip_pod(pod, status_port, ctx.release))
     data = data_for_pod(stripped, ctx, type_meta=type_meta, deploy_meta=deploy_meta, proxy_config=proxy_config,
                         mesh=mesh, native=native, proxy_ids=proxy_ids)
 
@@ -430,7 +438,9 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
     final = merged if merged is not pod else json.loads(json.dumps(merged))
     try:
         postprocess.overwrite_cluster_info(final, proxy_envs)
-        postprocess.apply_prometheus_merge(final, mesh)
+        postprocess.apply_prometheus_merge(final, mesh, ctx.release)
+        if ctx.release.secure_metrics_port_annotation:
+            postprocess.apply_secure_metrics_port(final)
         postprocess.apply_rewrite(final, ctx.values, mesh, ctx.release)
         postprocess.apply_metadata(final, template_pod, proxy_envs, ctx.revision,
                                    ctx.config.injected_annotations if ctx.mode == "webhook" else None)

@@ -2,8 +2,9 @@
 
 `reapply_overwritten_containers` (user-supplied istio-proxy / istio-init win over the template, and are
 remembered in `proxy.istio.io/overrides`), `adjust_init_container_user`, then `post_process`:
-cluster/network env, Prometheus metrics merge, probe rewriting, status annotation and injected
-annotations, container order.  Pods are canonical JSON dicts (what json.Marshal of a corev1.Pod gives);
+cluster/network env, Prometheus metrics merge (1.31: with scrape targets and port checks), the secure
+metrics port annotation (1.31), probe rewriting, status annotation and injected annotations, container
+order.  Pods are canonical JSON dicts (what json.Marshal of a corev1.Pod gives);
 functions mutate them in place unless they say otherwise.
 """
 
@@ -218,7 +219,79 @@ def overwrite_cluster_info(pod, proxy_envs):
     c["env"] = env
 
 
-def apply_prometheus_merge(pod, mesh):
+_PROMETHEUS_CLEARED = ("prometheus_io_path", "prometheus_io_port", "prometheus_io_scrape")
+_SCRAPE_TARGETS = "prometheus_istio_io_scrape_targets"
+_SECURE_PORT = "prometheus_istio_io_secure_port"
+
+#: Ports of the Istio data plane that metrics merging refuses to scrape (1.31, pilot-agent's status
+#: package), with the reason its error message gives.
+ISTIO_RESERVED_PORTS = {
+    "15000": "Envoy admin",
+    "15001": "outbound traffic capture",
+    "15004": "pilot debug",
+    "15006": "inbound traffic capture",
+    "15008": "HBONE tunnel",
+    "15020": "pilot-agent status / merged Prometheus",
+    "15021": "Envoy health",
+    "15053": "DNS proxy",
+    "15090": "Envoy Prometheus (already merged)",
+}
+
+
+def prometheus_cleared(release):
+    """The sanitized annotation names a metrics merge (and stripPod) removes."""
+    return _PROMETHEUS_CLEARED + ((_SCRAPE_TARGETS,) if release is not None and release.prometheus_scrape_targets
+                                  else ())
+
+
+def parse_scrape_targets(raw):
+    """`port:path` entries separated by commas; blank entries are skipped, a missing path is /metrics.
+    Returns [(port, path)] or None when an entry has no port (the annotation is then ignored)."""
+    from ..gotemplate.sprig_conv import go_trim_space
+
+    targets = []
+    for entry in raw.split(","):
+        entry = go_trim_space(entry)
+        if entry == "":
+            continue
+        port, sep, path = entry.partition(":")
+        port = go_trim_space(port)
+        if port == "":
+            return None
+        path = go_trim_space(path) if sep else ""
+        targets.append((port, path or "/metrics"))
+    return targets
+
+
+def _check_scrape_port(port, agent_port, what, label):
+    """The port checks of a 1.31 metrics merge: a number in 1..65535 (strconv.Atoi), not the agent's
+    own port, not one the Istio data plane reserves."""
+    from ..gotemplate.sprig_conv import StrconvError, parse_int
+    from ..gotemplate.strconv import go_quote
+
+    try:
+        n = parse_int(port, 10, 64, "Atoi")
+    except StrconvError:
+        n = 0
+    if not 1 <= n <= 65535:
+        raise PostProcessError("invalid prometheus %s: invalid %s %s" % (what, label, go_quote(port)))
+    canon = str(n)
+    if canon == agent_port:
+        raise PostProcessError("invalid prometheus %s: %s %s conflicts with agent port" % (what, label, port))
+    if canon in ISTIO_RESERVED_PORTS:
+        raise PostProcessError("invalid prometheus %s: %s %s is reserved for Istio (%s) and cannot be scraped"
+                               % (what, label, port, ISTIO_RESERVED_PORTS[canon]))
+
+
+def _scrape_json(cfg, targets):
+    out = go_json_dumps(cfg, sort_keys=False)
+    if not targets:
+        return out
+    items = ",".join('{"port":%s,"path":%s}' % (go_json_dumps(port), go_json_dumps(path)) for port, path in targets)
+    return out[:-1] + ',"targets":[' + items + "]}"
+
+
+def apply_prometheus_merge(pod, mesh, release=None):
     annotations = _meta(pod).setdefault("annotations", {})
     scrape = True
     for k in _variants(annotations, "prometheus_io_scrape"):
@@ -240,7 +313,9 @@ def apply_prometheus_merge(pod, mesh):
     ports = _variants(annotations, "prometheus_io_port")
     if ports and annotations[ports[0]] == target:
         return
+    with_targets = release is not None and release.prometheus_scrape_targets
     cfg = {"scrape": "", "path": "", "port": ""}
+    targets = []
     for k in sorted(annotations):
         s = _sanitize_label_name(k)
         if s == "prometheus_io_port":
@@ -249,16 +324,43 @@ def apply_prometheus_merge(pod, mesh):
             cfg["scrape"] = annotations[k]
         elif s == "prometheus_io_path":
             cfg["path"] = annotations[k]
+        elif s == _SCRAPE_TARGETS and with_targets:
+            parsed = parse_scrape_targets(annotations[k])
+            if parsed is not None:
+                targets = parsed
+    if targets:
+        # Agents that predate scrape targets still find the first one in port/path.
+        cfg["port"], cfg["path"] = targets[0]
+        for port, _ in targets:
+            _check_scrape_port(port, target, "scrape targets", "target port")
+    elif with_targets and cfg["port"] != "":
+        _check_scrape_port(cfg["port"], target, "scrape configuration", "port")
     sidecar = find_in_pod(PROXY, pod)
-    if sidecar is not None and cfg != {"scrape": "", "path": "", "port": ""}:
+    if sidecar is not None and (targets or cfg != {"scrape": "", "path": "", "port": ""}):
         sidecar.setdefault("env", []).append({"name": "ISTIO_PROMETHEUS_ANNOTATIONS",
-                                              "value": go_json_dumps(cfg, sort_keys=False)})
-    for k in [k for k in annotations if _sanitize_label_name(k) in
-              ("prometheus_io_path", "prometheus_io_port", "prometheus_io_scrape")]:
+                                              "value": _scrape_json(cfg, targets)})
+    cleared = prometheus_cleared(release)
+    for k in [k for k in annotations if _sanitize_label_name(k) in cleared]:
         del annotations[k]
     annotations["prometheus.io/port"] = target
     annotations["prometheus.io/path"] = "/stats/prometheus"
     annotations["prometheus.io/scrape"] = "true"
+
+
+def apply_secure_metrics_port(pod):
+    """1.31: advertise the proxy's secure merged-metrics port (ENVOY_SECURE_MERGED_METRICS_PORT) in
+    prometheus.istio.io/secure-port, unless the pod already carries a spelling of that annotation."""
+    annotations = _meta(pod).setdefault("annotations", {})
+    if _variants(annotations, _SECURE_PORT):
+        return
+    sidecar = find_in_pod(PROXY, pod)
+    if sidecar is None:
+        return
+    for e in sidecar.get("env") or []:
+        value = e.get("value", "")
+        if e.get("name", "") == "ENVOY_SECURE_MERGED_METRICS_PORT" and value not in ("", "0"):
+            annotations["prometheus.istio.io/secure-port"] = value
+            return
 
 
 def _prober_urls(name):

@@ -1,7 +1,9 @@
 """What differs between the Istio releases the simulator reproduces.
 
-Behaviour is checked against the real istioctl of 1.24.6 and 1.30.3.  A release in between takes the
-behaviour of the newer line for every switch below (their exact introduction versions were not verified).
+Behaviour is checked against the real istioctl of 1.24.6, 1.30.3 and an Istio master snapshot of
+2026-08-27 (VERSION 1.31, i.e. 1.31-dev; the simulator calls it "1.31").  A release in between takes the
+behaviour of the newer line for every switch below (their exact introduction versions were not verified);
+the 1.31 switches describe that snapshot, which the final 1.31 release may still change.
 """
 
 import re
@@ -58,6 +60,28 @@ class Release:
     @property
     def validates_interfaces_and_quantities(self):
         return self.at_least(1, 25)
+
+    @property
+    def data_has_proxy_init_image(self):
+        """SidecarTemplateData.ProxyInitImage exists (values.global.proxy_init.image; the sidecar template
+        of that line reads it for istio-init/istio-validation)."""
+        return self.at_least(1, 31)
+
+    @property
+    def proxy_image_type_falls_back_to_variant(self):
+        """A proxy config `image` without imageType keeps values.global.variant (older: it clears it)."""
+        return self.at_least(1, 31)
+
+    @property
+    def prometheus_scrape_targets(self):
+        """Metrics merge reads prometheus.istio.io/scrape-targets, checks the ports it forwards (errors
+        for unparsable, agent or Istio-reserved ports) and clears that annotation with the others."""
+        return self.at_least(1, 31)
+
+    @property
+    def secure_metrics_port_annotation(self):
+        """prometheus.istio.io/secure-port is set from the proxy's ENVOY_SECURE_MERGED_METRICS_PORT env."""
+        return self.at_least(1, 31)
 
 
 def release_for(version):

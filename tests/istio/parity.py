@@ -23,7 +23,10 @@ from pathlib import Path
 
 SHARED = Path(os.environ.get("KUBECTL_INJECT_SHARED") or Path(__file__).resolve().parents[3] / "shared") / "istio"
 CORPUS = SHARED / "1.30.3" / "inject-testdata"
-RELEASES = ("1.30.3", "1.24.6")
+#: The real istioctl lines compared against.  The first two are releases (their istioctl is built where the
+#: Go module proxy serves them, or supplied by path: tests/oracles/istioctl.py); "master-20260827" is the
+#: master snapshot the proxy does serve, so it is the one line that is built and compared in CI.
+RELEASES = ("1.30.3", "1.24.6", "master-20260827")
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kubectl-inject" / "istio-parity"
 
 #: Local istioctl builds the oracle helper leaves behind, used when no KUBECTL_INJECT_ISTIOCTL_* is set.
@@ -99,6 +102,18 @@ VARIANTS = (
     Variant("interception-none-native", "interceptionMode NONE via annotation, native sidecars on",
             env=(("ENABLE_NATIVE_SIDECARS", "true"),),
             annotate=(("sidecar.istio.io/interceptionMode", "NONE"),)),
+    # Inputs for behaviour that appeared in 1.31 (the master snapshot); older lines ignore the annotations
+    # and values involved, so there they check that nothing changes.
+    Variant("scrape-targets", "pods carry prometheus.istio.io/scrape-targets; mesh proxyMetadata sets "
+                              "ENVOY_SECURE_MERGED_METRICS_PORT (1.31: merged targets, secure-port annotation)",
+            set_flags=("meshConfig.defaultConfig.proxyMetadata.ENVOY_SECURE_MERGED_METRICS_PORT=15091",),
+            annotate=(("prometheus.istio.io/scrape-targets", " 8080:/app/metrics, 9090 ,,9102: "),)),
+    Variant("scrape-port-reserved", "prometheus.io/port +15000 on every pod (1.31 refuses Istio's own ports)",
+            annotate=(("prometheus.io/port", "+15000"),)),
+    Variant("proxy-init-image", "values.global.proxy_init.image and variant distroless; pods' proxy config "
+                                "sets an image without imageType (1.31 keeps the variant, older lines drop it)",
+            set_flags=("values.global.proxy_init.image=proxy-init-custom", "values.global.variant=distroless"),
+            annotate=(("proxy.istio.io/config", 'image:\n  imageType: ""\n'),)),
 )
 VARIANT_BY_NAME = {v.name: v for v in VARIANTS}
 
@@ -219,7 +234,7 @@ def prepared_input(path, variant, release="1.30.3"):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     from simulator import yamlio
-    from simulator.istio.kubeinject import split_documents
+    from simulator.yamlio.reader import split_documents
     from simulator.istio.yamlout import dump
 
     parts = []
@@ -289,6 +304,19 @@ def normalise_error(text):
     return _HAVE.sub(lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), text.strip())
 
 
+#: Snapshot oracle lines (no release number) -> the version line the simulator reproduces for them
+#: (the snapshot's own VERSION file).
+SNAPSHOT_LINES = {"master-20260827": "1.31"}
+
+
+def simulator_version(release):
+    """The release the simulator is told it reproduces: a snapshot maps to its line (SNAPSHOT_LINES);
+    an unknown label leaves the choice to the simulator's guess from the configuration."""
+    if release[:1].isdigit():
+        return release
+    return SNAPSHOT_LINES.get(release)
+
+
 def run_case(release, variant, path):
     """Both sides on one input; a CaseResult saying whether they agree (and how they differ if not)."""
     from tests.oracles import istioctl
@@ -301,8 +329,8 @@ def run_case(release, variant, path):
                                        extra_args=s.kube_args, env=s.env or None)
     name = Path(path).name[: -len(".yaml")]
     try:
-        out, err, error = kube_inject_text(manifest.read_text(), s.config, env=s.env, version=release,
-                                           revision=variant.revision)
+        out, err, error = kube_inject_text(manifest.read_text(), s.config, env=s.env,
+                                           version=simulator_version(release), revision=variant.revision)
     except Exception as e:  # a crash is a difference, reported with its type
         return CaseResult(release, variant.name, name, False, "simulator crashed: %s: %s" % (type(e).__name__, e))
     if real.returncode != 0:

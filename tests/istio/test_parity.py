@@ -1,6 +1,6 @@
 """simulator.istio against the real `istioctl kube-inject` on Istio's corpus (see tests/istio/parity.py).
 
-Default settings: every input of the corpus must come out identical, for both releases.  Settings variants:
+Default settings: every input of the corpus must come out identical, for every line in parity.RELEASES.  Settings variants:
 every (release, variant) pair runs the whole corpus; any case not identical fails the test unless it is
 listed in KNOWN_DIFFERENCES with its cause (there are none at the moment).
 """
@@ -18,15 +18,11 @@ def _cases():
     return [p.name[: -len(".yaml")] for p in parity.corpus_inputs()]
 
 
+@pytest.mark.parametrize("release", parity.RELEASES)
 @pytest.mark.parametrize("case", _cases())
-def test_default_settings_1_30_3(istioctl_1_30_3, case):
-    r = parity.run_case("1.30.3", parity.VARIANT_BY_NAME["default"], parity.CORPUS / (case + ".yaml"))
-    assert r.identical, "%s\nistioctl error: %s\nsimulator error: %s" % (r.detail, r.real_error, r.mine_error)
-
-
-@pytest.mark.parametrize("case", _cases())
-def test_default_settings_1_24_6(istioctl_1_24_6, case):
-    r = parity.run_case("1.24.6", parity.VARIANT_BY_NAME["default"], parity.CORPUS / (case + ".yaml"))
+def test_default_settings(istioctl_for, release, case):
+    istioctl_for(release)
+    r = parity.run_case(release, parity.VARIANT_BY_NAME["default"], parity.CORPUS / (case + ".yaml"))
     assert r.identical, "%s\nistioctl error: %s\nsimulator error: %s" % (r.detail, r.real_error, r.mine_error)
 
 

@@ -41,6 +41,9 @@ from pathlib import Path
 RELEASES = {
     "1.30.3": "56df41f63e513f834c9a3af33d8aed82d1d961f2",
     "1.24.6": "734e100e0cfbc22f431613b49b8932a700da6b35",
+    # Not a release: the master snapshot the module proxy does serve (see its wrapper go.mod), so that a
+    # real istioctl can be built wherever the proxy is reachable, CI included.
+    "master-20260827": "eed52ebb66ad",
 }
 
 WRAPPERS = Path(__file__).resolve().parent / "istioctl"

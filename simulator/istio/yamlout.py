@@ -14,6 +14,7 @@ import math
 import re
 
 from .. import yamlio
+from ..yamlio.resolve import resolve_plain
 
 __all__ = ["dump", "key_sort"]
 
@@ -115,9 +116,77 @@ def _node(v, indent, out, ctx):
     text = _scalar(v, indent, key=False)
     if ctx in ("map", "seqscalar"):
         out.append(" ")
+    if len(text) > 8 and text[-1] != "\n" and " " in text and isinstance(v, str):
+        column = _column(out)
+        if column + len(text) > BEST_WIDTH:
+            text = _fold(text, column, indent)
     out.append(text)
     if not text.endswith("\n"):
         out.append("\n")
+
+
+#: go-yaml's emitter starts a new line at a space once a line is longer than this (best_width).
+BEST_WIDTH = 80
+
+
+def _column(out):
+    n = 0
+    for piece in reversed(out):
+        at = piece.rfind("\n")
+        if at != -1:
+            return n + len(piece) - at - 1
+        n += len(piece)
+    return n
+
+
+def _fold(text, column, indent):
+    """A plain, single- or double-quoted scalar as written from `column`, broken at single spaces where
+    the line has grown past BEST_WIDTH, continuation lines at `indent` (go-yaml's write_*_scalar).  The
+    break replaces the space; a double-quoted one escapes a following space with a backslash."""
+    style = text[0] if text[0] in "'\"" else ""
+    body = text[1:-1] if style else text
+    out = [style]
+    col = column + len(style)
+    spaces = False
+    n = len(body)
+    i = 0
+    while i < n:
+        c = body[i]
+        if c == " ":
+            nxt = body[i + 1] if i + 1 < n else ""
+            # where the raw value has a space: in the quoted forms not first or last, nor before
+            # another space for plain and single-quoted text
+            if style == "'":
+                ok = 0 < i < n - 1 and nxt != " "
+            elif style == '"':
+                ok = 0 < i < n - 1
+            else:
+                ok = nxt != " "
+            if not spaces and col > BEST_WIDTH and ok:
+                out.append("\n" + " " * indent)
+                col = indent
+                if style == '"' and nxt == " ":
+                    out.append("\\")
+                    col += 1
+            else:
+                out.append(c)
+                col += 1
+            spaces = True
+        elif style == '"' and c == "\\":
+            j = i + 2 if i + 1 < n and body[i + 1] != "x" and body[i + 1] != "u" and body[i + 1] != "U" else \
+                i + 2 + {"x": 2, "u": 4, "U": 8}[body[i + 1]]
+            out.append(body[i:j])
+            col += j - i
+            i = j
+            spaces = False
+            continue
+        else:
+            out.append(c)
+            col += 1
+            spaces = False
+        i += 1
+    out.append(style)
+    return "".join(out)
 
 
 def _scalar(v, indent, key):
@@ -160,9 +229,9 @@ _FLOW_INDICATORS = set(",?[]{}")
 
 
 def _printable(c):
+    """go-yaml v2's is_printable: no tab, CR or NEL, and nothing beyond the Basic Multilingual Plane."""
     o = ord(c)
-    return (o in (0x9, 0xA, 0xD, 0x85) or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF
-            or (0xE000 <= o <= 0xFFFD and o != 0xFEFF) or 0x10000 <= o <= 0x10FFFF)
+    return o == 0xA or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or (0xE000 <= o <= 0xFFFD and o != 0xFEFF)
 
 
 def _analyze(s):
@@ -240,16 +309,6 @@ def _analyze(s):
             "multiline": line_breaks}
 
 
-def _resolves_to_string(s):
-    try:
-        v = yamlio.load("x: " + s) if s else None
-    except Exception:
-        return True
-    if not isinstance(v, dict):
-        return False
-    return isinstance(v.get("x"), str) and v.get("x") == s
-
-
 _BASE60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 _PLAIN_SAFE = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./-]*$")
 _BOOLISH = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
@@ -282,29 +341,58 @@ def _string(s, indent, key):
 
 
 def _go_resolves_str(s):
-    """go-yaml v2 resolve("", s) == !!str."""
+    """go-yaml v2 resolve("", s) == !!str: the exact text (nothing trimmed) read as a plain scalar is
+    a string, and not a timestamp (which the encoder also quotes)."""
     if s == "":
         return False
-    c = s[0]
-    if c not in "+-0123456789yYnNtTfFoO~.":
+    if s[0] not in "+-0123456789yYnNtTfFoO~.":
         return True
-    if s in _BOOLISH:
+    if not isinstance(resolve_plain(s), str):
         return False
-    return _resolves_to_string(s)
+    return not (s[0].isdigit() and _is_timestamp(s))
+
+
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]| )(\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?"
+                        r"(Z|[+-]\d{2}:\d{2})?)?\Z")
+
+
+def _is_timestamp(s):
+    """parseTimestamp: Go's time.Parse with go-yaml's layouts (date; date T time zone; date space time)."""
+    import datetime
+
+    m = _TIMESTAMP.match(s)
+    if m is None:
+        return False
+    year, month, day, hour, minute, second, frac, zone = m.groups()
+    if hour is not None:
+        sep = s[len(m.group(1)) + len(m.group(2)) + len(m.group(3)) + 2]
+        if (sep in "Tt") != (zone is not None):   # with T a zone is required; with a space none is allowed
+            return False
+        if zone is not None and zone != "Z" and not (int(zone[1:3]) < 24 and int(zone[4:6]) < 60):
+            return False
+    try:
+        datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return False
+    return True
 
 
 _DQ_ESCAPES = {"\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f",
                "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N", "\xa0": "\\_",
                "\u2028": "\\L", "\u2029": "\\P"}
+_DQ_ALWAYS = frozenset('"\\\n\r\x85\u2028\u2029\ufeff')   # escaped although printable (breaks, quote, backslash)
 
 
 def _double(s):
     out = ['"']
     for c in s:
+        if _printable(c) and c not in _DQ_ALWAYS:
+            out.append(c)
+            continue
         e = _DQ_ESCAPES.get(c)
         if e is not None:
             out.append(e)
-        elif not _printable(c) or c == "\ufeff":
+        else:
             o = ord(c)
             if o <= 0xFF:
                 out.append("\\x%02X" % o)
@@ -312,8 +400,6 @@ def _double(s):
                 out.append("\\u%04X" % o)
             else:
                 out.append("\\U%08X" % o)
-        else:
-            out.append(c)
     out.append('"')
     return "".join(out)
 

@@ -55,6 +55,15 @@ class Oracle:
                 out.append(("ok", json.loads(ans["json"])))
         return out
 
+    def json_to_yaml(self, values):
+        """[JSON-able value] -> [text of sigs.k8s.io/yaml.JSONToYAML]: how istioctl prints objects."""
+        out = []
+        for ans in self._run([{"yaml": json.dumps(v, ensure_ascii=False), "marshal": True} for v in values]):
+            if "error" in ans:
+                raise RuntimeError("JSONToYAML failed: " + ans["error"])
+            out.append(ans["yaml"])
+        return out
+
     def stream(self, texts):
         """[text] -> [("ok", [data per document]) | ("error", message)]: kubectl's document reader."""
         out = []

@@ -8,6 +8,8 @@
 //   - stream true:  the document reader kubectl and istioctl kube-inject use
 //     (k8s.io/apimachinery/pkg/util/yaml.NewYAMLReader), then YAMLToJSON per document
 //     -> {"docs": ["<json>", ...]} or {"error": "..."}
+//   - marshal true: the text is JSON; sigs.k8s.io/yaml.JSONToYAML(text), the way istioctl kube-inject
+//     prints objects -> {"yaml": "..."} or {"error": "..."}
 //
 // Tests in tests/yamlio compare simulator/yamlio.py with these answers.
 package main
@@ -77,11 +79,13 @@ func ambiguous(v interface{}) bool {
 }
 
 type request struct {
-	YAML   string `json:"yaml"`
-	Stream bool   `json:"stream"`
+	YAML    string `json:"yaml"`
+	Stream  bool   `json:"stream"`
+	Marshal bool   `json:"marshal"`
 }
 
 type answer struct {
+	YAML      *string  `json:"yaml,omitempty"`
 	JSON      *string  `json:"json,omitempty"`
 	Ambiguous bool     `json:"ambiguous,omitempty"`
 	Docs      []string `json:"docs,omitempty"`
@@ -130,6 +134,15 @@ func main() {
 			if jerr := json.Unmarshal(line, &req); jerr != nil {
 				msg := "bad request: " + jerr.Error()
 				ans.Error = &msg
+			} else if req.Marshal {
+				y, merr := yaml.JSONToYAML([]byte(req.YAML))
+				if merr != nil {
+					msg := merr.Error()
+					ans.Error = &msg
+				} else {
+					text := string(y)
+					ans.YAML = &text
+				}
 			} else if req.Stream {
 				docs, serr := stream(req.YAML)
 				if serr != nil {

@@ -1,0 +1,57 @@
+"""simulator.istio.yamlout against sigs.k8s.io/yaml.JSONToYAML (the Go oracle): the text `istioctl
+kube-inject` prints must come out byte for byte - quoting style, escapes, and long lines folded at
+go-yaml's width.
+
+Left out on purpose: strings holding U+0085, U+2028, U+2029 or U+FEFF, where go-yaml's emitter garbles
+its own output (it drops or re-indents those characters, or escapes everything after a BOM)."""
+import json
+import random
+
+import pytest
+
+from simulator.istio.yamlout import dump
+
+WORDS = ["a", "name", "kube-system", "{\"name\":", "'q'", "it's", "x:y", "#", "-", "  ", " ", "\\", "é",
+         "\t", "\"", "true", "1.5", "?", "a b", "http://x/y", "*", "&", "[1]", "%", "@", "0", "\n",
+         "2001-12-14", "2001-12-14T21:59:43.10-05:00", "2001-12-14 21:59:43.10", "1:20", "0x1F", "~", "null",
+         "\xa0", "\U0001F600", "\x07", "\r"]
+KEYS = ["k", "metadata", "k8s.v1.cni.cncf.io/networks", "sidecar.istio.io/status", "a" * 40, "1", "y", "a b"]
+
+
+def _text(rnd):
+    words = [rnd.choice(WORDS) for _ in range(rnd.randint(0, 40))]
+    return (" " if rnd.random() < 0.7 else "").join(words)
+
+
+def _value(rnd, depth=0):
+    r = rnd.random()
+    if depth < 3 and r < 0.2:
+        return {rnd.choice(KEYS): _value(rnd, depth + 1) for _ in range(rnd.randint(0, 3))}
+    if depth < 3 and r < 0.3:
+        return [_value(rnd, depth + 1) for _ in range(rnd.randint(0, 3))]
+    if r < 0.35:
+        return rnd.choice([0, -3, 7, True, False, None, 1.5])
+    return _text(rnd)
+
+
+def test_a_folded_annotation_from_istios_corpus(yaml_oracle):
+    doc = {"metadata": {"annotations": {"k8s.v1.cni.cncf.io/networks":
+                                        '[{"name": "alt_cni"}, {"name": "more_cni", "namespace": "kube-system"}]'}}}
+    (want,) = yaml_oracle.json_to_yaml([doc])
+    assert want.count("\n") == 4      # the value is folded onto a second line
+    assert dump(doc) == want
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_documents_match_go(yaml_oracle, seed, monkeypatch):
+    rnd = random.Random(seed)
+    docs = [{"k": _value(rnd), "metadata": {"annotations": {"x": _value(rnd)}}, "spec": [_value(rnd)]}
+            for _ in range(2000)]
+    docs = [json.loads(json.dumps(d)) for d in docs]
+    wants = yaml_oracle.json_to_yaml(docs)
+    bad = [json.dumps(d, ensure_ascii=False) for d, w in zip(docs, wants) if dump(d) != w]
+    assert not bad, "%d of %d differ, e.g. %s" % (len(bad), len(docs), bad[:3])
+    from simulator.istio import yamlout
+
+    monkeypatch.setattr(yamlout, "BEST_WIDTH", 10 ** 9)
+    assert sum(dump(d) != w for d, w in zip(docs, wants)) > 100    # folding was exercised

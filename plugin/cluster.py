@@ -110,7 +110,8 @@ def apply_config_files(state: ClusterState, inject_config: Optional[str], values
     cluster keeps them (the default revision's ConfigMaps in istio-system)."""
     if not (inject_config or values or mesh_config):
         return
-    import yaml
+    from simulator import yamlio
+    from simulator.istio.yamlout import dump
 
     key = ("istio-system", "istio-sidecar-injector")
     cm = dict(state.configmaps.get(key) or {"apiVersion": "v1", "kind": "ConfigMap",
@@ -122,14 +123,14 @@ def apply_config_files(state: ClusterState, inject_config: Optional[str], values
     if inject_config:
         text = _read(inject_config)
         try:
-            parsed = yaml.safe_load(text)
-        except yaml.YAMLError:
+            parsed = yamlio.load(text)   # only to tell a config from a bare template, as istioctl reads it
+        except yamlio.YAMLSyntaxError:
             parsed = None
         config_keys = {"templates", "policy", "defaultTemplates", "template", "neverInjectSelector", "alwaysInjectSelector"}
         if isinstance(parsed, dict) and config_keys & set(parsed):
             data["config"] = text
         else:   # a bare template, as istioctl accepts it: it becomes the `sidecar` template
-            data["config"] = yaml.safe_dump({"policy": "enabled", "templates": {"sidecar": text}})
+            data["config"] = dump({"policy": "enabled", "templates": {"sidecar": text}})
         annotations.pop("kubectl-inject.io/template-engine", None)   # real configurations are Go templates
         annotations.pop(TEMPLATES_FROM, None)
         sources.append(inject_config)

@@ -147,7 +147,10 @@ def _block_literal(lines, i: int, end: int, min_indent: int, chomp: str, untermi
             body.append(ln[indent:])
         j += 1
     if j == end and unterminated:
-        return None
+        # the text ends inside the block, without a final line break: no break to keep or clip
+        if trailing or not body:
+            return None
+        return "\n".join(body), j
     text = "\n".join(body)
     if chomp == "":
         text += "\n"
@@ -188,6 +191,13 @@ def fast_document(lines, a: int, end: int, marker: bool, unterminated: bool):
         if c == "#":
             continue
         col = len(line) - len(s)
+        if (c == "[" or c == "{") and pend is not None and col > pcol:
+            # `key:` / `-` with an empty flow collection on the next line (Istio's `alwaysInjectSelector:\n  []`)
+            if _EMPTY_FLOW_RE.match(s) is None:
+                return None
+            pend[pkey] = [] if c == "[" else {}
+            pend = None
+            continue
         if c == "-" and (len(s) == 1 or s[1] == " "):
             # ---- a sequence entry: find its sequence
             if col == ccol and not cmap and pend is None:
@@ -364,6 +374,12 @@ def fast_document(lines, a: int, end: int, marker: bool, unterminated: bool):
         elif rest == "{}":
             mapping[key] = {}
             continue
+        elif c == "{" and rest.rstrip(" ") == "{":
+            got = _flow_mapping_lines(lines, i, end, col)
+            if got is None:
+                return None
+            mapping[key], i = got
+            continue
         if c == "#":
             mapping[key] = None
             pend, pkey, pcol = mapping, key, col
@@ -384,6 +400,36 @@ def fast_document(lines, a: int, end: int, marker: bool, unterminated: bool):
     if root is no:
         return (a + 1, None) if marker else NO_DOCUMENT
     return root_line, root
+
+
+_FLOW_ENTRY_RE = re.compile(r""" *([A-Za-z_][A-Za-z0-9_./-]*): (?:"([^"\\]*)"|'([^']*)') *(,?) *\Z""")
+
+
+def _flow_mapping_lines(lines, i: int, end: int, col: int):
+    """(dict, next line) for a flow mapping opened by `key: {` and written one `name: "value",` per
+    line up to a line holding only `}` (Istio's sidecar template writes pod annotations so); None for
+    anything else, or for lines left of the key."""
+    out = {}
+    comma = True
+    while i < end:
+        line = lines[i]
+        i += 1
+        s = line.lstrip(" ")
+        if not s:
+            continue
+        if len(line) - len(s) < col:
+            return None
+        if s.rstrip(" ") == "}":
+            return out, i
+        m = _FLOW_ENTRY_RE.match(line)
+        if m is None or not comma:
+            return None
+        key = m.group(1)
+        if key in out or plain_key(key) != key:
+            return None
+        out[key] = m.group(2) if m.group(2) is not None else m.group(3)
+        comma = m.group(4) == ","
+    return None
 
 
 # First character of a key or value -> 0 plain text, 1 maybe a number (go on resolving), 2 maybe a

@@ -105,7 +105,7 @@ VALUES = ["", "v", "hello world", "1", "-1", "+1", "0x1F", "0o7", "017", "08", "
           "[]", "{}", "[ ]", "[a, 'b', \"c\", 1]", "[a,]", "[a b]", "{a: 1}", "a # c", "a#c", "a: b", "b:",
           "&x v", "*x", "!t v", "!!str 1", "!!int 1", ">", ">-", "|", "|-", "|+", "|2", "| # c", "- x", "-",
           "-x", "?", "?x", ":x", ",x", "@x", "`x", "%x", "<<", "x   ", "a  # c", "é", "x" * 300, "#c",
-          "'x' y", "\"x\" # c", "[\"a]\", b]"]
+          "'x' y", "\"x\" # c", "[\"a]\", b]", "{", "{  "]
 line = st.one_of(
     st.tuples(st.integers(0, 8), st.sampled_from(KEYS), st.sampled_from(VALUES)).map(
         lambda t: " " * t[0] + t[1] + ":" + (" " + t[2] if t[2] else "")),
@@ -114,7 +114,10 @@ line = st.one_of(
     st.tuples(st.integers(0, 8), st.sampled_from(KEYS), st.sampled_from(VALUES)).map(
         lambda t: " " * t[0] + "- " + t[1] + ": " + t[2]),
     st.tuples(st.integers(0, 8), st.sampled_from(["# c", "", "  ", "text", "x: y", "- z", "  deeper",
-                                                  "#", "a\tb"])).map(lambda t: " " * t[0] + t[1]),
+                                                  "#", "a\tb", "[]", "{}", "[ ]", "[] # c", "{}x", "[x]",
+                                                  "{a: 1}", "[]]", "}", "} # c", 'k: "v",', "k: 'v'",
+                                                  'istio.io/rev: "d",', 'k: "v" ,', "k: v,"])).map(
+        lambda t: " " * t[0] + t[1]),
     st.sampled_from(["---", "--- # c", "---  ", "--- x", "...", "", "   "]),
 )
 soup = st.tuples(st.lists(line, min_size=1, max_size=14), st.booleans()).map(
@@ -126,6 +129,23 @@ soup = st.tuples(st.lists(line, min_size=1, max_size=14), st.booleans()).map(
 def test_random_line_soup(text):
     check(text)
     check(text.replace("\n", "\r\n"))
+
+
+def test_injector_configmap_shapes_stay_on_the_fast_path(monkeypatch):
+    """What `kubectl get cm istio-sidecar-injector -o jsonpath='{.data.config}'` gives: an empty flow
+    list on the line after its key, and a last template block with no final line break.  Reading it
+    must not need libyaml (whose import alone costs a one-pod run ~15 ms) and must agree with it."""
+    text = ("defaultTemplates: [sidecar]\npolicy: enabled\nalwaysInjectSelector:\n  []\n"
+            "neverInjectSelector:\n  []\ninjectedAnnotations:\ntemplates:\n  sidecar: |\n    spec:\n"
+            "      containers: []\n  gateway: |\n    metadata:\n      labels: {{ .Name | quote }}")
+    check(text)
+    calls = []
+    real = yamlio._event_documents
+    monkeypatch.setattr(yamlio, "_event_documents", lambda *a: calls.append(a) or real(*a))
+    doc = yamlio.load(text)
+    assert calls == []
+    assert doc["alwaysInjectSelector"] == [] and doc["injectedAnnotations"] is None
+    assert doc["templates"]["gateway"] == "metadata:\n  labels: {{ .Name | quote }}"
 
 
 def test_document_lines_are_libyamls():

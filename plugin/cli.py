@@ -143,8 +143,11 @@ def explain_command(args, env: Environment) -> int:
     from simulator.objects import INJECTABLE_KINDS, name_of, namespace_of
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
+    from plugin.template_cache import DiskTreeCache
+
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
-                      admission_defaults=args.output != "pod", manifest=args.output == "pod")
+                      admission_defaults=args.output != "pod", manifest=args.output == "pod",
+                      tree_cache=DiskTreeCache.for_environment(env.environ))
     items: List[ExplainedItem] = []
     skipped: List[str] = []
     for doc in loaded.documents:

@@ -6,6 +6,7 @@ policy and templates for Istio webhooks), decide the verdict and the single rule
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -27,9 +28,10 @@ class Options:
     hints: bool = False          # also simulate the changes that would get a sidecar (costs extra runs)
     admission_defaults: bool = True   # hand webhooks the pod as kube-apiserver does: defaulted, in-tree plugins applied
     manifest: bool = False       # also produce the injected manifest the way `istioctl kube-inject` prints it
+    tree_cache: Any = None       # keeps Go template parse trees between runs: get(key) / put(key, roots)
 
 
-def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any]) -> str:
+def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any], tree_cache: Any = None) -> str:
     compiled = config.compiled.get(name)
     if config.engine == "jinja2":
         from . import jinja
@@ -42,7 +44,8 @@ def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any]) -> str:
 
     try:
         if compiled is None:
-            compiled = config.compiled[name] = Template(config.templates[name], name="inject", funcs=injection_funcs())
+            compiled = config.compiled[name] = Template(config.templates[name], name="inject", funcs=injection_funcs(),
+                                                        tree_cache=tree_cache)
         return compiled.execute(data)
     except TemplateError as e:
         raise TemplateRenderError(f"template {name!r}: {e}") from None
@@ -64,10 +67,11 @@ class _Injector:
         namespace = (pod.get("metadata") or {}).get("namespace", "")
         return istio_inject(pod, config, mode="webhook", namespace=namespace,
                             namespace_object=self.cluster.namespaces.get(namespace),
-                            context=_istio_context(config, self.cluster.nodes))
+                            context=_istio_context(config, self.cluster.nodes, self.tree_cache))
 
-    def __init__(self, cluster: ClusterState):
+    def __init__(self, cluster: ClusterState, tree_cache: Any = None):
         self.cluster = cluster
+        self.tree_cache = tree_cache
         self.policy_records: List[Dict[str, Any]] = []
         self.template_records: List[Dict[str, Any]] = []
         self.warnings: List[Warning_] = []
@@ -96,7 +100,8 @@ class _Injector:
             if config.engine == "go":
                 result = self._istio(pod, config)
             else:
-                result = render_stage.inject(pod, config, _render_one, _data_for(config))
+                result = render_stage.inject(pod, config, functools.partial(_render_one, tree_cache=self.tree_cache),
+                                             _data_for(config))
         except TemplateRenderError as e:
             record["error"] = e
             self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
@@ -110,13 +115,14 @@ class _Injector:
         return Mutation(result.pod, "injected" if result.pod != pod else "unchanged")
 
 
-def _istio_context(config: InjectorConfig, nodes):
+def _istio_context(config: InjectorConfig, nodes, tree_cache=None):
     """Istio's per-configuration context (parsed values, mesh, compiled templates), built once."""
     from .istio.inject import Context
 
     ctx = config.compiled.get("__istio_webhook_context__")
     if ctx is None:
-        ctx = config.compiled["__istio_webhook_context__"] = Context(config, mode="webhook", nodes=nodes or None)
+        ctx = config.compiled["__istio_webhook_context__"] = Context(config, mode="webhook", nodes=nodes or None,
+                                                                         tree_cache=tree_cache)
     return ctx
 
 
@@ -175,7 +181,7 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
                                                     {"message": refused.get("message"), "plugin": refused.get("plugin")}),
                                stages=stages, warnings=warnings, patch=[], pod=pod, original_pod=pod)
     req = AdmissionRequest(namespace=namespace, name=(pod.get("metadata") or {}).get("name", ""), object=pod)
-    injector = _Injector(cluster)
+    injector = _Injector(cluster, options.tree_cache)
     result = dispatch(cluster.webhooks(), req, ns_labels, injector)
     for wr, _ in result.mutations:
         if is_istio_injector(next(r for r in cluster.webhooks() if r.position == wr.index)):
@@ -198,9 +204,11 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
     final = result.object if verdict is Verdict.INJECTED else pod
     patch: List[Dict[str, Any]] = []
     if verdict is Verdict.INJECTED:
-        import jsonpatch
+        # The diff Istio's webhook returns (gomodules jsonpatch CreatePatch), map keys in sorted order: the
+        # same patch from run to run, where a diff with move detection changes with Python's hash seed.
+        from .istio.patch import create_patch
 
-        patch = jsonpatch.make_patch(pod, final).patch
+        patch = create_patch(pod, final)
     expl = Explanation(object=_object_ref(obj, namespace), verdict=verdict, decided_by=decided, stages=stages,
                        warnings=warnings, patch=patch, pod=final, original_pod=pod)
     if options.manifest and verdict is Verdict.INJECTED:
@@ -209,7 +217,7 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
             from .istio.kubeinject import kube_inject_object
 
             try:
-                expl.manifest = kube_inject_object(dict(obj), config)
+                expl.manifest = kube_inject_object(dict(obj), config, tree_cache=options.tree_cache)
             except Exception as e:  # noqa: BLE001 - kube-inject's own refusals are reported, not raised
                 expl.warnings.append(Warning_("kube-inject-failed", {"error": str(e)}))
     if options.hints:

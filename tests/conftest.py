@@ -1,6 +1,9 @@
 """Shared fixtures: the repository's neighbours (../shared) and an in-process CLI runner."""
+import atexit
 import io
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 
 import pytest
@@ -20,12 +23,18 @@ class Run:
     stderr: str
 
 
+#: Parse trees the in-process CLI caches (plugin/template_cache.py) go here, not into the user's ~/.cache.
+TREE_CACHE = tempfile.mkdtemp(prefix="kubectl-inject-test-trees-")
+atexit.register(shutil.rmtree, TREE_CACHE, True)
+
+
 def run_cli(*argv, stdin="", environ=None, tty=False):
     from plugin.cli import main
     from plugin.env import Environment
 
     out, err = io.StringIO(), io.StringIO()
-    env = Environment(stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=environ or {}, stdout_isatty=tty)
+    environ = {"KUBECTL_INJECT_CACHE_DIR": TREE_CACHE} if environ is None else environ
+    env = Environment(stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=environ, stdout_isatty=tty)
     status = main(list(argv), env)
     return Run(int(status), out.getvalue(), err.getvalue())
 

@@ -21,7 +21,7 @@ from importlib import metadata
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = os.path.join(REPO, "krew-manifest.yaml")
-VENDORED = ("PyYAML", "jsonpatch", "jsonpointer", "Jinja2", "MarkupSafe")
+VENDORED = ("PyYAML", "Jinja2", "MarkupSafe")
 MTIME = 1_700_000_000
 
 LAUNCHER = """#!/bin/sh

@@ -1,4 +1,10 @@
-"""Template: parse once, execute many times (Go's template.New(name).Funcs(...).Option(...).Parse(text))."""
+"""Template: parse once, execute many times (Go's template.New(name).Funcs(...).Option(...).Parse(text)).
+
+Parsing a large template (Istio's sidecar template: ~40 ms) costs more than everything else a one-pod
+run does, so a `tree_cache` can keep parse trees between processes.  The engine stays free of I/O: the
+cache is any object with `get(key)` and `put(key, roots)`; the key covers everything the parse depends
+on (name, text, the function names the parser accepts), and the caller adds what identifies the parser.
+"""
 
 from .errors import ExecError, TemplateError
 from .execute import Compiler, State
@@ -22,7 +28,7 @@ def default_funcs():
 class Template:
     """A parsed template set: the main template plus every {{define}}/{{block}} in the text."""
 
-    def __init__(self, text, *, name="template", funcs=None, missingkey="default"):
+    def __init__(self, text, *, name="template", funcs=None, missingkey="default", tree_cache=None):
         if missingkey not in _MISSINGKEY:
             raise ValueError("unrecognized option: missingkey=%s" % missingkey)
         if isinstance(text, (bytes, bytearray)):
@@ -42,12 +48,19 @@ class Template:
         def has_function(fname):
             return fname in table or fname in BUILTINS
 
-        self.trees = parse(name, text, has_function)
+        roots = None
+        if tree_cache is not None:
+            key = parse_key(name, text, table)
+            roots = tree_cache.get(key)
+        if roots is None:
+            roots = {tname: tree.root for tname, tree in parse(name, text, has_function).items()}
+            if tree_cache is not None:
+                tree_cache.put(key, roots)
         compiler = Compiler(table)
-        self.compiled = {tname: compiler.compile_list(tree.root) for tname, tree in self.trees.items()}
+        self.compiled = {tname: compiler.compile_list(root) for tname, root in roots.items()}
 
     def template_names(self):
-        return sorted(self.trees)
+        return sorted(self.compiled)
 
     def execute(self, data=None):
         """Render the main template with `data` as dot; raises TemplateError like Go's Execute."""
@@ -74,9 +87,15 @@ class Template:
         return "".join(st.out)
 
 
+def parse_key(name, text, funcs):
+    """What a parse result depends on (a tree or parse error differs when any of these does), as one
+    string a cache can compare whole."""
+    return "\0".join((name, "\0".join(sorted(set(funcs) | set(BUILTINS))), text))
+
+
 def render(text, data=None, *, funcs=None, name="template", missingkey="default"):
     """Parse and execute in one go; raises TemplateError (parse or exec) with Go's message."""
     return Template(text, name=name, funcs=funcs, missingkey=missingkey).execute(data)
 
 
-__all__ = ["Template", "TemplateError", "render"]
+__all__ = ["Template", "TemplateError", "parse_key", "render"]

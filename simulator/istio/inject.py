@@ -53,7 +53,7 @@ class Context:
     """Everything about the injector that does not depend on the pod, computed once per configuration."""
 
     def __init__(self, config, *, mode="webhook", env=None, native_sidecars=None, nodes=None, version=None,
-                 revision=None, proxy_envs=None):
+                 revision=None, proxy_envs=None, tree_cache=None):
         if mode not in ("webhook", "kube-inject"):
             raise ValueError("mode must be 'webhook' or 'kube-inject'")
         self.config = config
@@ -75,6 +75,7 @@ class Context:
         self.proxy_envs = dict(proxy_envs or {})
         self.compliance_policy = self.env.get("COMPLIANCE_POLICY", "")
         self.funcs = injection_funcs(self.env, self.release)
+        self.trees = _ParseTrees(config.compiled.setdefault("__parse_trees__", {}), tree_cache)
 
     def native_sidecars(self, pod):
         """DetectNativeSidecar (webhook) / the ENABLE_NATIVE_SIDECARS feature flag (kube-inject)."""
@@ -101,11 +102,34 @@ class Context:
             from ..gotemplate import Template, TemplateError
 
             try:
-                compiled = Template(self.config.templates[name], name="inject", funcs=self.funcs)
+                compiled = Template(self.config.templates[name], name="inject", funcs=self.funcs,
+                                    tree_cache=self.trees)
             except TemplateError as e:
                 raise TemplateRenderError(str(e), pos=SourcePos("templates." + name)) from None
             self.config.compiled[key] = compiled
         return compiled
+
+
+class _ParseTrees:
+    """Parse trees shared by every Context of one configuration (webhook and kube-inject runs parse the
+    same text; only the compiled closures differ, by the env they see), in front of the caller's cache."""
+
+    def __init__(self, memory, outer):
+        self.memory = memory
+        self.outer = outer
+
+    def get(self, key):
+        roots = self.memory.get(key)
+        if roots is None and self.outer is not None:
+            roots = self.outer.get(key)
+            if roots is not None:
+                self.memory[key] = roots
+        return roots
+
+    def put(self, key, roots):
+        self.memory[key] = roots
+        if self.outer is not None:
+            self.outer.put(key, roots)
 
 
 def guess_version(config):

@@ -9,6 +9,7 @@ its controller reference; the namespace checked against the system namespaces is
 """
 
 from .. import yamlio
+from ..yamlio.reader import SeparatorError, split_documents
 from ..errors import TemplateRenderError
 from . import workloads
 from .inject import Context, inject
@@ -77,7 +78,7 @@ def inject_object(obj, ctx, warnings):
         items = []
         for raw in obj.get("items") or []:
             if isinstance(raw, dict) and raw.get("kind") in KINDS:
-                decoded = workloads.decode_object(raw["kind"], raw) if raw["kind"] != "List" else _decode_list(raw)
+                decoded = workloads.decode_object(raw["kind"], raw) if raw["kind"] != "List" else decode_list(raw)
                 items.append(inject_object(decoded, ctx, warnings))
             elif isinstance(raw, dict) and "kind" not in raw and "apiVersion" not in raw:
                 # yaml.Unmarshal into TypeMeta works, gvk is empty: not registered, left as is.
@@ -128,7 +129,7 @@ def _skip(kind, full, why):
     return "===> Skipping injection because %s %s\n" % (_go_quote(full), why)
 
 
-def _decode_list(doc):
+def decode_list(doc):
     """corev1.List: TypeMeta, ListMeta, and items kept as raw JSON (runtime.RawExtension)."""
     out = {}
     for key in ("kind", "apiVersion"):
@@ -147,18 +148,18 @@ def _decode_list(doc):
 
 
 def kube_inject_object(obj, config, *, native_sidecars=None, env=None, revision=None, version=None,
-                       context=None, warnings=None):
+                       context=None, warnings=None, tree_cache=None):
     """One decoded workload document injected as kube-inject does (a new dict, Go's JSON encoding).
 
     `warnings` (a list) receives kube-inject's "===> Skipping injection ..." lines.  Raises
     KubeInjectError for what makes istioctl fail."""
     ctx = context or Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars,
-                             version=version, revision=revision)
+                             version=version, revision=revision, tree_cache=tree_cache)
     kind = obj.get("kind")
     if kind not in KINDS:
         return obj
     try:
-        decoded = _decode_list(obj) if kind == "List" else workloads.decode_object(kind, obj)
+        decoded = decode_list(obj) if kind == "List" else workloads.decode_object(kind, obj)
     except workloads.DecodeError as e:
         raise KubeInjectError(str(e)) from None
     out = inject_object(decoded, ctx, warnings if warnings is not None else [])
@@ -177,25 +178,6 @@ def _null_timestamps(obj):
     workloads.add_null_creation_timestamps(obj, workloads.ROOTS[kind])
 
 
-def split_documents(text):
-    """k8s.io/apimachinery's YAMLReader: documents separated by lines starting with `---`."""
-    docs = []
-    buf = []
-    for line in text.splitlines(keepends=True):
-        if line.startswith("---"):
-            rest = line[3:].strip()
-            if rest and not rest.startswith("#"):
-                raise KubeInjectError("invalid Yaml document separator: %s" % rest)
-            if buf:
-                docs.append("".join(buf))
-                buf = []
-            continue
-        buf.append(line)
-    if buf:
-        docs.append("".join(buf))
-    return docs
-
-
 def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=None, version=None):
     """(stdout, stderr, error) of `istioctl kube-inject -f <file with text>` with the given configuration."""
     ctx = Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars, version=version,
@@ -204,7 +186,11 @@ def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=N
     warnings = []
     error = None
     try:
-        for raw in split_documents(text):
+        try:
+            raws = split_documents(text)
+        except SeparatorError as e:
+            raise KubeInjectError(str(e)) from None
+        for raw in raws:
             try:
                 doc = yamlio.load(raw)
             except yamlio.YAMLSyntaxError as e:

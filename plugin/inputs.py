@@ -20,6 +20,8 @@ class Document:
     index: int                  # position of the YAML document in its file (0-based)
     line: int                   # first line of that document (1-based)
     item: Optional[int] = None  # index inside a List
+    parent: Optional[Dict[str, Any]] = None   # the List itself, for items (so -o pod can print it whole)
+    raw: Optional[str] = None   # the document's text as kubectl's reader cuts it (-o pod prints it untouched)
 
     def where(self) -> str:
         item = f", item {self.item}" if self.item is not None else ""
@@ -52,7 +54,7 @@ class Loaded:
     texts: Dict[str, str] = field(default_factory=dict)   # file -> text, for locating fields on error
 
 
-def _loader():
+def yaml_loader():
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,6 +111,7 @@ def _parse_text(text: str, file: str, loaded: Loaded) -> None:
     loaded.texts[file] = text
     starts = _doc_start_lines(text)
     index = 0
+    first = len(loaded.documents)
     try:
         for line, obj in yamlio.load_all_with_lines(text):
             if obj is not None:
@@ -118,6 +121,23 @@ def _parse_text(text: str, file: str, loaded: Loaded) -> None:
         doc_index = max((i for i, s in enumerate(starts) if s <= (e.line or 0)), default=index)
         loaded.problems.append(InputProblem(file, f"malformed YAML: {e.message if hasattr(e, 'message') else e}",
                                             max(doc_index, index), e.line))
+        return
+    _attach_raw_texts(text, index, loaded.documents[first:])
+
+
+def _attach_raw_texts(text: str, count: int, documents: List[Document]) -> None:
+    """Each document's own text, where kubectl's way of cutting the stream finds the same documents."""
+    from simulator.yamlio.reader import SeparatorError, split_documents
+
+    try:
+        raws = split_documents(text)
+    except SeparatorError:
+        return
+    if len(raws) != count:
+        return
+    for doc in documents:
+        if doc.item is None:
+            doc.raw = raws[doc.index]
 
 
 def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
@@ -133,7 +153,7 @@ def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
             if not isinstance(item, dict) or not item.get("kind"):
                 loaded.problems.append(InputProblem(file, "List item is not a Kubernetes object with a kind", index, line, f"items[{i}]"))
                 continue
-            loaded.documents.append(Document(item, file, index, line, i))
+            loaded.documents.append(Document(item, file, index, line, i, obj))
         return
     loaded.documents.append(Document(obj, file, index, line))
 
@@ -143,7 +163,7 @@ def locate(text: str, index: int, field_path: str, item: Optional[int] = None) -
     import yaml
 
     try:
-        nodes = list(yaml.compose_all(text, Loader=_loader()))
+        nodes = list(yaml.compose_all(text, Loader=yaml_loader()))
     except yaml.YAMLError:
         return None
     docs = [n for n in nodes]

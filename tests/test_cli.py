@@ -12,6 +12,20 @@ HTTPBIN = os.path.join(HERE, "data", "httpbin.yaml")
 MIXED = os.path.join(HERE, "data", "mixed.yaml")
 
 
+def manifests(run):
+    """The documents `-o pod` printed; like `istioctl kube-inject`, each ends with `---`, so the
+    stream's last document is empty."""
+    docs = list(yaml.safe_load_all(run.stdout))
+    assert docs and docs[-1] is None and run.stdout.endswith("---\n"), run.stdout[-200:]
+    return docs[:-1]
+
+
+def single(run):
+    docs = manifests(run)
+    assert len(docs) == 1
+    return docs[0]
+
+
 def items(run):
     return json.loads(run.stdout)["items"]
 
@@ -33,7 +47,7 @@ def test_labeled_namespace_is_injected_with_a_recognisable_sidecar(cli):
                                  "configuration": "istio-sidecar-injector"}
     assert item["object"] == {**item["object"], "kind": "Deployment", "name": "httpbin", "namespace": "mesh"}
     assert isinstance(item["decidedBy"]["detail"], str) and "enabled" in item["decidedBy"]["detail"]
-    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod").stdout)
+    pod = single(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod"))
     spec = pod["spec"]["template"]["spec"]
     assert [c["name"] for c in spec["containers"]] == ["httpbin", "istio-proxy"]
     assert [c["name"] for c in spec["initContainers"]] == ["istio-init"]
@@ -68,7 +82,7 @@ def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
 
 
 def test_pod_output_is_the_manifest_without_server_defaults(cli):
-    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod").stdout)
+    pod = single(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod"))
     spec = pod["spec"]["template"]["spec"]
     assert "serviceAccountName" not in spec and "tolerations" not in spec
     assert "kube-api-access-sim00" not in [v["name"] for v in spec["volumes"]]
@@ -104,10 +118,14 @@ def test_multi_document_files_lists_and_skipped_kinds(cli):
     assert got == [("Pod", "web", "injected"), ("CronJob", "nightly", "injected")]
     assert "Service web skipped" in run.stderr
     assert items(run)[1]["object"]["source"]["item"] == 0
-    pods = list(yaml.safe_load_all(cli("explain", "-f", MIXED, "-n", "mesh", "-o", "pod").stdout))
-    assert pods[0]["kind"] == "Service" and pods[0] == yaml.safe_load(open(MIXED).read().split("---")[0])
-    cron = pods[2]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    docs = manifests(cli("explain", "-f", MIXED, "-n", "mesh", "-o", "pod"))
+    original = list(yaml.safe_load_all(open(MIXED)))
+    assert [d["kind"] for d in docs] == ["Service", "Pod", "List"]   # every document, a List kept whole
+    assert docs[0] == original[0]
+    assert len(docs[2]["items"]) == len(original[2]["items"])
+    cron = docs[2]["items"][0]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     assert "istio-proxy" in [c["name"] for c in cron["containers"]]
+    assert docs[2]["items"][1:] == original[2]["items"][1:]
 
 
 def test_annotation_on_the_deployment_instead_of_the_template_is_flagged(cli, tmp_path):
@@ -361,8 +379,8 @@ def test_inject_config_file_full_and_bare_template(cli, tmp_path):
     assert item["clusterState"]["ConfigMap"] == f"{full}, {values}"
     bare = tmp_path / "bare.yaml"
     bare.write_text("spec:\n  containers:\n  - name: istio-proxy\n    image: proxy:{{ .Values.global.tag }}\n")
-    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare),
-                             "--values", str(values), "-o", "pod").stdout)
+    pod = single(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare),
+                     "--values", str(values), "-o", "pod"))
     proxy = [c for c in pod["spec"]["template"]["spec"]["containers"] if c["name"] == "istio-proxy"][0]
     assert proxy["image"] == "proxy:9.9"
     assert cli("explain", "-f", HTTPBIN, "--inject-config", "/no/such/file").status == 2
@@ -374,8 +392,8 @@ def test_istio_release_chart_with_set(cli, shared_dir):
     template = next(s for s in item["stages"] if s["stage"] == "template")["calls"][0]
     assert item["verdict"] == "injected" and template["engine"] == "go"
     assert item["clusterState"]["ConfigMap"] == f"--istio-release {chart}"
-    pod = yaml.safe_load(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart,
-                             "--set", "values.global.proxy.image=example.com/proxy:1", "-o", "pod").stdout)
+    pod = single(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart,
+                     "--set", "values.global.proxy.image=example.com/proxy:1", "-o", "pod"))
     images = {c["name"]: c["image"] for c in pod["spec"]["template"]["spec"]["containers"]}
     assert images["istio-proxy"] == "example.com/proxy:1"
     off = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart,

@@ -24,7 +24,9 @@ def item_data(item) -> Dict[str, Any]:
 
 
 def print_json(items, env, options) -> None:
-    env.stdout.write(json.dumps({"items": [item_data(i) for i in items]}, indent=2, ensure_ascii=False) + "\n")
+    from .jsonout import dumps
+
+    env.stdout.write(dumps({"items": [item_data(i) for i in items]}) + "\n")
 
 
 def print_yaml(items, env, options) -> None:
@@ -73,7 +75,61 @@ def injected_object(item) -> Dict[str, Any]:
 
 
 def print_pods(items, env, options) -> None:
-    import yaml
+    """Every input document, injected ones replaced, in `istioctl kube-inject`'s format: sigs.k8s.io/yaml's
+    text, each document followed by `---`, a List kept as one List with its items replaced."""
+    from simulator.istio.yamlout import dump
 
-    docs = [injected_object(i) for i in items if i.document is not None]
-    env.stdout.write(yaml.safe_dump_all(docs, sort_keys=False, default_flow_style=False))
+    out = []
+    for doc, obj in _output_documents(items):
+        out.append(_untouched_text(doc, obj) or dump(obj))
+        out.append("---\n")
+    env.stdout.write("".join(out))
+
+
+def _untouched_text(doc, obj):
+    """A document admission leaves alone is printed as the user wrote it (comments and all), as
+    kube-inject prints documents it does not inject, when its text is known to hold exactly this object."""
+    if doc.raw is None or obj is not doc.obj:
+        return None
+    from simulator import yamlio
+
+    try:
+        if yamlio.load(doc.raw) != obj:
+            return None
+    except yamlio.YAMLSyntaxError:
+        return None
+    return doc.raw if doc.raw.endswith("\n") else doc.raw + "\n"
+
+
+def _output_documents(items):
+    docs, lists = [], {}   # lists: (file, document) -> (position in docs, its items)
+    for item in items:
+        doc = item.document
+        if doc is None:
+            continue
+        if doc.item is None:
+            docs.append((doc, injected_object(item)))
+            continue
+        key = (doc.file, doc.index)
+        if key not in lists:
+            lists[key] = (len(docs), [])
+            docs.append(None)
+        lists[key][1].append(item)
+    for position, members in lists.values():
+        docs[position] = (members[0].document, _rebuilt_list(members))
+    return docs
+
+
+def _rebuilt_list(members):
+    """The List with its explained items replaced.  Where a real Istio configuration injected an item,
+    the List is also re-encoded as kube-inject does (Go's corev1.List: `metadata: {}` and all)."""
+    parent = members[0].document.parent
+    shell = dict(parent)
+    if any(m.explanation is not None and m.explanation.manifest is not None for m in members):
+        from simulator.istio.kubeinject import decode_list
+
+        shell = decode_list(parent)
+    shell["items"] = list(parent.get("items") or [])
+    for m in members:
+        shell["items"][m.document.item] = injected_object(m)
+    return shell

@@ -25,7 +25,7 @@ _INJECTABLE = ("Deployment", "DeploymentConfig", "DaemonSet", "StatefulSet", "Jo
 
 def corpus_pods():
     from simulator import yamlio
-    from simulator.istio.kubeinject import split_documents
+    from simulator.yamlio.reader import split_documents
 
     def parts(doc):
         if not isinstance(doc, dict):

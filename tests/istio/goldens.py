@@ -149,7 +149,7 @@ def _webhook_pod(pod, config, env, namespace, ns_obj):
 def check_webhook(case):
     from simulator import yamlio
     from simulator.errors import TemplateRenderError
-    from simulator.istio.kubeinject import split_documents
+    from simulator.yamlio.reader import split_documents
 
     config, env = config_for(case, webhook=True)
     if case.native:

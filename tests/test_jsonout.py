@@ -1,0 +1,25 @@
+"""plugin/printers/jsonout.py must write exactly what json.dumps(indent=2, ensure_ascii=False) writes."""
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plugin.printers.jsonout import dumps
+
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text()
+keys = st.text() | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=False)
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4)
+                      | st.tuples(inner, inner), max_leaves=25)
+
+
+@given(values)
+def test_same_text_as_the_standard_library(value):
+    assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_refuses_what_json_refuses():
+    with pytest.raises(TypeError):
+        dumps({"a": {1, 2}})
+    with pytest.raises(TypeError):
+        dumps({(1, 2): 3})

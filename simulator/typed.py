@@ -22,6 +22,7 @@ encoded from map[string]interface{}.
 
 import math
 import re
+from collections import ChainMap
 
 from . import pod_schema
 
@@ -414,7 +415,7 @@ def _kind(tid):
         return "slice"
     if tid.startswith("map["):
         return "map"
-    entry = pod_schema.TYPES.get(tid)
+    entry = TYPES.get(tid)
     return entry[0] if entry is not None else tid
 
 
@@ -432,7 +433,7 @@ def _elem(tid):
                 depth -= 1
                 if depth == 0:
                     return tid[i + 1:]
-    return pod_schema.TYPES[tid][1]
+    return TYPES[tid][1]
 
 
 def _go_type_name(tid):
@@ -476,6 +477,28 @@ def _json_kind(v):
 # state and returns the value as Go's json.Marshal would write it (_NIL for a nil pointer/slice/map).
 
 _decoders = {}
+
+#: Go types the round trip knows: the Pod's, and whatever register_types added (workload kinds for
+#: kube-inject).  A chain, so the generated Pod table itself is never changed.
+TYPES = ChainMap(pod_schema.TYPES)
+
+
+def register_types(table):
+    """Make the types of `table` (same shape as pod_schema.TYPES) decodable; existing ids are kept."""
+    if not any(m is table for m in TYPES.maps):
+        TYPES.maps.append(table)
+
+
+def roundtrip(obj, tid):
+    """json.Marshal(json.Unmarshal(obj) into the Go type `tid`) as a new JSON value; TypedError with
+    Go's message when Go's decoder would fail."""
+    st = _State()
+    if type(obj) is not dict:
+        st.type_error(_json_kind(obj), _go_type_name(tid), fatal=True)
+    out = _decoder(tid)(obj, st)
+    if st.saved is not None:
+        raise TypedError(st.saved)
+    return None if out is _NIL else out
 
 
 def _decoder(tid):
@@ -609,7 +632,7 @@ class _StructDecoder:
     def __init__(self, tid):
         self.name = tid.rsplit(".", 1)[-1]
         self.type_name = _go_type_name(tid)
-        specs = [spec.split(" ") for spec in pod_schema.TYPES[tid][4]]
+        specs = [spec.split(" ") for spec in TYPES[tid][4]]
         self.names = [w[0] for w in specs]
         self.types = [w[1] for w in specs]
         self.exact = {}
@@ -634,6 +657,7 @@ class _StructDecoder:
             z = _zero_encoding(t)
             if not _omitted(self.omit[i], z):
                 self.absent[i] = None if z is _NIL else z
+        self.absent_keys = frozenset(self.absent)
         self.zero_template = None
 
     def zero(self):
@@ -684,11 +708,13 @@ class _StructDecoder:
                 decoded[i] = decoders[i](values[i], _State())
         st.struct = saved_struct
         absent = self.absent
+        omit = self.omit
         out = {}
-        for i in sorted(decoded.keys() | absent.keys()):
+        for i in sorted(self.absent_keys.union(decoded)) if absent else sorted(decoded):
             if i in decoded:
                 enc = decoded[i]
-                if _omitted(self.omit[i], enc):
+                rule = omit[i]
+                if rule != _KEEP and _omitted(rule, enc):
                     continue
                 out[names[i]] = None if enc is _NIL else enc
             else:

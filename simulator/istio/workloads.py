@@ -6,20 +6,19 @@ result with `yaml.Marshal`, i.e. Go's JSON encoding: unknown fields gone, zero-v
 present (`strategy: {}`, `status: {}`, `selector: null`), quantities canonical.
 
 The typed round trip of simulator/typed.py is table driven; the tables of the workload kinds
-(workload_schema.py, generated) are added to the Pod table at import so it can decode them too.
-TODO(lead): a public `typed.roundtrip(obj, type_id)` over a caller-supplied table would avoid the shared
-table update below.
+(workload_schema.py, generated) are registered with it so it can decode them too (the Pod table itself
+stays as generated).
 """
 
-from .. import pod_schema, typed
+from .. import typed
 from ..gotemplate.strconv import format_float
 from . import workload_schema
 
-for _tid, _entry in workload_schema.TYPES.items():
-    pod_schema.TYPES.setdefault(_tid, _entry)
+typed.register_types(workload_schema.TYPES)
+TYPES = typed.TYPES
 
 ROOTS = dict(workload_schema.ROOTS)
-_UNMARSHALERS = {tid for tid, e in pod_schema.TYPES.items() if "U" in (e[3] or "") or "t" in (e[3] or "")}
+_UNMARSHALERS = {tid for tid, e in TYPES.items() if "U" in (e[3] or "") or "t" in (e[3] or "")}
 
 
 class DecodeError(ValueError):
@@ -33,14 +32,14 @@ def _kind(tid):
         return "slice"
     if tid.startswith("map["):
         return "map"
-    e = pod_schema.TYPES.get(tid)
+    e = TYPES.get(tid)
     return e[0] if e is not None else tid
 
 
 def _fields(tid):
     out = {}
     folded = {}
-    for spec in pod_schema.TYPES[tid][4] or ():
+    for spec in TYPES[tid][4] or ():
         words = spec.split(" ")
         out[words[0]] = words[1]
         folded.setdefault(words[0].upper(), words[1])
@@ -81,7 +80,7 @@ def coerce_for_target(value, tid):
         return value
     if isinstance(value, list):
         if kind == "slice":
-            elem = tid[2:] if tid.startswith("[]") else pod_schema.TYPES[tid][1]
+            elem = tid[2:] if tid.startswith("[]") else TYPES[tid][1]
             return [coerce_for_target(v, elem) for v in value]
         return value
     if kind == "string":
@@ -106,30 +105,15 @@ def _map_elem(tid):
                 depth -= 1
                 if depth == 0:
                     return tid[i + 1:]
-    return pod_schema.TYPES[tid][1]
+    return TYPES[tid][1]
 
 
 def roundtrip(obj, tid):
     """json.Marshal(json.Unmarshal(obj) into the Go type tid)."""
-    public = getattr(typed, "roundtrip", None)
-    if public is not None:
-        try:
-            return public(obj, tid)
-        except typed.TypedError as e:
-            raise DecodeError(str(e)) from None
-    st = typed._State()
-    if not isinstance(obj, dict):
-        raise DecodeError("json: cannot unmarshal %s into Go value of type %s" % (type(obj).__name__, tid))
     try:
-        if hasattr(typed, "_decoder"):
-            out = typed._decoder(tid)(obj, st)
-        else:
-            out = typed._decode_struct(obj, tid, st)
+        return typed.roundtrip(obj, tid)
     except typed.TypedError as e:
         raise DecodeError(str(e)) from None
-    if st.saved is not None:
-        raise DecodeError(st.saved)
-    return out
 
 
 def decode_object(kind, doc):
@@ -139,7 +123,7 @@ def decode_object(kind, doc):
 
 
 def _fields_of(tid):
-    entry = pod_schema.TYPES.get(tid)
+    entry = TYPES.get(tid)
     if entry is None or entry[0] != "struct" or not entry[4]:
         return ()
     return [(spec.split(" ")[0], spec.split(" ")[1]) for spec in entry[4]]
@@ -151,7 +135,7 @@ def add_null_creation_timestamps(value, tid):
     while tid.startswith("*"):
         tid = tid[1:]
     if isinstance(value, list):
-        elem = tid[2:] if tid.startswith("[]") else (pod_schema.TYPES.get(tid) or (None, None))[1]
+        elem = tid[2:] if tid.startswith("[]") else (TYPES.get(tid) or (None, None))[1]
         if elem:
             for v in value:
                 add_null_creation_timestamps(v, elem)

@@ -148,28 +148,41 @@ def explain_command(args, env: Environment) -> int:
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
                       admission_defaults=args.output != "pod", manifest=args.output == "pod",
                       tree_cache=DiskTreeCache.for_environment(env.environ))
-    items: List[ExplainedItem] = []
+    from .bulk import explain_all, workers_for
+
+    slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
+    jobs = []
     skipped: List[str] = []
     for doc in loaded.documents:
         kind = doc.obj.get("kind")
         if kind not in INJECTABLE_KINDS:
             skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} skipped (not a Pod or a workload with a pod template)")
-            items.append(ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
+            slots.append(ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
             continue
         namespace = args.namespace or namespace_of(doc.obj) or "default"
         if args.namespace and namespace_of(doc.obj) and namespace_of(doc.obj) != args.namespace:
             _error(env, f"{doc.where()}: the object's namespace \"{namespace_of(doc.obj)}\" does not match -n \"{args.namespace}\"")
             status = ExitStatus.ERROR
+            slots.append(None)
             continue
-        try:
-            expl = explain(doc.obj, namespace, state, options)
-        except SimulatorError as e:
-            _error(env, describe_error(doc, e, loaded))
+        slots.append(len(jobs))
+        jobs.append((doc.obj, namespace))
+    results = explain_all(jobs, state, options, workers_for(len(jobs), env.environ))
+    items: List[ExplainedItem] = []
+    origins = dict(state.origins)
+    for doc, slot in zip(loaded.documents, slots):
+        if slot is None or isinstance(slot, ExplainedItem):
+            if slot is not None:
+                items.append(slot)
+            continue
+        expl, problem = results[slot]
+        if problem is not None:
+            _error(env, describe_error(doc, problem, loaded))
             status = ExitStatus.ERROR
             continue
-        item = ExplainedItem(doc, expl, None, expl.object, dict(state.origins))
-        items.append(item)
+        items.append(ExplainedItem(doc, expl, None, expl.object, origins))
         if expl.verdict.value == "rejected":
+            kind = doc.obj.get("kind")
             _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)} would be rejected: {expl.decided_by.detail.get('message')}")
             status = ExitStatus.ERROR
     for line in skipped:

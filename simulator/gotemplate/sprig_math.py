@@ -7,7 +7,6 @@ form, add/sub/mul are exact, division rounds half away from zero at 16 places.
 """
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from .funcs import FuncPanic, gofunc
 from .values import Int64
@@ -159,6 +158,8 @@ def minf(a, *vals):
 # --- shopspring/decimal based float math ---------------------------------------------------------------
 
 def _dec(v):
+    from decimal import Decimal
+
     f = cast_float64(v)
     if math.isnan(f) or math.isinf(f):
         from .fmt import format_value
@@ -169,6 +170,8 @@ def _dec(v):
 
 
 def _dec_op(a, rest, op):
+    from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
+
     with localcontext(Context(prec=4000, rounding=ROUND_DOWN)):
         acc = _dec(a)
         for x in rest:

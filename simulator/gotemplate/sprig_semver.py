@@ -7,6 +7,7 @@ version and constraint grammars below are the library's own regular expressions 
 so Python's re reads them identically.
 """
 
+import functools
 import re
 
 from .values import GoStruct, Uint64
@@ -16,18 +17,24 @@ from .sprig_conv import StrconvError, parse_uint
 _SEMVER = (r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?"
            r"(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"
            r"(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?")
-_VERSION_RE = re.compile("^" + _SEMVER + r"\Z")
 
 _CV = (r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?"
        r"(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"
        r"(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?")
 _OPS = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^"
 _S = r"[\t\n\f\r ]"  # Go's \s
-_CONSTRAINT_RE = re.compile(r"^%s*(%s)%s*(%s)%s*\Z" % (_S, _OPS, _S, _CV, _S))
-_RANGE_RE = re.compile(r"%s*(%s)%s+-%s+(%s)%s*" % (_S, _CV, _S, _S, _CV, _S))
-_FIND_RE = re.compile(r"(%s)%s*(%s)" % (_OPS, _S, _CV))
-_VALID_RE = re.compile(r"^(%s*(%s)%s*(%s)%s*)((?:%s+|,%s*)(%s)%s*(%s)%s*)*\Z" % (
-    _S, _OPS, _S, _CV, _S, _S, _S, _OPS, _S, _CV, _S))
+
+
+@functools.lru_cache(maxsize=None)
+def _res():
+    """The patterns, compiled on first use (compiling them costs every run ~3 ms otherwise):
+    (version, constraint, range, find, valid)."""
+    return (re.compile("^" + _SEMVER + r"\Z"),
+            re.compile(r"^%s*(%s)%s*(%s)%s*\Z" % (_S, _OPS, _S, _CV, _S)),
+            re.compile(r"%s*(%s)%s+-%s+(%s)%s*" % (_S, _CV, _S, _S, _CV, _S)),
+            re.compile(r"(%s)%s*(%s)" % (_OPS, _S, _CV)),
+            re.compile(r"^(%s*(%s)%s*(%s)%s*)((?:%s+|,%s*)(%s)%s*(%s)%s*)*\Z" % (
+                _S, _OPS, _S, _CV, _S, _S, _S, _OPS, _S, _CV, _S)))
 
 _NUM = "0123456789"
 _ALLOWED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-" + _NUM
@@ -128,7 +135,7 @@ class Version(GoStruct):
 
 def new_version(v):
     """semver.NewVersion."""
-    m = _VERSION_RE.match(v)
+    m = _res()[0].match(v)
     if m is None:
         raise SemverError("Invalid Semantic Version")
     major = _segment(m.group(1))
@@ -188,7 +195,7 @@ def _is_x(s):
 
 def _parse_constraint(c):
     if c:
-        m = _CONSTRAINT_RE.match(c)
+        m = _res()[1].match(c)
         if m is None:
             raise SemverError("improper constraint: %s" % c)
         cs = _Constraint()
@@ -220,7 +227,7 @@ def _parse_constraint(c):
 
 
 def _rewrite_range(s):
-    ms = list(_RANGE_RE.finditer(s))
+    ms = list(_res()[2].finditer(s))
     for m in ms:
         s = s.replace(m.group(0), ">= %s, <= %s " % (m.group(1), m.group(11)), 1)
     return s
@@ -231,9 +238,9 @@ def new_constraint(c):
     c = _rewrite_range(c)
     groups = []
     for part in c.split("||"):
-        if not _VALID_RE.match(part):
+        if not _res()[4].match(part):
             raise SemverError("improper constraint: %s" % part)
-        found = [m.group(0) for m in _FIND_RE.finditer(part)] or [part]
+        found = [m.group(0) for m in _res()[3].finditer(part)] or [part]
         groups.append([_parse_constraint(s) for s in found])
     return groups
 

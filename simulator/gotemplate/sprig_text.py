@@ -6,7 +6,6 @@ they are kept; see sprig_conv for how Python strings stand in for Go's byte stri
 """
 
 import base64
-import hashlib
 import zlib
 
 from .funcs import FuncError, FuncPanic, gofunc
@@ -377,6 +376,8 @@ def plural(one, many, count):
 def _hex_digest(algo):
     @gofunc("string", returns="string", name=algo + "sum")
     def f(s):
+        import hashlib   # OpenSSL's start-up is a few ms: paid only by templates that hash
+
         return hashlib.new(algo, to_bytes(s)).hexdigest()
     return f
 

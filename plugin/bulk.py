@@ -17,8 +17,8 @@ from typing import Any, List, Mapping, Optional, Sequence, Tuple
 #: Below this many objects, one process is faster than starting workers.
 MIN_PARALLEL = 96
 
-# What forked workers inherit: (objects as (obj, namespace), cluster state, options).
-_WORK: Optional[Tuple[Sequence[Tuple[Any, str]], Any, Any]] = None
+# What forked workers inherit: (jobs as (document, namespace), cluster state, options, finish).
+_WORK: Optional[Tuple[Sequence[Tuple[Any, str]], Any, Any, Any]] = None
 
 
 def workers_for(count: int, environ: Mapping[str, str]) -> int:
@@ -36,21 +36,24 @@ def workers_for(count: int, environ: Mapping[str, str]) -> int:
 
 
 def _explain_at(position: int):
-    """(explanation, None) or (None, SimulatorError) for one object."""
+    """(result, None) or (None, SimulatorError) for one object."""
     from simulator import SimulatorError, explain
 
-    jobs, state, options = _WORK
-    obj, namespace = jobs[position]
+    jobs, state, options, finish = _WORK
+    doc, namespace = jobs[position]
     try:
-        return explain(obj, namespace, state, options), None
+        expl = explain(doc.obj, namespace, state, options)
     except SimulatorError as e:
         return None, e
+    return (finish(doc, expl) if finish is not None else expl), None
 
 
-def explain_all(jobs: Sequence[Tuple[Any, str]], state, options, workers: int) -> List[tuple]:
-    """[(explanation, error)] for each (object, namespace) in `jobs`, in order."""
+def explain_all(jobs: Sequence[Tuple[Any, str]], state, options, workers: int, finish=None) -> List[tuple]:
+    """[(result, error)] for each (document, namespace) in `jobs`, in order.  The result is the
+    explanation, or what `finish(document, explanation)` makes of it - in the worker, so that work
+    (e.g. printing) is spread too and only its small result travels back."""
     global _WORK
-    _WORK = (jobs, state, options)
+    _WORK = (jobs, state, options, finish)
     try:
         if workers <= 1 or not jobs or not hasattr(os, "fork"):
             return [_explain_at(i) for i in range(len(jobs))]

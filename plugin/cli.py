@@ -64,6 +64,9 @@ class ExplainedItem:
     error: Optional[str] = None
     object_ref: Dict[str, Any] = field(default_factory=dict)
     origins: Dict[str, str] = field(default_factory=dict)
+    verdict: Optional[str] = None      # None: the document was not explained
+    rendered: Any = None               # its output (a printers.structured.Fragment), when already made
+                                       # where it was explained; the explanation is then None
 
 
 def main(argv: Optional[List[str]] = None, env: Optional[Environment] = None) -> int:
@@ -166,31 +169,48 @@ def explain_command(args, env: Environment) -> int:
             slots.append(None)
             continue
         slots.append(len(jobs))
-        jobs.append((doc.obj, namespace))
-    results = explain_all(jobs, state, options, workers_for(len(jobs), env.environ))
-    items: List[ExplainedItem] = []
+        jobs.append((doc, namespace))
     origins = dict(state.origins)
+    finish = None     # json and pod are written where they are explained: in bulk runs, by the workers
+    if args.output == "json":
+        import functools
+
+        from .printers.structured import json_fragment
+
+        finish = functools.partial(json_fragment, origins)
+    elif args.output == "pod":
+        from .printers.structured import pod_fragment
+
+        finish = pod_fragment
+    results = explain_all(jobs, state, options, workers_for(len(jobs), env.environ), finish)
+    items: List[ExplainedItem] = []
     for doc, slot in zip(loaded.documents, slots):
         if slot is None or isinstance(slot, ExplainedItem):
             if slot is not None:
                 items.append(slot)
             continue
-        expl, problem = results[slot]
+        result, problem = results[slot]
         if problem is not None:
             _error(env, describe_error(doc, problem, loaded))
             status = ExitStatus.ERROR
             continue
-        items.append(ExplainedItem(doc, expl, None, expl.object, origins))
-        if expl.verdict.value == "rejected":
+        if finish is not None:
+            item = ExplainedItem(doc, None, None, result.object, origins, result.verdict, result)
+            rejection = result.rejection
+        else:
+            item = ExplainedItem(doc, result, None, result.object, origins, result.verdict.value)
+            rejection = result.decided_by.detail.get("message")
+        items.append(item)
+        if item.verdict == "rejected":
             kind = doc.obj.get("kind")
-            _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)} would be rejected: {expl.decided_by.detail.get('message')}")
+            _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)} would be rejected: {rejection}")
             status = ExitStatus.ERROR
     for line in skipped:
         env.stderr.write(f"note: {line}\n")
-    explained = [i for i in items if i.explanation is not None]
+    explained = [i for i in items if i.verdict is not None]
     to_print = items if args.output == "pod" else explained
     printers()[args.output](to_print, env, args)
-    if status == ExitStatus.OK and args.exit_code and any(i.explanation.verdict.value != "injected" for i in explained):
+    if status == ExitStatus.OK and args.exit_code and any(i.verdict != "injected" for i in explained):
         return ExitStatus.NOT_INJECTED
     if not loaded.documents and not loaded.problems:
         _error(env, "no objects found in the input")

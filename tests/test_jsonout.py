@@ -23,3 +23,18 @@ def test_refuses_what_json_refuses():
         dumps({"a": {1, 2}})
     with pytest.raises(TypeError):
         dumps({(1, 2): 3})
+
+
+@given(st.lists(values, max_size=4))
+def test_items_written_apart_join_into_the_same_document(items):
+    """-o json in bulk: workers write each item nested two levels deep; the joined text must be the
+    document json.dumps would write."""
+    import io
+    from types import SimpleNamespace
+
+    from plugin.printers.structured import print_json
+
+    out = io.StringIO()
+    print_json([SimpleNamespace(rendered=SimpleNamespace(text=dumps(i, level=2))) for i in items],
+               SimpleNamespace(stdout=out), None)
+    assert out.getvalue() == json.dumps({"items": items}, indent=2, ensure_ascii=False) + "\n"

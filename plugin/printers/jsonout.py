@@ -12,9 +12,11 @@ from json.encoder import encode_basestring
 from typing import Any, List
 
 
-def dumps(obj: Any, indent: int = 2) -> str:
+def dumps(obj: Any, indent: int = 2, level: int = 0) -> str:
+    """The text json.dumps(obj, indent=indent) writes; `level` > 0 writes it as a value nested that deep
+    (its inner lines indented accordingly), to be pasted into a larger document."""
     out: List[str] = []
-    _encode(obj, out, "\n", " " * indent)
+    _encode(obj, out, "\n" + " " * (indent * level), " " * indent)
     return "".join(out)
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Dict, List
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, Dict, List, Optional
 
 from . import words
 
@@ -23,10 +25,48 @@ def item_data(item) -> Dict[str, Any]:
     return d
 
 
+@dataclass
+class Fragment:
+    """An item's output already made by the process that explained it (so that, in bulk runs, the
+    workers do that work too), and what the CLI still needs to know of the item."""
+    verdict: str
+    rejection: Optional[str]
+    object: Dict[str, Any]
+    text: Optional[str] = None                 # -o json: the item; -o pod: the whole document
+    member: Optional[Dict[str, Any]] = None    # -o pod, for a List's item: the object to put in the List
+    reencode_list: bool = False                # -o pod: a real Istio configuration injected this List item
+
+
+def _fragment(explanation, **kw) -> Fragment:
+    return Fragment(explanation.verdict.value, explanation.decided_by.detail.get("message"), explanation.object, **kw)
+
+
+def json_fragment(origins, document, explanation) -> Fragment:
+    """The item's JSON text as it sits inside `{"items": [...]}`."""
+    from .jsonout import dumps
+
+    item = SimpleNamespace(document=document, explanation=explanation, origins=origins)
+    return _fragment(explanation, text=dumps(item_data(item), level=2))
+
+
+def pod_fragment(document, explanation) -> Fragment:
+    """The document as -o pod prints it; for a List's item, the object that goes into the List."""
+    obj = injected_object(SimpleNamespace(document=document, explanation=explanation))
+    if document.item is not None:
+        return _fragment(explanation, member=obj, reencode_list=explanation.manifest is not None)
+    from simulator.istio.yamlout import dump
+
+    return _fragment(explanation, text=_untouched_text(document, obj) or dump(obj))
+
+
 def print_json(items, env, options) -> None:
     from .jsonout import dumps
 
-    env.stdout.write(dumps({"items": [item_data(i) for i in items]}) + "\n")
+    texts = [i.rendered.text if i.rendered is not None else dumps(item_data(i), level=2) for i in items]
+    if not texts:
+        env.stdout.write(dumps({"items": []}) + "\n")
+        return
+    env.stdout.write('{\n  "items": [\n    ' + ",\n    ".join(texts) + "\n  ]\n}\n")
 
 
 def print_yaml(items, env, options) -> None:
@@ -81,7 +121,7 @@ def print_pods(items, env, options) -> None:
 
     out = []
     for doc, obj in _output_documents(items):
-        out.append(_untouched_text(doc, obj) or dump(obj))
+        out.append(obj if isinstance(obj, str) else (_untouched_text(doc, obj) or dump(obj)))
         out.append("---\n")
     env.stdout.write("".join(out))
 
@@ -108,7 +148,8 @@ def _output_documents(items):
         if doc is None:
             continue
         if doc.item is None:
-            docs.append((doc, injected_object(item)))
+            rendered = getattr(item, "rendered", None)
+            docs.append((doc, rendered.text if rendered is not None else injected_object(item)))
             continue
         key = (doc.file, doc.index)
         if key not in lists:
@@ -125,11 +166,13 @@ def _rebuilt_list(members):
     the List is also re-encoded as kube-inject does (Go's corev1.List: `metadata: {}` and all)."""
     parent = members[0].document.parent
     shell = dict(parent)
-    if any(m.explanation is not None and m.explanation.manifest is not None for m in members):
+    rendered = [getattr(m, "rendered", None) for m in members]
+    if any(r.reencode_list if r is not None else (m.explanation is not None and m.explanation.manifest is not None)
+           for m, r in zip(members, rendered)):
         from simulator.istio.kubeinject import decode_list
 
         shell = decode_list(parent)
     shell["items"] = list(parent.get("items") or [])
-    for m in members:
-        shell["items"][m.document.item] = injected_object(m)
+    for m, r in zip(members, rendered):
+        shell["items"][m.document.item] = r.member if r is not None else injected_object(m)
     return shell

@@ -27,6 +27,7 @@ from .. import yamlio
 from . import images, mesh as meshmod, postprocess
 from .data import deploy_meta_from_pod, template_data
 from .funcs import injection_funcs
+from .proto_schemas import schema_for
 from .release import Release, release_for
 from .validate import validate_annotations
 from .values import ValuesConfig, ValuesError
@@ -64,7 +65,7 @@ class Context:
         except ValuesError as e:
             raise TemplateRenderError(str(e), pos=SourcePos("values")) from None
         self.env = dict(env) if env is not None else (istiod_env(self.values) if mode == "webhook" else {})
-        self.mesh = _mesh_of(config)
+        self.mesh = _mesh_of(config, self.release)
         if mode == "webhook":
             self.revision = revision if revision is not None else (self.env.get("REVISION") or config.revision or "")
         else:
@@ -167,21 +168,23 @@ def _values_of(config):
     return cached[1]
 
 
-def _mesh_of(config):
-    cached = config.compiled.get("__istio_mesh__")
+def _mesh_of(config, release=None):
+    """The mesh config as `release` decodes it (its istio.io/api fields), cached per release line."""
+    key = ("__istio_mesh__", schema_for(release).name)
+    cached = config.compiled.get(key)
     if cached is None or cached[0] is not config.mesh:
         source = config.mesh
         try:
             if source is None:
-                mc = meshmod.default_mesh_config()
+                mc = meshmod.default_mesh_config(release=release)
             elif isinstance(source, str):
-                mc = meshmod.apply_mesh_config(source)
+                mc = meshmod.apply_mesh_config(source, release=release)
             else:
-                mc = meshmod.apply_mesh_config(json.dumps(source))
+                mc = meshmod.apply_mesh_config(json.dumps(source), release=release)
         except meshmod.MeshConfigError as e:
             raise TemplateRenderError(str(e), pos=SourcePos("mesh")) from None
         cached = (config.mesh, mc)
-        config.compiled["__istio_mesh__"] = cached
+        config.compiled[key] = cached
     return cached[1]
 
 

@@ -180,8 +180,11 @@ def _null_timestamps(obj):
 
 def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=None, version=None):
     """(stdout, stderr, error) of `istioctl kube-inject -f <file with text>` with the given configuration."""
-    ctx = Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars, version=version,
-                  revision=revision)
+    try:
+        ctx = Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars, version=version,
+                      revision=revision)
+    except TemplateRenderError as e:   # the mesh or values do not load: istioctl stops before any output
+        return "", "", e.message
     out = []
     warnings = []
     error = None

@@ -5,10 +5,14 @@ The `mesh` key of the `istio[-<rev>]` ConfigMap only lists what differs from Ist
 field by field onto `DefaultProxyConfig()` (proxyMetadata key by key), `defaultProviders` merged,
 `extensionProviders` merged by name after the three built-in ones, trust domain aliases unioned and sorted.
 The pod annotation `proxy.istio.io/config` is merged the same way onto the proxy config.
+
+Every message is made with the descriptor table of the Istio line (proto_schemas.schema_for(release)):
+the loaders take the release, and whatever derives from an existing message keeps that message's table.
 """
 
 from .. import yamlio
 from .proto import Duration, Message, ProtoError, Wrapper, apply_json
+from .proto_schemas import schema_for
 
 MESH = "istio.mesh.v1alpha1.MeshConfig"
 PROXY = "istio.mesh.v1alpha1.ProxyConfig"
@@ -20,8 +24,8 @@ class MeshConfigError(ValueError):
     """The mesh config (or a proxy config annotation) does not load; the message follows Istio's."""
 
 
-def default_proxy_config():
-    return Message(PROXY, {
+def default_proxy_config(schema=None):
+    return Message(PROXY, schema=schema, values={
         "config_path": "./etc/istio/proxy",
         "binary_path": "/usr/local/bin/envoy",
         "service_cluster": "istio-proxy",
@@ -35,12 +39,16 @@ def default_proxy_config():
     })
 
 
-def _provider(name, field, value):
-    return Message(_EP, {"name": name, field: value})
+def default_mesh_config(schema=None, release=None):
+    s = schema or schema_for(release)
 
+    def msg(full, values=None):
+        return Message(full, values, s)
 
-def default_mesh_config():
-    return Message(MESH, {
+    def provider(name, field, value):
+        return msg(_EP, {"name": name, field: value})
+
+    return msg(MESH, {
         "proxy_listen_port": 15001,
         "proxy_inbound_listen_port": 15006,
         "connect_timeout": Duration(10),
@@ -49,25 +57,25 @@ def default_mesh_config():
         "ingress_service": "istio-ingressgateway",
         "ingress_controller_mode": 2,  # STRICT
         "enable_tracing": True,
-        "default_config": default_proxy_config(),
-        "outbound_traffic_policy": Message(MESH + ".OutboundTrafficPolicy", {"mode": 1}),  # ALLOW_ANY
-        "inbound_traffic_policy": Message(MESH + ".InboundTrafficPolicy"),  # PASSTHROUGH (0)
+        "default_config": default_proxy_config(s),
+        "outbound_traffic_policy": msg(MESH + ".OutboundTrafficPolicy", {"mode": 1}),  # ALLOW_ANY
+        "inbound_traffic_policy": msg(MESH + ".InboundTrafficPolicy"),  # PASSTHROUGH (0)
         "enable_auto_mtls": Wrapper(_BOOL, True),
         "trust_domain": "cluster.local",
         "default_service_export_to": ["*"],
         "default_virtual_service_export_to": ["*"],
         "default_destination_rule_export_to": ["*"],
         "root_namespace": "istio-system",
-        "locality_lb_setting": Message("istio.networking.v1alpha3.LocalityLoadBalancerSetting",
-                                       {"enabled": Wrapper(_BOOL, True)}),
+        "locality_lb_setting": msg("istio.networking.v1alpha3.LocalityLoadBalancerSetting",
+                                   {"enabled": Wrapper(_BOOL, True)}),
         "dns_refresh_rate": Duration(60),
         "enable_prometheus_merge": Wrapper(_BOOL, True),
-        "default_providers": Message(MESH + ".DefaultProviders"),
+        "default_providers": msg(MESH + ".DefaultProviders"),
         "extension_providers": [
-            _provider("prometheus", "prometheus", Message(_EP + ".PrometheusMetricsProvider")),
-            _provider("stackdriver", "stackdriver", Message(_EP + ".StackdriverProvider")),
-            _provider("envoy", "envoy_file_access_log",
-                      Message(_EP + ".EnvoyFileAccessLogProvider", {"path": "/dev/stdout"})),
+            provider("prometheus", "prometheus", msg(_EP + ".PrometheusMetricsProvider")),
+            provider("stackdriver", "stackdriver", msg(_EP + ".StackdriverProvider")),
+            provider("envoy", "envoy_file_access_log",
+                     msg(_EP + ".EnvoyFileAccessLogProvider", {"path": "/dev/stdout"})),
         ],
     })
 
@@ -101,9 +109,11 @@ def merge_proxy_config(data, pc):
     return pc
 
 
-def apply_mesh_config(text, base=None):
-    """mesh.ApplyMeshConfig(text, base or DefaultMeshConfig()); returns a new MeshConfig message."""
-    mc = (base or default_mesh_config()).clone()
+def apply_mesh_config(text, base=None, release=None):
+    """mesh.ApplyMeshConfig(text, base or DefaultMeshConfig()); returns a new MeshConfig message (on the
+    table of `base`, else of `release`)."""
+    mc = (base or default_mesh_config(release=release)).clone()
+    schema = mc.schema
     raw = _yaml_to_json(text, "failed to convert to proto.")
     if raw is None:
         raw = {}
@@ -114,7 +124,7 @@ def apply_mesh_config(text, base=None):
     prev_dp = mc.get("default_providers")
     prev_ep = mc.get("extension_providers") or []
     prev_aliases = mc.get("trust_domain_aliases") or []
-    mc.set("default_config", default_proxy_config())
+    mc.set("default_config", default_proxy_config(schema))
     try:
         apply_json(mc, raw)
     except ProtoError as e:
@@ -123,12 +133,12 @@ def apply_mesh_config(text, base=None):
     pc_raw = raw.get("defaultConfig")
     if pc_raw is not None:
         mc.set("default_config", merge_proxy_config(pc_raw, prev_pc if prev_pc is not None
-                                                    else Message(PROXY)))
+                                                    else Message(PROXY, schema=schema)))
     mc.set("default_providers", prev_dp)
     dp_raw = raw.get("defaultProviders")
     if dp_raw is not None:
         if prev_dp is None:
-            prev_dp = Message(MESH + ".DefaultProviders")
+            prev_dp = Message(MESH + ".DefaultProviders", schema=schema)
             mc.set("default_providers", prev_dp)
         try:
             apply_json(prev_dp, dp_raw)
@@ -139,9 +149,9 @@ def apply_mesh_config(text, base=None):
     for p in new_ep if new_ep is not prev_ep else []:
         for e in merged_ep:
             if e.get("name", "") == p.get("name", ""):
-                for member in _provider_fields():
+                for member in _provider_fields(schema):
                     e.v.pop(member, None)
-                for member in _provider_fields():
+                for member in _provider_fields(schema):
                     if member in p.v:
                         e.v[member] = p.v[member]
                 break
@@ -150,13 +160,16 @@ def apply_mesh_config(text, base=None):
     mc.set("extension_providers", merged_ep)
     aliases = sorted(set((mc.get("trust_domain_aliases") or []) + list(prev_aliases)))
     mc.set("trust_domain_aliases", aliases)
+    from .validate_config import mesh_config_text
+
+    problem = mesh_config_text(mc)
+    if problem:
+        raise MeshConfigError(problem)
     return mc
 
 
-def _provider_fields():
-    from .proto import descriptor
-
-    return [f.name for f in descriptor(_EP).fields if f.oneof == "provider"]
+def _provider_fields(schema):
+    return [f.name for f in schema.descriptor(_EP).fields if f.oneof == "provider"]
 
 
 def apply_proxy_config_annotation(text, mc):
@@ -165,16 +178,16 @@ def apply_proxy_config_annotation(text, mc):
     raw = _yaml_to_json(text, "could not parse proxy config")
     pc = mc.get("default_config")
     if pc is None:
-        pc = Message(PROXY)
+        pc = Message(PROXY, schema=mc.schema)
     mc.set("default_config", merge_proxy_config(raw, pc))
     return mc
 
 
-def proxy_config_from_annotation(text):
+def proxy_config_from_annotation(text, schema=None):
     """proxyConfigFromAnnotation: the annotation alone, decoded into an empty ProxyConfig."""
     raw = _yaml_to_json(text, "could not parse proxy config")
     try:
-        return apply_json(Message(PROXY), raw)
+        return apply_json(Message(PROXY, schema=schema), raw)
     except ProtoError as e:
         raise MeshConfigError(str(e)) from None
 
@@ -207,12 +220,13 @@ def effective_proxy_config(mc, annotations):
 
 
 def _effective(mc, annotations):
-    effective = Message(PROXY)
-    layers = [default_proxy_config(), mc.get("default_config")]
+    schema = mc.schema
+    effective = Message(PROXY, schema=schema)
+    layers = [default_proxy_config(schema), mc.get("default_config")]
     value = annotations.get("proxy.istio.io/config")
     if value is not None:
         try:
-            layers.append(proxy_config_from_annotation(value))
+            layers.append(proxy_config_from_annotation(value, schema))
         except MeshConfigError:
             pass
     for layer in layers:
@@ -228,7 +242,7 @@ def _effective(mc, annotations):
 def clean_proxy_config(pc):
     """cleanProxyConfig (template.go): drop fields equal to DefaultProxyConfig() before protoToJSON."""
     pc = pc.clone()
-    d = default_proxy_config()
+    d = default_proxy_config(pc.schema)
     for f in ("config_path", "binary_path", "control_plane_auth_policy", "discovery_address",
               "proxy_admin_port", "stat_name_length", "status_port"):
         if pc.get(f) == d.get(f):

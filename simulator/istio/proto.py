@@ -4,7 +4,8 @@ Istio hands its templates `*meshconfig.ProxyConfig` and `*meshconfig.MeshConfig`
 with protoc-gen-go's Go names (`.ProxyConfig.ProxyMetadata`), calls nil-safe getters (`GetTracing`), enum
 `String`, and wrapper `GetValue`; and Istio reads/writes them with the legacy golang/protobuf `jsonpb`
 (unknown fields tolerated, a present field replaces the whole field, declaration-order output with zero
-values left out).  Everything here is driven by the generated descriptor table in proto_schema.py.
+values left out).  Everything here is driven by a generated descriptor table (proto_schemas.py picks the
+one of the Istio line; a message keeps the table it was made with).
 
 Python representation of a message's set fields (keyed by proto field name): scalars as str/int/float/
 bool/bytes, enums as int, messages as Message / Duration / Wrapper, google.protobuf.Struct as a plain JSON
@@ -20,16 +21,8 @@ from ..gotemplate.values import (
     GoNilPointer, GoStruct, Int32, Int64, StringMap, TypedList, TypedMap, Uint32, Uint64, Float32,
 )
 from ..typed import go_json_dumps
-from .proto_schema import ENUMS, MESSAGES
+from .proto_schemas import BASE, DURATION, STRUCT, WRAPPERS, go_type_of
 
-DURATION = "google.protobuf.Duration"
-STRUCT = "google.protobuf.Struct"
-WRAPPERS = {
-    "google.protobuf.BoolValue": "bool", "google.protobuf.Int32Value": "int32",
-    "google.protobuf.Int64Value": "int64", "google.protobuf.UInt32Value": "uint32",
-    "google.protobuf.UInt64Value": "uint64", "google.protobuf.StringValue": "string",
-    "google.protobuf.DoubleValue": "double", "google.protobuf.FloatValue": "float",
-}
 _ZERO = {"string": "", "bool": False, "int32": 0, "int64": 0, "uint32": 0, "uint64": 0, "double": 0.0,
          "float": 0.0, "bytes": b"", "enum": 0}
 _GO_SCALAR = {"string": "string", "bool": "bool", "int32": "int32", "int64": "int64", "uint32": "uint32",
@@ -42,68 +35,11 @@ class ProtoError(ValueError):
     """A JSON/YAML document does not decode into the message; the text follows jsonpb's."""
 
 
-def go_type_of(full):
-    """protoc-gen-go's Go type name (package-qualified as %T prints it) of a message or enum."""
-    if full == DURATION:
-        return "durationpb.Duration"
-    if full in WRAPPERS:
-        return "wrapperspb." + full.rsplit(".", 1)[1]
-    if full == STRUCT:
-        return "structpb.Struct"
-    parts = full.split(".")
-    # package = the lower-case leading components; the last of them is the Go package name.
-    i = 0
-    while i < len(parts) and parts[i][:1].islower():
-        i += 1
-    return parts[i - 1] + "." + "_".join(parts[i:])
-
-
 # ---------------------------------------------------------------------------------------------------------
 # descriptors
 
-class _Field:
-    __slots__ = ("name", "json", "go", "kind", "type", "card", "oneof", "key_kind")
-
-    def __init__(self, row):
-        self.name, self.json, self.go, self.kind, self.type, card, self.oneof = row
-        self.card = "map" if card.startswith("map:") else card
-        self.key_kind = card[4:] if self.card == "map" else None
-
-    @property
-    def is_message(self):
-        return self.kind == "message"
-
-
-class _Desc:
-    __slots__ = ("full", "go_type", "fields", "by_key", "by_go", "oneofs", "getters")
-
-    def __init__(self, full):
-        self.full = full
-        self.go_type = go_type_of(full)
-        self.fields = [_Field(r) for r in MESSAGES[full]]
-        self.by_key = {}
-        for f in self.fields:
-            self.by_key.setdefault(f.name, f)
-        for f in self.fields:
-            self.by_key[f.json] = f
-        self.by_go = {f.go: f for f in self.fields if not f.oneof}
-        self.oneofs = {}
-        for f in self.fields:
-            if f.oneof:
-                self.oneofs.setdefault(f.oneof, []).append(f)
-        self.getters = {"Get" + f.go: f for f in self.fields}
-
-
-_descs = {}
-
-
-def descriptor(full):
-    d = _descs.get(full)
-    if d is None:
-        if full not in MESSAGES:
-            raise KeyError("no descriptor for message %s" % full)
-        d = _descs[full] = _Desc(full)
-    return d
+def descriptor(full, schema=None):
+    return (schema or BASE).descriptor(full)
 
 
 def _camel_oneof(name):
@@ -116,18 +52,17 @@ def _camel_oneof(name):
 class Enum(GoStruct):
     """A protobuf enum value: an int32 on the Go side whose String() is the value name."""
 
-    __slots__ = ("type", "number")
+    __slots__ = ("type", "number", "schema")
     go_pointer = False
 
-    def __init__(self, type_, number):
+    def __init__(self, type_, number, schema=None):
         self.type = type_
         self.number = int(number)
+        self.schema = schema or BASE
 
     def name(self):
-        for n, v in ENUMS[self.type]:
-            if v == self.number:
-                return n
-        return str(self.number)
+        n = self.schema.enum_name(self.type, self.number)
+        return n if n is not None else str(self.number)
 
     def go_type_name(self):
         return go_type_of(self.type)
@@ -244,11 +179,12 @@ class Wrapper(GoStruct):
 class NilMessage(GoNilPointer):
     """A nil *Message: getters still work (they return zero values), field access is a nil-pointer error."""
 
-    __slots__ = ("full",)
+    __slots__ = ("full", "schema")
 
-    def __init__(self, full):
+    def __init__(self, full, schema=None):
         super().__init__(go_type_of(full))
         self.full = full
+        self.schema = schema or BASE
 
     def go_method(self, name):
         if self.full in WRAPPERS:
@@ -260,9 +196,9 @@ class NilMessage(GoNilPointer):
             if name in ("GetSeconds", "GetNanos"):
                 return _method(lambda: Int64(0) if name == "GetSeconds" else Int32(0))
             return None
-        if self.full not in MESSAGES:
+        if self.full not in self.schema.messages:
             return None
-        f = descriptor(self.full).getters.get(name)
+        f = self.schema.descriptor(self.full).getters.get(name)
         if f is None:
             return None
         return _method(lambda: _go_value(f, _UNSET))
@@ -270,9 +206,9 @@ class NilMessage(GoNilPointer):
     def go_has_field(self, name):
         if self.full in WRAPPERS:
             return name == "Value"
-        if self.full not in MESSAGES:
+        if self.full not in self.schema.messages:
             return False
-        d = descriptor(self.full)
+        d = self.schema.descriptor(self.full)
         return name in d.by_go or name in {_camel_oneof(o) for o in d.oneofs}
 
 
@@ -307,13 +243,17 @@ class Message(GoStruct):
     __slots__ = ("_d", "v")
     go_pointer = True
 
-    def __init__(self, full, values=None):
-        self._d = descriptor(full)
+    def __init__(self, full, values=None, schema=None):
+        self._d = (schema or BASE).descriptor(full)
         self.v = dict(values or {})
 
     @property
     def full(self):
         return self._d.full
+
+    @property
+    def schema(self):
+        return self._d.schema
 
     def go_type_name(self):
         return self._d.go_type
@@ -374,7 +314,7 @@ class Message(GoStruct):
             self.v[f.name] = value
 
     def clone(self):
-        return Message(self._d.full, {k: _clone(x) for k, x in self.v.items()})
+        return Message(self._d.full, {k: _clone(x) for k, x in self.v.items()}, self._d.schema)
 
     def __eq__(self, other):
         return isinstance(other, Message) and other._d is self._d and other.v == self.v
@@ -438,7 +378,7 @@ def _single_go(f, raw):
     if f.kind == "message":
         return raw
     if f.kind == "enum":
-        return Enum(f.type, raw)
+        return Enum(f.type, raw, f.schema)
     return _scalar_go(f.kind, raw)
 
 
@@ -456,9 +396,9 @@ def _go_value(f, raw):
                         key_type=_GO_SCALAR.get(f.key_kind, "string"))
     if raw is _UNSET:
         if f.kind == "message":
-            return NilMessage(f.type)
+            return NilMessage(f.type, f.schema)
         if f.kind == "enum":
-            return Enum(f.type, 0)
+            return Enum(f.type, 0, f.schema)
         return _scalar_go(f.kind, _ZERO[f.kind])
     return _single_go(f, raw)
 
@@ -466,8 +406,8 @@ def _go_value(f, raw):
 # ---------------------------------------------------------------------------------------------------------
 # jsonpb decoding (golang/protobuf jsonpb.Unmarshaler with AllowUnknownFields, as Istio's ApplyJSON ends up)
 
-def new_message(full):
-    return Message(full)
+def new_message(full, schema=None):
+    return Message(full, schema=schema)
 
 
 def apply_json(msg, obj, *, strict=False):
@@ -534,10 +474,10 @@ def _decode_value(f, raw):
 def _decode_single(f, raw):
     kind = f.kind
     if kind == "message":
-        return decode_message(f.type, raw)
+        return decode_message(f.type, raw, f.schema)
     if kind == "enum":
         if isinstance(raw, str):
-            for n, v in ENUMS[f.type]:
+            for n, v in f.schema.enums[f.type]:
                 if n == raw:
                     return v
             raise ProtoError('unknown value "\\"%s\\"" for enum %s' % (raw, f.type))
@@ -603,7 +543,7 @@ def _decode_int(raw, kind, go_type, quoted_ok=True):
     return n
 
 
-def decode_message(full, raw):
+def decode_message(full, raw, schema=None):
     if full == DURATION:
         if not isinstance(raw, str):
             raise ProtoError("json: cannot unmarshal %s into Go value of type string" % _json_kind(raw))
@@ -615,9 +555,10 @@ def decode_message(full, raw):
             raise ProtoError("bad StructValue: json: cannot unmarshal %s into Go value of type "
                              "map[string]json.RawMessage" % _json_kind(raw))
         return raw
-    if full not in MESSAGES:
+    schema = schema or BASE
+    if full not in schema.messages:
         raise ProtoError("unsupported message %s" % full)
-    return apply_json(Message(full), raw)
+    return apply_json(Message(full, schema=schema), raw)
 
 
 _UNITS = {"ns": 1, "us": 1000, "\u00b5s": 1000, "\u03bcs": 1000, "ms": 1000000, "s": 1000000000,
@@ -769,11 +710,7 @@ def _enc_single(f, value, out):
     if f.kind == "message":
         _enc_message(value, out)
     elif f.kind == "enum":
-        name = None
-        for n, v in ENUMS[f.type]:
-            if v == value:
-                name = n
-                break
+        name = f.schema.enum_name(f.type, value)
         out.append('"%s"' % name if name is not None else str(value))
     else:
         _enc_scalar(f.kind, value, out)

@@ -1,6 +1,7 @@
 """Protobuf descriptors of Istio's MeshConfig and ProxyConfig (istio.io/api v1.30.3-0.20260710004328-2e43f07b30b6), generated.
 
-Do not edit: regenerate with `python tests/istio/gen_proto_schema.py` (reflection over the Go types).
+Do not edit: regenerate with `python tests/istio/gen_proto_schema.py` (reflection over the Go types,
+module file tests/istio/protoschema/go.mod).
 
 MESSAGES maps a message's full name to its fields in declaration order (the order jsonpb writes them):
 (proto name, JSON name, Go field name, kind, type, cardinality, oneof) where kind is the protobuf kind
@@ -264,7 +265,7 @@ MESSAGES = {
         ('service', 'service', 'Service', 'string', None, '', None),
         ('port', 'port', 'Port', 'uint32', None, '', None),
         ('max_tag_length', 'maxTagLength', 'MaxTagLength', 'uint32', None, '', None),
-        ('enable_64bit_trace_id', 'enable64bitTraceId', 'Enable_64bitTraceId', 'bool', None, '', None),
+        ('enable_64bit_trace_id', 'enable64bitTraceId', 'Enable_64BitTraceId', 'bool', None, '', None),
         ('path', 'path', 'Path', 'string', None, '', None),
         ('trace_context_option', 'traceContextOption', 'TraceContextOption', 'enum', 'istio.mesh.v1alpha1.MeshConfig.ExtensionProvider.ZipkinTracingProvider.TraceContextOption', '', None),
         ('timeout', 'timeout', 'Timeout', 'message', 'google.protobuf.Duration', '', None),
@@ -403,7 +404,7 @@ MESSAGES = {
     ),
     'istio.mesh.v1alpha1.SDS': (
         ('enabled', 'enabled', 'Enabled', 'bool', None, '', None),
-        ('k8s_sa_jwt_path', 'k8sSaJwtPath', 'K8sSaJwtPath', 'string', None, '', None),
+        ('k8s_sa_jwt_path', 'k8sSaJwtPath', 'K8SSaJwtPath', 'string', None, '', None),
     ),
     'istio.mesh.v1alpha1.Topology': (
         ('num_trusted_proxies', 'numTrustedProxies', 'NumTrustedProxies', 'uint32', None, '', None),

@@ -140,13 +140,24 @@ def _quantity(v):
         raise _Invalid(str(e)) from None
 
 
-def _proxy_config(v):
-    from .mesh import MeshConfigError, default_proxy_config, merge_proxy_config, _yaml_to_json
+def _proxy_config(release):
+    """validateProxyConfig: the annotation decoded onto DefaultProxyConfig() with the line's istio.io/api
+    fields (fields it does not know are dropped, so they cannot fail), then the agent's proxy config checks."""
+    def check(v):
+        from .mesh import MeshConfigError, default_proxy_config, merge_proxy_config, _yaml_to_json
+        from .proto_schemas import schema_for
 
-    try:
-        merge_proxy_config(_yaml_to_json(v, "failed to convert to apply proxy config"), default_proxy_config())
-    except MeshConfigError as e:
-        raise _Invalid("failed to convert to apply proxy config: %s" % e) from None
+        try:
+            pc = merge_proxy_config(_yaml_to_json(v, "failed to convert to apply proxy config"),
+                                    default_proxy_config(schema_for(release)))
+        except MeshConfigError as e:
+            raise _Invalid("failed to convert to apply proxy config: %s" % e) from None
+        from .validate_config import multierror_text, proxy_config_errors
+
+        errors = proxy_config_errors(pc)
+        if errors:
+            raise _Invalid(multierror_text(errors))
+    return check
 
 
 def _checks(release):
@@ -162,7 +173,7 @@ def _checks(release):
         "traffic.sidecar.istio.io/excludeInboundPorts": _port_list("excludeInboundPorts"),
         "traffic.sidecar.istio.io/excludeOutboundPorts": _port_list("excludeOutboundPorts"),
         "prometheus.istio.io/merge-metrics": _bool,
-        "proxy.istio.io/config": _proxy_config,
+        "proxy.istio.io/config": _proxy_config(release),
     }
     if release.validates_interfaces_and_quantities:
         for k in ("traffic.sidecar.istio.io/excludeInterfaces", "traffic.sidecar.istio.io/kubevirtInterfaces",

@@ -114,6 +114,14 @@ VARIANTS = (
                                 "sets an image without imageType (1.31 keeps the variant, older lines drop it)",
             set_flags=("values.global.proxy_init.image=proxy-init-custom", "values.global.variant=distroless"),
             annotate=(("proxy.istio.io/config", 'image:\n  imageType: ""\n'),)),
+    Variant("mesh-131-fields", "mesh fields istio.io/api 1.31 added: defaultConfig.connectionSettings, "
+                               "zoneAwareLbSetting, defaultTrafficPolicy, serviceEntryVisibility (1.31 keeps "
+                               "connectionSettings in PROXY_CONFIG, older lines drop all four)",
+            set_flags=("meshConfig.defaultConfig.connectionSettings.httpIdleTimeout=30s",
+                       "meshConfig.defaultConfig.connectionSettings.http2InitialStreamWindowSize=1048576",
+                       "meshConfig.zoneAwareLbSetting.enabled=true",
+                       "meshConfig.defaultTrafficPolicy.connectionPool.tcp.maxConnections=100",
+                       "meshConfig.serviceEntryVisibility.defaultVisibility=NAMESPACE")),
 )
 VARIANT_BY_NAME = {v.name: v for v in VARIANTS}
 

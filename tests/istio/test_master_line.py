@@ -24,6 +24,7 @@ DEFAULT = parity.VARIANT_BY_NAME["default"]
 _SECURE = 'proxyMetadata:\n  ENVOY_SECURE_MERGED_METRICS_PORT: "%s"\n'
 _TARGETS = "prometheus.istio.io/scrape-targets"
 _PORT = "prometheus.io/port"
+_CS = "connectionSettings:\n%s"
 
 #: name -> (variant, pod template annotations, what the snapshot does: ("error", fragment) or ("ok", fragment))
 CASES = {
@@ -80,6 +81,41 @@ CASES = {
                                         ("ok", "proxyv2:latest-distroless")),
     "image-proxy-config-type": (IMAGES, {"proxy.istio.io/config": "image:\n  imageType: debug\n"},
                                 ("ok", "proxyv2:latest-debug")),
+    # ProxyConfig.connectionSettings (istio.io/api 1.31): kept in PROXY_CONFIG and validated; older lines
+    # drop the unknown field, so nothing about it can fail there.
+    "conn-settings": (DEFAULT, {"proxy.istio.io/config": _CS % "  profile: EDGE\n  httpIdleTimeout: 30s\n"
+                                                           "  http2InitialStreamWindowSize: 65536\n"},
+                      ("ok", '{"connectionSettings":{"profile":"EDGE","httpIdleTimeout":"30s",'
+                             '"http2InitialStreamWindowSize":65536}}')),
+    "conn-settings-boundaries": (DEFAULT, {"proxy.istio.io/config": _CS % (
+        "  httpIdleTimeout: 0s\n  httpMaxConcurrentStreams: 1\n  http2InitialConnectionWindowSize: 65535\n"
+        "  listenerPerConnectionBufferLimitBytes: 0\n  httpMergeSlashes: true\n"
+        "  httpHeadersWithUnderscoresAction: HEADERS_WITH_UNDERSCORES_DROP_HEADER\n"
+        "  httpPathWithEscapedSlashesAction: UNESCAPE_AND_FORWARD\n")},
+                                 ("ok", '"httpPathWithEscapedSlashesAction":"UNESCAPE_AND_FORWARD"')),
+    "conn-settings-window": (DEFAULT, {"proxy.istio.io/config": _CS % "  http2InitialStreamWindowSize: 100\n"},
+                             ("error", "invalid connection settings: http2_initial_stream_window_size must be at "
+                                       "least 65535")),
+    "conn-settings-every-check": (DEFAULT, {"proxy.istio.io/config": _CS % (
+        "  listenerPerConnectionBufferLimitBytes: -1\n  clusterPerConnectionBufferLimitBytes: -2\n"
+        "  httpIdleTimeout: -1s\n  httpMaxConnectionDuration: -1s\n  httpDrainTimeout: -1ms\n"
+        "  httpRequestTimeout: -2s\n  httpRequestHeadersTimeout: -1s\n  httpStreamIdleTimeout: -1s\n"
+        "  httpMaxStreamDuration: -1s\n  httpMaxConcurrentStreams: 0\n  http2InitialStreamWindowSize: 65534\n"
+        "  http2InitialConnectionWindowSize: 0\n  listenerConnectionLimit: 0\n"
+        "  globalDownstreamConnectionLimit: -5\n")}, ("error", "14 errors occurred")),
+    "conn-settings-bad-enum": (DEFAULT, {"proxy.istio.io/config": _CS % "  profile: GATEWAY\n"},
+                               ("error", "for enum istio.mesh.v1alpha1.ProxyConfig.ConnectionSettings.Profile")),
+    # The agent's other proxy config checks (every line), after which connectionSettings' come.
+    "proxy-config-checks": (DEFAULT, {"proxy.istio.io/config": "drainDuration: 1500ms\nstatusPort: 70000\n"
+                                                                + _CS % "  httpMaxConcurrentStreams: 0\n"},
+                            ("error", "3 errors occurred")),
+    "proxy-config-addresses": (DEFAULT, {"proxy.istio.io/config": (
+        "discoveryAddress: istiod:abc\nstatsdUdpAddress: 'a_b:80'\ntracing:\n  lightstep: {}\n"
+        "privateKeyProvider: {}\nproxyAdminPort: 0\ncontrolPlaneAuthPolicy: 5\n")}, ("error", "9 errors occurred")),
+    "proxy-config-oneofs": (DEFAULT, {"proxy.istio.io/config": (
+        "discoveryAddress: '[::1]:15012'\nserviceCluster: ''\nenvoyMetricsService:\n  address: 'x:y:z'\n"
+        "tracing:\n  zipkin:\n    address: '$(HOST_IP):9411'\nprivateKeyProvider:\n  cryptomb: {pollDelay: 0s}\n")},
+                            ("error", "service cluster must be specified")),
 }
 
 
@@ -163,3 +199,62 @@ def test_guess_version_markers():
     assert guess_version(_Config(sidecar="{{ if .NativeSidecars }}x{{ end }}")) is None
     assert guess_version(_Config(sidecar='{{ env "ENABLE_NATIVE_SIDECARS" }}')) == "1.24.6"
     assert guess_version(_Config(sidecar="image: {{ .ProxyImage }}")) is None
+
+
+#: Mesh configs: kube-inject's mesh file is the variant's, with these fields appended (the new 1.31 mesh
+#: fields and their validation; older lines drop the fields).  name -> (YAML, what the snapshot does).
+MESH_CASES = {
+    "zone-aware-lb-invalid": ("zoneAwareLbSetting:\n  failoverPriority:\n  - topology.kubernetes.io/zone\n  - x\n"
+                              "  failover:\n  - from: us\n    to: us\n  - from: us/a\n    to: eu*\n",
+                              ("error", "4 errors occurred")),
+    "default-traffic-policy-invalid": (
+        "defaultTrafficPolicy:\n  connectionPool:\n    http: {http1MaxPendingRequests: -1, maxRetries: -2, "
+        "idleTimeout: 0.5ms, h2UpgradePolicy: UPGRADE, useClientProtocol: true}\n    tcp: {maxConnections: -1, "
+        "connectTimeout: 0s, idleTimeout: 0.5ms, tcpKeepalive: {time: 1500us}}\n  outlierDetection: {interval: 0s, "
+        "consecutiveLocalOriginFailures: 3, maxEjectionPercent: 101, minHealthPercent: -1}\n",
+        ("error", "11 errors occurred")),
+    "default-traffic-policy-empty-pool": ("defaultTrafficPolicy:\n  connectionPool: {}\n",
+                                          ("error", "connection pool must have at least one field")),
+    "new-fields-valid": ("zoneAwareLbSetting:\n  enabled: true\n  failover:\n  - from: us\n    to: eu\n"
+                         "defaultTrafficPolicy:\n  outlierDetection: {interval: 5s, maxEjectionPercent: 100}\n"
+                         "serviceEntryVisibility:\n  defaultVisibility: NONE\ndefaultConfig:\n  connectionSettings:\n"
+                         "    httpMaxStreamDuration: 1m\n", ("ok", '"httpMaxStreamDuration":"60s"')),
+    "connect-timeout": ("connectTimeout: 2h\n", ("error", "invalid connect timeout")),
+    "mesh-proxy-config": ("defaultConfig:\n  drainDuration: 0s\n  connectionSettings:\n"
+                          "    listenerConnectionLimit: 0\n", ("error", "invalid drain duration")),
+}
+
+
+@pytest.mark.parametrize("release", parity.RELEASES)
+@pytest.mark.parametrize("case", sorted(MESH_CASES))
+def test_mesh_config_matches_istioctl(istioctl_for, tmp_path, release, case):
+    """The mesh config file loads (or is refused with the same text) as the real istioctl loads it."""
+    from pathlib import Path
+
+    from tests.oracles import istioctl
+    from simulator.istio.kubeinject import kube_inject_text
+
+    istioctl_for(release)
+    extra, (outcome, fragment) = MESH_CASES[case]
+    s = parity.setup(release, DEFAULT)
+    mesh = tmp_path / "mesh.yaml"
+    mesh.write_text(Path(s.inputs["mesh_config"]).read_text().rstrip("\n") + "\n" + extra)
+    manifest = tmp_path / "deploy.yaml"
+    manifest.write_text(_manifest({}))
+    real = istioctl.kube_inject_result(release, manifest, inject_config=s.inputs["inject_config"],
+                                       mesh_config=mesh, values=s.inputs["values"], extra_args=s.kube_args,
+                                       env=s.env or None)
+    config = parity.load_config(s.inputs["inject_config"], s.inputs["values"], mesh)
+    out, _, error = kube_inject_text(manifest.read_text(), config, env=s.env,
+                                     version=parity.simulator_version(release))
+    if real.returncode != 0:
+        assert error is not None, "istioctl failed, simulator did not: " + real.stderr
+        assert error.strip() == parity._real_error(real.stderr)
+    else:
+        assert error is None, error
+        assert parity._docs(out) == parity._docs(real.stdout)
+    if release == MASTER:
+        if outcome == "error":
+            assert real.returncode != 0 and fragment in real.stderr, real.stderr
+        else:
+            assert real.returncode == 0 and fragment in real.stdout, real.stderr or real.stdout

@@ -94,7 +94,9 @@ func camel(s string) string {
 		case isDigit(c):
 			b = append(b, c)
 		default:
-			if isLower(c) && (i == 0 || s[i-1] == '_' || s[i-1] == '.') {
+			// Every word starts upper case, also one right after a digit (consecutive_5xx_errors ->
+			// Consecutive_5XxErrors, as protoc-gen-go names it).
+			if isLower(c) {
 				c -= 'a' - 'A'
 			}
 			b = append(b, c)

@@ -26,7 +26,7 @@ from ..typed import TypedError, roundtrip_pod
 from .. import yamlio
 from . import images, mesh as meshmod, postprocess
 from .data import deploy_meta_from_pod, template_data
-from .funcs import injection_funcs
+from .funcs import ProcessEnv, injection_funcs
 from .proto_schemas import schema_for
 from .release import Release, release_for
 from .validate import validate_annotations
@@ -75,7 +75,11 @@ class Context:
         self.nodes = nodes
         self.proxy_envs = dict(proxy_envs or {})
         self.compliance_policy = self.env.get("COMPLIANCE_POLICY", "")
-        self.funcs = injection_funcs(self.env, self.release)
+        shared = config.compiled.get(("__istio_funcs__", self.release.key))
+        if shared is None:
+            box = ProcessEnv()
+            shared = config.compiled[("__istio_funcs__", self.release.key)] = (box, injection_funcs(box, self.release))
+        self._env_box, self.funcs = shared
         self.trees = _ParseTrees(config.compiled.setdefault("__parse_trees__", {}), tree_cache)
 
     def native_sidecars(self, pod):
@@ -96,8 +100,8 @@ class Context:
         return detect_native_sidecar(self.nodes, ((pod.get("spec") or {}).get("nodeName") or "")), []
 
     def template(self, name):
-        """The parsed template `name` (cached on the config, per release and environment)."""
-        key = (name, self.release.key, tuple(sorted(self.env.items())))
+        """The compiled template `name` (cached on the config per release), run with this context's env."""
+        key = (name, self.release.key)
         compiled = self.config.compiled.get(key)
         if compiled is None:
             from ..gotemplate import Template, TemplateError
@@ -108,7 +112,18 @@ class Context:
             except TemplateError as e:
                 raise TemplateRenderError(str(e), pos=SourcePos("templates." + name)) from None
             self.config.compiled[key] = compiled
-        return compiled
+        return _WithEnv(compiled, self._env_box, self.env)
+
+
+class _WithEnv:
+    """A compiled template that runs with a given process environment (what its `env` function reads)."""
+
+    def __init__(self, template, box, env):
+        self.template, self.box, self.env = template, box, env
+
+    def execute(self, data):
+        self.box.current = self.env
+        return self.template.execute(data)
 
 
 class _ParseTrees:

@@ -150,8 +150,10 @@ def apply_config_files(state: ClusterState, inject_config: Optional[str], values
 
 
 def apply_release(state: ClusterState, directory: str, set_flags: List[str]) -> None:
-    """`--istio-release DIR [--set ...]`: the injector and mesh ConfigMaps as the release's chart renders them."""
-    from .release import release_configmaps
+    """`--istio-release DIR [--set ...]`: the injector and mesh ConfigMaps, and the webhook configurations,
+    as the release's chart renders them (the webhooks replace the state's, kind by kind: with
+    `--set revision=canary` the cluster has canary's webhooks and injector)."""
+    from .release import release_configmaps, release_webhooks
 
     if not os.path.isdir(directory):
         raise ValueError(f"--istio-release {directory}: not a directory")
@@ -160,5 +162,11 @@ def apply_release(state: ClusterState, directory: str, set_flags: List[str]) -> 
         if cm is not None:
             md = cm.get("metadata") or {}
             state.configmaps[(md.get("namespace", "istio-system"), md.get("name", ""))] = cm
-    state.origins["ConfigMap"] = f"--istio-release {directory}" + (f" --set {' --set '.join(set_flags)}" if set_flags else "")
+    origin = f"--istio-release {directory}" + (f" --set {' --set '.join(set_flags)}" if set_flags else "")
+    state.origins["ConfigMap"] = origin
+    webhooks = release_webhooks(directory, set_flags)
+    if webhooks is not None:
+        state.webhook_configurations[:] = webhooks
+        state._webhooks = None
+        state.origins["MutatingWebhookConfiguration"] = origin
     state._injectors.clear()

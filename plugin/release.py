@@ -7,12 +7,12 @@ simulator.istio.chart, which takes the file texts.
 import re
 from pathlib import Path
 
-from simulator.istio.chart import ChartError, parse_sets, render_configmaps
+from simulator.istio.chart import ChartError, parse_sets, render_configmaps, render_webhook_configurations
 
 #: Where the istiod chart sits inside a release download (`istio-1.x.y/`).
 RELEASE_CHART = Path("manifests/charts/istio-control/istio-discovery")
 
-__all__ = ["ChartError", "find_chart", "read_chart", "release_configmaps", "release_version"]
+__all__ = ["ChartError", "find_chart", "read_chart", "release_configmaps", "release_version", "release_webhooks"]
 
 
 def find_chart(directory):
@@ -45,6 +45,13 @@ def release_configmaps(directory, set_flags=(), *, namespace="istio-system"):
     """
     files = read_chart(find_chart(directory))
     return render_configmaps(files, parse_sets(set_flags), namespace=namespace)
+
+
+def release_webhooks(directory, set_flags=(), *, namespace="istio-system"):
+    """The MutatingWebhookConfigurations the release's chart installs with these settings (None when the
+    chart has no webhook template)."""
+    files = read_chart(find_chart(directory))
+    return render_webhook_configurations(files, parse_sets(set_flags), namespace=namespace)
 
 
 def release_version(directory):

@@ -25,7 +25,8 @@ from ..gotemplate.funcs import FuncError, gofunc
 from ..gotemplate.sprig_data import merge_overwrite
 from ..gotemplate.values import MISSING, GoStruct, is_true
 
-__all__ = ["ChartError", "INJECTOR_TEMPLATE", "MESH_TEMPLATE", "render_configmaps", "parse_set",
+__all__ = ["ChartError", "INJECTOR_TEMPLATE", "MESH_TEMPLATE", "render_configmaps", "render_webhook_configurations",
+           "parse_set",
            "parse_sets", "chart_values",
            "istio_operator_values"]
 
@@ -333,7 +334,7 @@ def _helm_funcs(holder):
     return funcs
 
 
-def _render(files, path, root):
+def _render_all(files, path, root):
     if path not in files:
         raise ChartError("the chart has no %s" % path)
     holder = {}
@@ -343,8 +344,33 @@ def _render(files, path, root):
     text = tmpl.execute(root)
     from .. import yamlio
 
-    docs = [d for d in yamlio.load_all(text) if d is not None]
+    return [d for d in yamlio.load_all(text) if d is not None]
+
+
+def _render(files, path, root):
+    docs = _render_all(files, path, root)
     return docs[0] if docs else None
+
+
+#: The chart's MutatingWebhookConfigurations: the revision's own, and one per revision tag (the file is
+#: revision-tags-mwc.yaml since 1.25, revision-tags.yaml before).
+WEBHOOK_TEMPLATES = ("templates/mutatingwebhook.yaml", "templates/revision-tags-mwc.yaml", "templates/revision-tags.yaml")
+
+
+def render_webhook_configurations(files, overrides=(), *, user_values=None, namespace="istio-system",
+                                  release_name="istiod"):
+    """The MutatingWebhookConfigurations the chart installs with these values (revision, revisionTags,
+    sidecarInjectorWebhook.*), as dicts; None when the chart has no webhook template (then the caller
+    keeps what it has)."""
+    if WEBHOOK_TEMPLATES[0] not in files:
+        return None
+    root = _root(files, chart_values(files, overrides, user_values), namespace, release_name)
+    out = []
+    for path in WEBHOOK_TEMPLATES:
+        if path in files:
+            out.extend(d for d in _render_all(files, path, root)
+                       if isinstance(d, dict) and d.get("kind") == "MutatingWebhookConfiguration")
+    return out
 
 
 def render_configmaps(files, overrides=(), *, user_values=None, namespace="istio-system",
@@ -354,8 +380,12 @@ def render_configmaps(files, overrides=(), *, user_values=None, namespace="istio
     `files` maps chart-relative paths ("values.yaml", "templates/…", "files/…") to their text;
     `overrides` are (path, value) pairs from parse_sets, `user_values` a values tree beneath them.
     """
-    vals = chart_values(files, overrides, user_values)
-    root = _Root({
+    root = _root(files, chart_values(files, overrides, user_values), namespace, release_name)
+    return _render(files, INJECTOR_TEMPLATE, root), _render(files, MESH_TEMPLATE, root)
+
+
+def _root(files, vals, namespace, release_name):
+    return _Root({
         "Values": vals,
         "Release": {"Namespace": namespace, "Name": release_name, "Service": "Helm", "IsInstall": True,
                     "IsUpgrade": False, "Revision": 1},
@@ -363,4 +393,3 @@ def render_configmaps(files, overrides=(), *, user_values=None, namespace="istio
         "Chart": {},
         "Capabilities": {},
     })
-    return _render(files, INJECTOR_TEMPLATE, root), _render(files, MESH_TEMPLATE, root)

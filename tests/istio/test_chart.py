@@ -218,3 +218,95 @@ def test_release_version(tmp_path):
     assert release_version(rel) == "1.30.3"
     (rel / "manifest.yaml").write_text("name: istio\nversion: 1.29.1\n")
     assert release_version(rel) == "1.29.1"
+
+
+# --- the webhook configurations ------------------------------------------------------------------------
+
+def _master_chart():
+    """The master snapshot's chart, from the Go module cache its istioctl was built from (None before)."""
+    import subprocess
+
+    from tests.oracles import istioctl
+
+    try:
+        istioctl.istioctl_binary("master-20260827")
+        modcache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
+    except (istioctl.OracleUnavailable, OSError, subprocess.CalledProcessError):
+        return None
+    d = (parity.Path(modcache) / "istio.io" / "istio@v0.0.0-20260827124520-eed52ebb66ad" / RELEASE_CHART)
+    return d if d.is_dir() else None
+
+
+#: Settings that change the webhooks: a revision, revision tags (an IstioOperator, since --set takes no list
+#: index), the namespace-selector knobs.
+_WEBHOOK_SETTINGS = {
+    "defaults": ((), None),
+    "revision": (("revision=canary",), None),
+    "revision-tags": (("revision=canary",), {"values": {"revisionTags": ["prod", "default"]}}),
+    "enable-namespaces-by-default": (("values.sidecarInjectorWebhook.enableNamespacesByDefault=true",), None),
+}
+
+
+@pytest.mark.parametrize("version", sorted(CHARTS) + ["master-20260827"])
+@pytest.mark.parametrize("setting", sorted(_WEBHOOK_SETTINGS))
+def test_webhook_configurations_same_as_istioctl_manifest_generate(version, setting, tmp_path):
+    """--istio-release also installs the chart's MutatingWebhookConfigurations (replacing the state's):
+    they must be the ones `istioctl manifest generate` writes with the same settings."""
+    from simulator.istio.chart import render_webhook_configurations
+    from tests.oracles import istioctl
+
+    parity.ensure_oracle_env()
+    try:
+        istioctl.istioctl_binary(version)
+    except istioctl.OracleUnavailable as e:
+        pytest.skip("the real istioctl %s is not available: %s" % (version, e.reason))
+    chart = _master_chart() if version == "master-20260827" else _chart(version)
+    if chart is None:
+        pytest.skip("the master snapshot's chart is not in the Go module cache")
+    flags, values = _WEBHOOK_SETTINGS[setting]
+    files = ()
+    if values is not None:
+        iop = tmp_path / "iop.yaml"
+        iop.write_text(yaml.safe_dump({"apiVersion": "install.istio.io/v1alpha1", "kind": "IstioOperator",
+                                       "spec": values}))
+        files = (iop,)
+    real = istioctl.oracle_inputs(version, set_flags=istioctl.DEFAULT_MANIFEST_FLAGS + flags, files=files)
+    want = [d for d in yaml.safe_load_all(real["manifest"].read_text())
+            if isinstance(d, dict) and d.get("kind") == "MutatingWebhookConfiguration"]
+    user = istio_operator_values(yaml.safe_load(files[0].read_text())) if files else None
+    got = render_webhook_configurations(read_chart(chart), parse_sets(istioctl.DEFAULT_MANIFEST_FLAGS + flags),
+                                        user_values=user)
+    key = lambda d: d["metadata"]["name"]  # noqa: E731
+    assert [key(d) for d in sorted(got, key=key)] == [key(d) for d in sorted(want, key=key)]
+    for g, w in zip(sorted(got, key=key), sorted(want, key=key)):
+        g = json.loads(json.dumps(g))
+        # Labels: istioctl stamps Helm's bookkeeping labels the shipped chart files cannot produce (their
+        # helper lives outside the chart directory); the ones selection reads must agree.
+        gl, wl = g["metadata"].pop("labels", {}), w["metadata"].pop("labels", {})
+        assert {k: v for k, v in gl.items() if k.startswith("istio.io/")} == \
+               {k: v for k, v in wl.items() if k.startswith("istio.io/")}
+        # 1.24's istioctl writes the tag webhooks with reinvocationPolicy: Never, its chart leaves it out:
+        # the API server's default, so both mean the same.
+        for hook in g["webhooks"] + w["webhooks"]:
+            hook.setdefault("reinvocationPolicy", "Never")
+        assert g == w
+
+
+def test_a_revision_release_brings_its_own_webhooks(cli_env=None):
+    """--istio-release --set revision=canary: only canary's webhooks exist, so `istio-injection=enabled`
+    no longer injects and `istio.io/rev=canary` does, through the canary injector."""
+    import os
+
+    from tests.conftest import run_cli
+
+    chart = str(_chart("1.30.3"))
+    httpbin = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "httpbin.yaml")
+    base = ("explain", "-f", httpbin, "-n", "mesh", "--istio-release", chart, "--set", "revision=canary", "-o", "json")
+    item = json.loads(run_cli(*base).stdout)["items"][0]
+    assert item["verdict"] == "not-injected"
+    assert {w["configuration"] for w in item["stages"][1]["webhooks"]} == {"istio-sidecar-injector-canary"}
+    assert item["clusterState"]["MutatingWebhookConfiguration"].startswith("--istio-release")
+    item = json.loads(run_cli(*base, "--ns-label", "istio-injection-", "--ns-label", "istio.io/rev=canary").stdout)["items"][0]
+    assert item["verdict"] == "injected"
+    policy = next(s for s in item["stages"] if s["stage"] == "policy")["calls"][0]
+    assert policy["injector"] == "istio-system/istio-sidecar-injector-canary"

@@ -7,6 +7,7 @@ explanation can say so.
 from __future__ import annotations
 
 import os
+import re
 from typing import Dict, List, Optional, Tuple
 
 from simulator.cluster import ClusterState
@@ -104,6 +105,10 @@ def _read(path: str) -> str:
         return fh.read()
 
 
+_CONFIG_KEYS = {"templates", "policy", "defaultTemplates", "template", "neverInjectSelector", "alwaysInjectSelector"}
+_CONFIG_KEY_LINE = re.compile(r"^(?:%s)[ \t]*:" % "|".join(sorted(_CONFIG_KEYS)), re.M)
+
+
 def apply_config_files(state: ClusterState, inject_config: Optional[str], values: Optional[str],
                        mesh_config: Optional[str]) -> None:
     """`--inject-config/--values/--mesh-config`: the three files `istioctl kube-inject` takes, placed where a
@@ -122,12 +127,14 @@ def apply_config_files(state: ClusterState, inject_config: Optional[str], values
     sources = []
     if inject_config:
         text = _read(inject_config)
-        try:
-            parsed = yamlio.load(text)   # only to tell a config from a bare template, as istioctl reads it
-        except yamlio.YAMLSyntaxError:
-            parsed = None
-        config_keys = {"templates", "policy", "defaultTemplates", "template", "neverInjectSelector", "alwaysInjectSelector"}
-        if isinstance(parsed, dict) and config_keys & set(parsed):
+        is_config = bool(_CONFIG_KEY_LINE.search(text))   # a top-level config key settles it without parsing
+        if not is_config:
+            try:
+                parsed = yamlio.load(text)   # to tell a config from a bare template, as istioctl reads it
+            except yamlio.YAMLSyntaxError:
+                parsed = None
+            is_config = isinstance(parsed, dict) and bool(_CONFIG_KEYS & set(parsed))
+        if is_config:
             data["config"] = text
         else:   # a bare template, as istioctl accepts it: it becomes the `sidecar` template
             data["config"] = dump({"policy": "enabled", "templates": {"sidecar": text}})

@@ -650,7 +650,9 @@ class _StructDecoder:
                     embedded = tuple(w[9:].split("."))
             self.embedded.append(embedded)
             self.omit.append(_omit_rule(words[1], "omitempty" in opts, "omitzero" in opts))
-        self.decoders = [_decoder(t) for t in self.types]
+        # Field decoders are built on first use: building all of them builds the decoder of every type
+        # reachable from Pod, which a one-pod run would pay for (~5 ms) and mostly never call.
+        self.decoders = [_LazyField(t) for t in self.types]
         # Fields written even when the JSON lacks them, with the Go zero value's encoding.
         self.absent = {}
         for i, t in enumerate(self.types):
@@ -721,6 +723,20 @@ class _StructDecoder:
                 z = absent[i]
                 out[names[i]] = _copy_json(z) if type(z) is dict else z
         return out
+
+
+class _LazyField:
+    __slots__ = ("tid", "fn")
+
+    def __init__(self, tid):
+        self.tid = tid
+        self.fn = None
+
+    def __call__(self, raw, st):
+        fn = self.fn
+        if fn is None:
+            fn = self.fn = _decoder(self.tid)
+        return fn(raw, st)
 
 
 def _omit_rule(tid, omitempty, omitzero):

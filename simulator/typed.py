@@ -20,6 +20,7 @@ Numbers: an int is the JSON literal of its digits; a float is written the way en
 encoded from map[string]interface{}.
 """
 
+import functools
 import math
 import re
 from collections import ChainMap
@@ -181,9 +182,12 @@ def _split_quantity(s):
     return positive, value, num, denom, s[start:]
 
 
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
 def _go_parse_int(text, bits=64):
     """strconv.ParseInt(text, 10, bits), None when it fails."""
-    if not re.fullmatch(r"[+-]?[0-9]+", text):
+    if not _INT_TEXT.fullmatch(text):
         return None
     n = int(text)
     if not -(1 << (bits - 1)) <= n < (1 << (bits - 1)):
@@ -315,8 +319,10 @@ def _canonical(unscaled, exp, fmt, cached):
     return number + ("e%d" % exp if exp else "")
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_quantity(text):
-    """The string Go writes for resource.MustParse(text) (TypedError with Go's message if it does not parse)."""
+    """The string Go writes for resource.MustParse(text) (TypedError with Go's message if it does not parse).
+    Cached: every pod repeats the same few quantities, in each of its several round trips."""
     return _canonical(*_parse_quantity(text))
 
 

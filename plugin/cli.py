@@ -98,7 +98,7 @@ def _error(env: Environment, message: str) -> None:
 
 
 def explain_command(args, env: Environment) -> int:
-    from simulator import Options, SimulatorError, explain
+    from simulator import Options
     from simulator.selectors import label_key_error, label_value_error
 
     from .cluster import apply_config_files, apply_release, load_cluster_state, parse_ns_labels

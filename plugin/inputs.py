@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, IO, Iterator, List, Optional, Tuple
+from typing import Any, Dict, IO, Iterator, List, Optional
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.M)
 

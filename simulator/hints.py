@@ -34,7 +34,7 @@ def _with_pod_label(obj: Mapping[str, Any], key: str, value: Optional[str], wher
 
 
 def find_hints(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options, explanation) -> List[Dict[str, Any]]:
-    from .pipeline import Options, explain
+    from .pipeline import explain
 
     if explanation.verdict is not Verdict.NOT_INJECTED:
         return []

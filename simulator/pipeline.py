@@ -5,20 +5,19 @@ policy and templates for Istio webhooks), decide the verdict and the single rule
 """
 from __future__ import annotations
 
-import copy
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
 from .cluster import ClusterState, is_istio_injector
-from .errors import SimulatorError, TemplateRenderError
+from .errors import TemplateRenderError
 from .injector_config import InjectorConfig
-from .objects import INJECTABLE_KINDS, annotations_of, labels_of, name_of, pod_for
+from .objects import annotations_of, labels_of, name_of, pod_for
 from .policy import INJECT_KEY, decide
 from .selection.dispatch import Mutation, WebhookRef, dispatch
 from .selection.request import AdmissionRequest
 from .template_data import go_data, jinja_context
-from .trace import (DecidedBy, Explanation, Outcome, RuleId, Stage, StageRecord, Verdict, Warning_)
+from .trace import (DecidedBy, Explanation, RuleId, Stage, StageRecord, Verdict, Warning_)
 from . import render as render_stage
 
 

@@ -7,7 +7,7 @@ get a say. Namespace labels are never read here: namespaces are selected by the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 from .injector_config import InjectorConfig
 from .objects import annotations_of, labels_of

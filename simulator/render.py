@@ -15,7 +15,7 @@ from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance che
 import copy
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from .errors import MergeError, SourcePos, TemplateRenderError
 from .injector_config import InjectorConfig

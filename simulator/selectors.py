@@ -154,9 +154,9 @@ def parse_selector(raw: Any, pos: SourcePos = SourcePos()) -> Selector:
         if not isinstance(values, list):
             raise SelectorError("values must be a list", pos=where.at("values"))
         if op in ("In", "NotIn") and not values:
-            raise SelectorError(f"for 'In', 'NotIn' operators, values set can't be empty", pos=where.at("values"))
+            raise SelectorError("for 'In', 'NotIn' operators, values set can't be empty", pos=where.at("values"))
         if op in ("Exists", "DoesNotExist") and values:
-            raise SelectorError(f"values set must be empty for exists and does not exist", pos=where.at("values"))
+            raise SelectorError("values set must be empty for exists and does not exist", pos=where.at("values"))
         for j, v in enumerate(values):
             if not isinstance(v, str):
                 raise SelectorError(f"value {v!r} must be a string (quote it in YAML)", pos=where.at(f"values[{j}]"))

@@ -5,7 +5,7 @@ import copy
 import json
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from . import words
 

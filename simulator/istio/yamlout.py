@@ -13,7 +13,6 @@ forms read back identically.
 import math
 import re
 
-from .. import yamlio
 from ..yamlio.resolve import resolve_plain
 
 __all__ = ["dump", "key_sort"]

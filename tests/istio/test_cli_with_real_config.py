@@ -1,7 +1,6 @@
 """The CLI wired to a real Istio configuration: `explain -o pod` must print, byte for byte, what
 `istioctl kube-inject` prints, and the verdict must come through Istio's own webhook path.  Skips where
 no istioctl of a line exists (the master snapshot's is built from the Go module proxy, CI included)."""
-import glob
 import os
 
 import pytest

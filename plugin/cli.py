@@ -138,7 +138,7 @@ def explain_command(args, env: Environment) -> int:
         _error(env, message)
         status = ExitStatus.ERROR
 
-    loaded = read_sources(args.filename, env.stdin)
+    loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod")
     for p in loaded.problems:
         _error(env, str(p))
         status = ExitStatus.ERROR

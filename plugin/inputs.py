@@ -83,12 +83,14 @@ def iter_paths(path: str) -> Iterator[str]:
         yield path
 
 
-def read_sources(paths: List[str], stdin: Optional[IO] = None) -> Loaded:
+def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = False) -> Loaded:
+    """`keep_raw`: also cut each file the way kubectl does and keep every document's text (-o pod prints
+    untouched documents as written; other outputs need not pay for it)."""
     loaded = Loaded()
     for path in paths:
         if path == "-":
             text = stdin.read() if stdin is not None else ""
-            _parse_text(text, "<stdin>", loaded)
+            _parse_text(text, "<stdin>", loaded, keep_raw)
             continue
         if not os.path.exists(path):
             loaded.problems.append(InputProblem(path, "no such file or directory"))
@@ -100,11 +102,11 @@ def read_sources(paths: List[str], stdin: Optional[IO] = None) -> Loaded:
             except (OSError, UnicodeDecodeError) as e:
                 loaded.problems.append(InputProblem(file, f"cannot read: {e}"))
                 continue
-            _parse_text(text, file, loaded)
+            _parse_text(text, file, loaded, keep_raw)
     return loaded
 
 
-def _parse_text(text: str, file: str, loaded: Loaded) -> None:
+def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False) -> None:
     """Documents are read lazily, so those before a syntax error are still explained."""
     from simulator import yamlio
 
@@ -122,7 +124,8 @@ def _parse_text(text: str, file: str, loaded: Loaded) -> None:
         loaded.problems.append(InputProblem(file, f"malformed YAML: {e.message if hasattr(e, 'message') else e}",
                                             max(doc_index, index), e.line))
         return
-    _attach_raw_texts(text, index, loaded.documents[first:])
+    if keep_raw:
+        _attach_raw_texts(text, index, loaded.documents[first:])
 
 
 def _attach_raw_texts(text: str, count: int, documents: List[Document]) -> None:

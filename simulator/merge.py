@@ -19,7 +19,7 @@ Plain dicts/lists in, a new dict out; the inputs are never modified and the resu
 """
 
 from . import pod_schema
-from .typed import _float_text
+from .typed import _float_text, elem_of
 
 __all__ = ["MergeError", "strategic_merge"]
 
@@ -177,20 +177,9 @@ def _kind(tid):
 
 
 def _elem(tid):
-    if tid.startswith("*"):
-        return tid[1:]
-    if tid.startswith("["):
+    if tid.startswith("[") and not tid.startswith("[]"):   # a fixed-size array [N]T
         return tid[tid.index("]") + 1:]
-    if tid.startswith("map["):
-        depth = 0
-        for i, c in enumerate(tid):
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-                if depth == 0:
-                    return tid[i + 1:]
-    return pod_schema.TYPES[tid][1]
+    return elem_of(tid)
 
 
 def _struct_fields(tid):

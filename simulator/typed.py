@@ -414,7 +414,21 @@ _INT_BITS = {"int8": 8, "int16": 16, "int32": 32, "int64": 64, "int": 64}
 _JSON_KIND = {dict: "object", list: "array", str: "string", bool: "bool", int: "number", float: "number"}
 
 
-def _kind(tid):
+def split_map(tid):
+    """(key, element) of a "map[K]V" type id; K may hold brackets itself (map[string][]x)."""
+    depth = 0
+    for i, c in enumerate(tid):
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return tid[4:i], tid[i + 1:]
+    raise ValueError("not a map type id: %r" % tid)
+
+
+def kind_of(tid):
+    """"ptr", "slice", "map", or the registered kind ("struct", "string", "int32", ...) of a type id."""
     if tid[0] == "*":
         return "ptr"
     if tid.startswith("[]"):
@@ -425,21 +439,18 @@ def _kind(tid):
     return entry[0] if entry is not None else tid
 
 
-def _elem(tid):
+def elem_of(tid):
+    """The element type of a pointer, slice, map or named collection type id."""
     if tid[0] == "*":
         return tid[1:]
     if tid.startswith("[]"):
         return tid[2:]
     if tid.startswith("map["):
-        depth = 0
-        for i, c in enumerate(tid):
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-                if depth == 0:
-                    return tid[i + 1:]
+        return split_map(tid)[1]
     return TYPES[tid][1]
+
+
+_kind, _elem = kind_of, elem_of
 
 
 def _go_type_name(tid):

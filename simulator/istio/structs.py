@@ -12,6 +12,7 @@ from ..gotemplate.values import (
     Uint64, Float32,
 )
 from .. import pod_schema
+from ..typed import split_map
 
 _INTS = {"int8": Int8, "int16": Int16, "int32": Int32, "int64": Int64, "int": int, "uint8": Uint8,
          "uint16": Uint16, "uint32": Uint32, "uint64": Uint64}
@@ -25,14 +26,8 @@ def go_type_name(tid):
     if tid.startswith("[]"):
         return "[]" + go_type_name(tid[2:])
     if tid.startswith("map["):
-        depth = 0
-        for i, c in enumerate(tid):
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-                if depth == 0:
-                    return "map[" + go_type_name(tid[4:i]) + "]" + go_type_name(tid[i + 1:])
+        key, elem = split_map(tid)
+        return "map[" + go_type_name(key) + "]" + go_type_name(elem)
     if "/" in tid:
         return tid.rsplit("/", 1)[1]
     return tid

@@ -25,15 +25,7 @@ class DecodeError(ValueError):
     """The document does not decode into its Go type; the message is Go's."""
 
 
-def _kind(tid):
-    if tid.startswith("*"):
-        return "ptr"
-    if tid.startswith("[]"):
-        return "slice"
-    if tid.startswith("map["):
-        return "map"
-    e = TYPES.get(tid)
-    return e[0] if e is not None else tid
+_kind, _elem = typed.kind_of, typed.elem_of
 
 
 def _fields(tid):
@@ -75,12 +67,12 @@ def coerce_for_target(value, tid):
                 out[k] = coerce_for_target(v, ft) if ft is not None else v
             return out
         if kind == "map":
-            elem = _map_elem(tid)
+            elem = _elem(tid)
             return {k: coerce_for_target(v, elem) for k, v in value.items()}
         return value
     if isinstance(value, list):
         if kind == "slice":
-            elem = tid[2:] if tid.startswith("[]") else TYPES[tid][1]
+            elem = _elem(tid)
             return [coerce_for_target(v, elem) for v in value]
         return value
     if kind == "string":
@@ -93,19 +85,6 @@ def coerce_for_target(value, tid):
         if isinstance(value, float):
             return format_float(value, "g", -1, 32)
     return value
-
-
-def _map_elem(tid):
-    if tid.startswith("map["):
-        depth = 0
-        for i, c in enumerate(tid):
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-                if depth == 0:
-                    return tid[i + 1:]
-    return TYPES[tid][1]
 
 
 def roundtrip(obj, tid):

@@ -557,7 +557,7 @@ def test_random_typed_overlays_match_go(merge_oracle, original, patch):
 def test_merge_of_istio_template_is_fast():
     named = dict((n, (o, p)) for n, o, p, _ in CORPUS_PAIRS)
     if "hello.yaml#0" not in named:
-        pytest.skip("shared Istio corpus not found")
+        pytest.skip("shared Istio corpus not found at %s (../shared must sit beside the repository)" % CORPUS)
     original, patch = named["hello.yaml#0"]
     original = roundtrip_pod(original)
     for _ in range(50):

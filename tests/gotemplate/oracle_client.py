@@ -1,8 +1,8 @@
 """Build, cache and talk to the Go oracle (tests/gotemplate/oracle), and map test data between the two sides.
 
 The oracle is the real Go text/template with sprig v3, so every comparison in this directory is against Go
-itself.  Building it costs tens of seconds on a cold machine, hence the cache keyed by everything that
-can change the binary (sources, go.mod, go.sum, `go version`).
+itself.  Building it costs tens of seconds on a cold machine; tests/gobuild.py caches it, keyed by everything
+that can change the binary (sources, go.mod, go.sum, `go version`).
 
 Data typing (shared by the YAML case files and the oracle's stdin protocol): plain JSON/YAML values mean
 the Go types the Python engine gives plain Python data (dict -> map[string]interface {}, list ->
@@ -13,75 +13,32 @@ the Go types the Python engine gives plain Python data (dict -> map[string]inter
 """
 
 import base64
-import fcntl
-import hashlib
 import json
 import math
-import os
-import shutil
 import subprocess
-import time
 from pathlib import Path
 
 from simulator.gotemplate import values as gv
 
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
-CACHE_ROOT = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kubectl-inject" / "gotemplate-oracle"
-
-#: Seconds the last build in this process took (None when the cached binary was reused).
-last_build_seconds = None
-
 
 class OracleUnavailable(Exception):
     """Go is missing; tests that need the oracle skip with this message."""
 
 
-def _go():
-    go = shutil.which("go")
-    if go is None:
-        raise OracleUnavailable("Go toolchain not found on PATH; the Go text/template oracle cannot be built, "
-                                "so comparisons against Go are skipped")
-    return go
-
-
-def cache_key(go):
-    h = hashlib.sha256()
-    for p in sorted(ORACLE_DIR.iterdir()):
-        if p.suffix == ".go" or p.name in ("go.mod", "go.sum"):
-            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    # Run in the module so a toolchain switch (go.mod's go line, GOTOOLCHAIN=auto) shows in the key.
-    version = subprocess.run([go, "version"], cwd=ORACLE_DIR, capture_output=True, text=True, check=True).stdout
-    h.update(version.encode())
-    return h.hexdigest()[:16]
-
-
 def oracle_binary():
-    """Path of the oracle binary, building it (under a file lock) when the cache has none."""
-    global last_build_seconds
-    go = _go()
-    out_dir = CACHE_ROOT / cache_key(go)
-    binary = out_dir / "oracle"
-    if binary.exists():
-        return binary
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if binary.exists():
-                return binary
-            start = time.monotonic()
-            tmp = out_dir / ("oracle.tmp.%d" % os.getpid())
-            env = dict(os.environ, CGO_ENABLED="0")
-            proc = subprocess.run([go, "build", "-trimpath", "-o", str(tmp), "."], cwd=ORACLE_DIR, env=env,
-                                  capture_output=True, text=True)
-            if proc.returncode != 0:
-                # Go is there but the build broke: that must fail the run, not quietly skip it.
-                raise RuntimeError("building the Go template oracle failed:\n" + proc.stderr[-4000:])
-            os.replace(tmp, binary)
-            last_build_seconds = time.monotonic() - start
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    return binary
+    """Path of the oracle binary, built and cached by tests/gobuild.py.  Without Go the tests skip; a
+    build that breaks while Go is there fails the run instead of quietly skipping it."""
+    import shutil
+
+    from tests.gobuild import GoProgramUnavailable, go_program
+
+    try:
+        return go_program(ORACLE_DIR, "gotemplate-oracle", "the Go text/template oracle")
+    except GoProgramUnavailable as e:
+        if shutil.which("go") is None:
+            raise OracleUnavailable(str(e)) from None
+        raise RuntimeError(str(e)) from None
 
 
 class Oracle:

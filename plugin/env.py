@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import IO, Mapping
+from typing import IO, Mapping, Optional
+
+from simulator.records import Record
 
 
-@dataclass
-class Environment:
-    stdin: IO = field(default_factory=lambda: sys.stdin)
-    stdout: IO = field(default_factory=lambda: sys.stdout)
-    stderr: IO = field(default_factory=lambda: sys.stderr)
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    stdout_isatty: bool = field(default_factory=lambda: sys.stdout.isatty())
+class Environment(Record):
+    _fields = ("stdin", "stdout", "stderr", "environ", "stdout_isatty")
+
+    def __init__(self, stdin: Optional[IO] = None, stdout: Optional[IO] = None, stderr: Optional[IO] = None,
+                 environ: Optional[Mapping[str, str]] = None, stdout_isatty: Optional[bool] = None):
+        self.stdin = stdin if stdin is not None else sys.stdin
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.stderr = stderr if stderr is not None else sys.stderr
+        self.environ = environ if environ is not None else dict(os.environ)
+        self.stdout_isatty = stdout_isatty if stdout_isatty is not None else sys.stdout.isatty()
 
     @property
     def colour(self) -> bool:

@@ -7,34 +7,41 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, IO, Iterator, List, Optional
+
+from simulator.records import Record
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.M)
 
 
-@dataclass
-class Document:
-    obj: Dict[str, Any]
-    file: str
-    index: int                  # position of the YAML document in its file (0-based)
-    line: int                   # first line of that document (1-based)
-    item: Optional[int] = None  # index inside a List
-    parent: Optional[Dict[str, Any]] = None   # the List itself, for items (so -o pod can print it whole)
-    raw: Optional[str] = None   # the document's text as kubectl's reader cuts it (-o pod prints it untouched)
+class Document(Record):
+    _fields = ("obj", "file", "index", "line", "item", "parent", "raw")
+
+    def __init__(self, obj: Dict[str, Any], file: str, index: int, line: int, item: Optional[int] = None,
+                 parent: Optional[Dict[str, Any]] = None, raw: Optional[str] = None):
+        self.obj = obj
+        self.file = file
+        self.index = index  # position of the YAML document in its file (0-based)
+        self.line = line  # first line of that document (1-based)
+        self.item = item  # index inside a List
+        self.parent = parent  # the List itself, for items (so -o pod can print it whole)
+        self.raw = raw  # the document's text as kubectl's reader cuts it (-o pod prints it untouched)
 
     def where(self) -> str:
         item = f", item {self.item}" if self.item is not None else ""
         return f"{self.file}: document {self.index}{item}, line {self.line}"
 
 
-@dataclass
-class InputProblem:
-    file: str
-    message: str
-    index: Optional[int] = None
-    line: Optional[int] = None
-    field: Optional[str] = None
+class InputProblem(Record):
+    _fields = ("file", "message", "index", "line", "field")
+
+    def __init__(self, file: str, message: str, index: Optional[int] = None, line: Optional[int] = None,
+                 field: Optional[str] = None):
+        self.file = file
+        self.message = message
+        self.index = index
+        self.line = line
+        self.field = field
 
     def __str__(self) -> str:
         parts = []
@@ -47,11 +54,14 @@ class InputProblem:
         return f"{loc}{fld}: {self.message}"
 
 
-@dataclass
-class Loaded:
-    documents: List[Document] = field(default_factory=list)
-    problems: List[InputProblem] = field(default_factory=list)
-    texts: Dict[str, str] = field(default_factory=dict)   # file -> text, for locating fields on error
+class Loaded(Record):
+    _fields = ("documents", "problems", "texts")
+
+    def __init__(self, documents: Optional[List[Document]] = None, problems: Optional[List[InputProblem]] = None,
+                 texts: Optional[Dict[str, str]] = None):
+        self.documents = documents if documents is not None else []
+        self.problems = problems if problems is not None else []
+        self.texts = texts if texts is not None else {}  # file -> text, for locating fields on error
 
 
 def yaml_loader():

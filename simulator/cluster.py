@@ -5,27 +5,33 @@ so explaining thousands of pods against one state parses each ConfigMap once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import ConfigError
 from .injector_config import InjectorConfig, parse_injector_configmap
 from .selection.dispatch import WebhookRef, ordered_webhooks
+from .records import Record
 
 INJECTOR_SUFFIX = "sidecar-injector.istio.io"
 ADMISSION_KINDS = ("ServiceAccount", "LimitRange", "PriorityClass", "RuntimeClass")
 
 
-@dataclass
-class ClusterState:
-    namespaces: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    webhook_configurations: List[Dict[str, Any]] = field(default_factory=list)
-    configmaps: Dict[Tuple[str, str], Dict[str, Any]] = field(default_factory=dict)
-    nodes: List[Dict[str, Any]] = field(default_factory=list)
-    others: Dict[str, List[Dict[str, Any]]] = field(default_factory=dict)   # kind -> objects (ServiceAccount, ...)
-    origins: Dict[str, str] = field(default_factory=dict)      # kind -> where its objects came from
-    _injectors: Dict[Tuple[str, str], Any] = field(default_factory=dict, repr=False)
-    _webhooks: Optional[List[WebhookRef]] = field(default=None, repr=False)
+class ClusterState(Record):
+    _fields = ("namespaces", "webhook_configurations", "configmaps", "nodes", "others", "origins")
+
+    def __init__(self, namespaces: Optional[Dict[str, Dict[str, Any]]] = None,
+                 webhook_configurations: Optional[List[Dict[str, Any]]] = None,
+                 configmaps: Optional[Dict[Tuple[str, str], Dict[str, Any]]] = None,
+                 nodes: Optional[List[Dict[str, Any]]] = None,
+                 others: Optional[Dict[str, List[Dict[str, Any]]]] = None, origins: Optional[Dict[str, str]] = None):
+        self.namespaces = namespaces if namespaces is not None else {}
+        self.webhook_configurations = webhook_configurations if webhook_configurations is not None else []
+        self.configmaps = configmaps if configmaps is not None else {}
+        self.nodes = nodes if nodes is not None else []
+        self.others = others if others is not None else {}  # kind -> objects (ServiceAccount, ...)
+        self.origins = origins if origins is not None else {}  # kind -> where its objects came from
+        self._injectors = {}
+        self._webhooks = None
 
     def namespace_labels(self, name: str) -> Optional[Dict[str, str]]:
         ns = self.namespaces.get(name)

@@ -5,19 +5,23 @@ formats for humans beyond the message text, so the location travels as data in `
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
+from .records import FrozenRecord
 
-@dataclass(frozen=True)
-class SourcePos:
+
+class SourcePos(FrozenRecord):
     """A place in user input. `field` is a dotted/indexed path inside the object, e.g.
     `webhooks[2].namespaceSelector.matchExpressions[0].operator`; `line` is 1-based when known."""
 
-    field: str = ""
-    line: Optional[int] = None
-    column: Optional[int] = None
-    name: Optional[str] = None  # e.g. "template sidecar", "MutatingWebhookConfiguration/istio-sidecar-injector"
+    _fields = ("field", "line", "column", "name")
+
+    def __init__(self, field: str = "", line: Optional[int] = None, column: Optional[int] = None,
+                 name: Optional[str] = None):
+        self.field = field
+        self.line = line
+        self.column = column
+        self.name = name  # e.g. "template sidecar", "MutatingWebhookConfiguration/istio-sidecar-injector"
 
     def at(self, field: str) -> "SourcePos":
         joined = field if not self.field else (self.field + field if field.startswith("[") else f"{self.field}.{field}")

@@ -7,7 +7,6 @@ become hints. The printers turn them into advice such as a `kubectl label` comma
 from __future__ import annotations
 
 import copy
-import dataclasses
 from typing import Any, Dict, List, Mapping, Optional
 
 from .cluster import ClusterState, injector_revision, is_istio_injector
@@ -54,11 +53,11 @@ def find_hints(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, op
     elif rule in (RuleId.POLICY_DISABLED, RuleId.NEVER_INJECT_SELECTOR):
         candidates.append({"kind": "pod-label", "key": INJECT_KEY, "value": "true"})
     hints = []
-    plain = dataclasses.replace(options, hints=False, manifest=False)   # trials never look for hints
+    plain = options.replace(hints=False, manifest=False)   # trials never look for hints
     for c in candidates:
         trial_obj, trial_opts = obj, plain
         if c["kind"] == "namespace-label":
-            trial_opts = dataclasses.replace(plain, namespace_labels={**labels, c["key"]: c["value"]})
+            trial_opts = plain.replace(namespace_labels={**labels, c["key"]: c["value"]})
         elif c["kind"] == "pod-label":
             trial_obj = _with_pod_label(obj, c["key"], c["value"])
         elif c["kind"] == "remove-pod-label":

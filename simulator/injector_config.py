@@ -9,42 +9,51 @@ from __future__ import annotations
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import ConfigError, SelectorError, SourcePos
 from .selectors import Selector, parse_selector
+from .records import Record
 
 ENGINE_ANNOTATION = "kubectl-inject.io/template-engine"   # "jinja2" for the plugin's own profile
 ENGINES = ("go", "jinja2")
 
 
-@dataclass
-class SelectorEntry:
-    index: int
-    raw: Any
-    selector: Optional[Selector]
-    error: Optional[str]
+class SelectorEntry(Record):
+    _fields = ("index", "raw", "selector", "error")
+
+    def __init__(self, index: int, raw: Any, selector: Optional[Selector], error: Optional[str]):
+        self.index = index
+        self.raw = raw
+        self.selector = selector
+        self.error = error
 
 
-@dataclass
-class InjectorConfig:
-    name: str
-    namespace: str
-    revision: str
-    policy: str
-    default_templates: List[str]
-    templates: Dict[str, str]
-    aliases: Dict[str, List[str]]
-    never_inject: List[SelectorEntry]
-    always_inject: List[SelectorEntry]
-    injected_annotations: Dict[str, str]
-    values: Dict[str, Any]
-    engine: str = "go"
-    origin: str = "cluster-state"        # "cluster-state" | "embedded default" | a file name
-    mesh: Any = None                    # the `mesh` ConfigMap text (Istio reads it with its own defaults)
-    compiled: Dict[str, Any] = field(default_factory=dict)   # template name -> compiled template (cache)
-    parsed: Dict[str, Any] = field(default_factory=dict)     # rendered text -> parsed overlay (bounded cache)
+class InjectorConfig(Record):
+    _fields = ("name", "namespace", "revision", "policy", "default_templates", "templates", "aliases", "never_inject",
+               "always_inject", "injected_annotations", "values", "engine", "origin", "mesh", "compiled", "parsed")
+
+    def __init__(self, name: str, namespace: str, revision: str, policy: str, default_templates: List[str],
+                 templates: Dict[str, str], aliases: Dict[str, List[str]], never_inject: List[SelectorEntry],
+                 always_inject: List[SelectorEntry], injected_annotations: Dict[str, str], values: Dict[str, Any],
+                 engine: str = "go", origin: str = "cluster-state", mesh: Any = None,
+                 compiled: Optional[Dict[str, Any]] = None, parsed: Optional[Dict[str, Any]] = None):
+        self.name = name
+        self.namespace = namespace
+        self.revision = revision
+        self.policy = policy
+        self.default_templates = default_templates
+        self.templates = templates
+        self.aliases = aliases
+        self.never_inject = never_inject
+        self.always_inject = always_inject
+        self.injected_annotations = injected_annotations
+        self.values = values
+        self.engine = engine
+        self.origin = origin  # "cluster-state" | "embedded default" | a file name
+        self.mesh = mesh  # the `mesh` ConfigMap text (Istio reads it with its own defaults)
+        self.compiled = compiled if compiled is not None else {}  # template name -> compiled template (cache)
+        self.parsed = parsed if parsed is not None else {}  # rendered text -> parsed overlay (bounded cache)
 
 
 def _line_of(text: str, path: Tuple[Any, ...]) -> Optional[int]:

@@ -6,7 +6,6 @@ policy and templates for Istio webhooks), decide the verdict and the single rule
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
 from .cluster import ClusterState, is_istio_injector
@@ -19,15 +18,20 @@ from .selection.request import AdmissionRequest
 from .template_data import go_data, jinja_context
 from .trace import (DecidedBy, Explanation, RuleId, Stage, StageRecord, Verdict, Warning_)
 from . import render as render_stage
+from .records import Record
 
 
-@dataclass
-class Options:
-    namespace_labels: Optional[Dict[str, Optional[str]]] = None   # --ns-label overrides (None value = remove)
-    hints: bool = False          # also simulate the changes that would get a sidecar (costs extra runs)
-    admission_defaults: bool = True   # hand webhooks the pod as kube-apiserver does: defaulted, in-tree plugins applied
-    manifest: bool = False       # also produce the injected manifest the way `istioctl kube-inject` prints it
-    tree_cache: Any = None       # keeps Go template parse trees between runs: get(key) / put(key, roots)
+class Options(Record):
+    _fields = ("namespace_labels", "hints", "admission_defaults", "manifest", "tree_cache")
+
+    def __init__(self, namespace_labels: Optional[Dict[str, Optional[str]]] = None, hints: bool = False,
+                 admission_defaults: bool = True, manifest: bool = False, tree_cache: Any = None):
+        self.namespace_labels = namespace_labels  # --ns-label overrides (None value = remove)
+        self.hints = hints  # also simulate the changes that would get a sidecar (costs extra runs)
+        # hand webhooks the pod as kube-apiserver does: defaulted, in-tree plugins applied
+        self.admission_defaults = admission_defaults
+        self.manifest = manifest  # also produce the injected manifest the way `istioctl kube-inject` prints it
+        self.tree_cache = tree_cache  # keeps Go template parse trees between runs: get(key) / put(key, roots)
 
 
 def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any], tree_cache: Any = None) -> str:

@@ -6,23 +6,26 @@ get a say. Namespace labels are never read here: namespaces are selected by the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional
 
 from .injector_config import InjectorConfig
 from .objects import annotations_of, labels_of
 from .trace import Check, Outcome, PolicyStep, RuleId, Warning_
+from .records import Record
 
 INJECT_KEY = "sidecar.istio.io/inject"
 IGNORED_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "local-path-storage")
 
 
-@dataclass
-class PolicyDecision:
-    inject: bool
-    rule: RuleId
-    steps: List[PolicyStep]
-    warnings: List[Warning_] = field(default_factory=list)
+class PolicyDecision(Record):
+    _fields = ("inject", "rule", "steps", "warnings")
+
+    def __init__(self, inject: bool, rule: RuleId, steps: List[PolicyStep],
+                 warnings: Optional[List[Warning_]] = None):
+        self.inject = inject
+        self.rule = rule
+        self.steps = steps
+        self.warnings = warnings if warnings is not None else []
 
 
 def _remaining(rules: List[RuleId]) -> List[PolicyStep]:

@@ -14,25 +14,29 @@ from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance che
 
 import copy
 import json
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from .errors import MergeError, SourcePos, TemplateRenderError
 from .injector_config import InjectorConfig
+from .records import Record
 
 TEMPLATES_ANNOTATION = "inject.istio.io/templates"
 STATUS_ANNOTATION = "sidecar.istio.io/status"
 PROXY = "istio-proxy"
 
 
-@dataclass
-class RenderResult:
-    templates: List[str]
-    rendered: Dict[str, str]                    # template name -> rendered YAML text
-    template_pod: Dict[str, Any]                # what the templates alone produce
-    pod: Dict[str, Any]                         # the merged, post-processed pod
-    added: Dict[str, List[str]] = field(default_factory=dict)
-    notes: List[Dict[str, Any]] = field(default_factory=list)
+class RenderResult(Record):
+    _fields = ("templates", "rendered", "template_pod", "pod", "added", "notes")
+
+    def __init__(self, templates: List[str], rendered: Dict[str, str], template_pod: Dict[str, Any],
+                 pod: Dict[str, Any], added: Optional[Dict[str, List[str]]] = None,
+                 notes: Optional[List[Dict[str, Any]]] = None):
+        self.templates = templates
+        self.rendered = rendered  # template name -> rendered YAML text
+        self.template_pod = template_pod  # what the templates alone produce
+        self.pod = pod  # the merged, post-processed pod
+        self.added = added if added is not None else {}
+        self.notes = notes if notes is not None else []
 
 
 def select_templates(pod: Mapping[str, Any], config: InjectorConfig) -> List[str]:

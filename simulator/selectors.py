@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
 import re
-from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import SelectorError, SourcePos
 from .trace import Check, Outcome
+from .records import FrozenRecord
 
 _NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -57,12 +57,14 @@ def label_value_error(value: Any) -> Optional[str]:
     return None
 
 
-@dataclass(frozen=True)
-class Requirement:
-    key: str
-    operator: str
-    values: Tuple[str, ...]
-    field: str            # where it was written, e.g. "matchExpressions[1]" or "matchLabels.app"
+class Requirement(FrozenRecord):
+    _fields = ("key", "operator", "values", "field")
+
+    def __init__(self, key: str, operator: str, values: Tuple[str, ...], field: str):
+        self.key = key
+        self.operator = operator
+        self.values = values
+        self.field = field  # where it was written, e.g. "matchExpressions[1]" or "matchLabels.app"
 
     def as_written(self) -> Dict[str, Any]:
         d: Dict[str, Any] = {"key": self.key, "operator": self.operator}
@@ -81,14 +83,17 @@ class Requirement:
         return self.key not in labels  # DoesNotExist
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(FrozenRecord):
     """A parsed selector. `everything` = `{}`; `nothing` = nil (apimachinery's Nothing())."""
 
-    requirements: Tuple[Requirement, ...]
-    everything: bool = False
-    nothing: bool = False
-    source: Any = None
+    _fields = ("requirements", "everything", "nothing", "source")
+
+    def __init__(self, requirements: Tuple[Requirement, ...], everything: bool = False, nothing: bool = False,
+                 source: Any = None):
+        self.requirements = requirements
+        self.everything = everything
+        self.nothing = nothing
+        self.source = source
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         if self.nothing:

@@ -5,9 +5,10 @@ acceptance cases in `shared/cases` depend on, so each id is defined exactly once
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Dict, List, Optional, Tuple
+
+from .records import Record
 
 
 class Stage(str, Enum):
@@ -55,16 +56,19 @@ class RuleId(str, Enum):
     CALLED = "called"
 
 
-@dataclass
-class Check:
+class Check(Record):
     """One predicate's evidence: what was required (`expected`), what was seen (`observed`)."""
 
-    predicate: str
-    outcome: Outcome
-    expected: Any = None
-    observed: Any = None
-    children: List["Check"] = field(default_factory=list)
-    message: Optional[str] = None
+    _fields = ("predicate", "outcome", "expected", "observed", "children", "message")
+
+    def __init__(self, predicate: str, outcome: Outcome, expected: Any = None, observed: Any = None,
+                 children: Optional[List["Check"]] = None, message: Optional[str] = None):
+        self.predicate = predicate
+        self.outcome = outcome
+        self.expected = expected
+        self.observed = observed
+        self.children = children if children is not None else []
+        self.message = message
 
     def to_dict(self) -> Dict[str, Any]:
         d: Dict[str, Any] = {"predicate": self.predicate, "outcome": self.outcome.value}
@@ -79,23 +83,29 @@ class Check:
         return d
 
 
-@dataclass
-class WebhookResult:
+class WebhookResult(Record):
     """One webhook in the combined, sorted list, and why it was (not) called."""
 
-    configuration: str
-    webhook: str
-    index: int
-    called: bool
-    rule: RuleId
-    checks: List[Check]
-    failure_policy: str = "Fail"
-    reinvocation_policy: str = "Never"
-    round: int = 0
-    injector: Optional[str] = None        # the injector ConfigMap this webhook was matched with
-    revision: Optional[str] = None
-    effect: Optional[str] = None          # "injected" | "declined" | "unknown" | "rejected" | "unchanged"
-    error: Optional[str] = None
+    _fields = ("configuration", "webhook", "index", "called", "rule", "checks", "failure_policy",
+               "reinvocation_policy", "round", "injector", "revision", "effect", "error")
+
+    def __init__(self, configuration: str, webhook: str, index: int, called: bool, rule: RuleId, checks: List[Check],
+                 failure_policy: str = "Fail", reinvocation_policy: str = "Never", round: int = 0,
+                 injector: Optional[str] = None, revision: Optional[str] = None, effect: Optional[str] = None,
+                 error: Optional[str] = None):
+        self.configuration = configuration
+        self.webhook = webhook
+        self.index = index
+        self.called = called
+        self.rule = rule
+        self.checks = checks
+        self.failure_policy = failure_policy
+        self.reinvocation_policy = reinvocation_policy
+        self.round = round
+        self.injector = injector      # the injector ConfigMap this webhook was matched with
+        self.revision = revision
+        self.effect = effect          # "injected" | "declined" | "unknown" | "rejected" | "unchanged"
+        self.error = error
 
     def to_dict(self) -> Dict[str, Any]:
         d = {
@@ -116,15 +126,18 @@ class WebhookResult:
         return d
 
 
-@dataclass
-class PolicyStep:
+class PolicyStep(Record):
     """One link of Istio's `injectRequired` chain, in its fixed order."""
 
-    rule: RuleId
-    outcome: Outcome                      # MATCH = this step decided; NO_MATCH = passed on; NOT_EVALUATED
-    inputs: Dict[str, Any] = field(default_factory=dict)
-    inject: Optional[bool] = None         # the decision when outcome == MATCH
-    checks: List[Check] = field(default_factory=list)
+    _fields = ("rule", "outcome", "inputs", "inject", "checks")
+
+    def __init__(self, rule: RuleId, outcome: Outcome, inputs: Optional[Dict[str, Any]] = None,
+                 inject: Optional[bool] = None, checks: Optional[List[Check]] = None):
+        self.rule = rule
+        self.outcome = outcome        # MATCH = this step decided; NO_MATCH = passed on; NOT_EVALUATED
+        self.inputs = inputs if inputs is not None else {}
+        self.inject = inject          # the decision when outcome == MATCH
+        self.checks = checks if checks is not None else []
 
     def to_dict(self) -> Dict[str, Any]:
         d: Dict[str, Any] = {"rule": self.rule.value, "outcome": self.outcome.value, "inputs": self.inputs}
@@ -135,24 +148,29 @@ class PolicyStep:
         return d
 
 
-@dataclass
-class Warning_:
+class Warning_(Record):
     """Something a learner should know even though it did not decide the verdict."""
 
-    code: str
-    detail: Dict[str, Any] = field(default_factory=dict)
+    _fields = ("code", "detail")
+
+    def __init__(self, code: str, detail: Optional[Dict[str, Any]] = None):
+        self.code = code
+        self.detail = detail if detail is not None else {}
 
     def to_dict(self) -> Dict[str, Any]:
         return {"code": self.code, **self.detail}
 
 
-@dataclass
-class DecidedBy:
-    stage: Stage
-    rule: RuleId
-    webhook: Optional[str] = None
-    configuration: Optional[str] = None
-    detail: Dict[str, Any] = field(default_factory=dict)
+class DecidedBy(Record):
+    _fields = ("stage", "rule", "webhook", "configuration", "detail")
+
+    def __init__(self, stage: Stage, rule: RuleId, webhook: Optional[str] = None, configuration: Optional[str] = None,
+                 detail: Optional[Dict[str, Any]] = None):
+        self.stage = stage
+        self.rule = rule
+        self.webhook = webhook
+        self.configuration = configuration
+        self.detail = detail if detail is not None else {}
 
     def to_dict(self) -> Dict[str, Any]:
         return {"stage": self.stage.value, "rule": self.rule.value, "webhook": self.webhook,
@@ -171,28 +189,36 @@ def plain(value: Any) -> Any:
     return value
 
 
-@dataclass
-class StageRecord:
-    stage: Stage
-    data: Dict[str, Any]
+class StageRecord(Record):
+    _fields = ("stage", "data")
+
+    def __init__(self, stage: Stage, data: Dict[str, Any]):
+        self.stage = stage
+        self.data = data
 
     def to_dict(self) -> Dict[str, Any]:
         return {"stage": self.stage.value, **plain(self.data)}
 
 
-@dataclass
-class Explanation:
-    object: Dict[str, Any]
-    verdict: Verdict
-    decided_by: DecidedBy
-    stages: List[StageRecord]
-    warnings: List[Warning_]
-    patch: List[Dict[str, Any]]
-    pod: Optional[Dict[str, Any]] = None          # the pod as admission would store it
-    original_pod: Optional[Dict[str, Any]] = None
-    sources: Dict[str, str] = field(default_factory=dict)
-    hints: List[Dict[str, Any]] = field(default_factory=list)
-    manifest: Optional[Dict[str, Any]] = None     # the input object as `istioctl kube-inject` would print it
+class Explanation(Record):
+    _fields = ("object", "verdict", "decided_by", "stages", "warnings", "patch", "pod", "original_pod", "sources",
+               "hints", "manifest")
+
+    def __init__(self, object: Dict[str, Any], verdict: Verdict, decided_by: DecidedBy, stages: List[StageRecord],
+                 warnings: List[Warning_], patch: List[Dict[str, Any]], pod: Optional[Dict[str, Any]] = None,
+                 original_pod: Optional[Dict[str, Any]] = None, sources: Optional[Dict[str, str]] = None,
+                 hints: Optional[List[Dict[str, Any]]] = None, manifest: Optional[Dict[str, Any]] = None):
+        self.object = object
+        self.verdict = verdict
+        self.decided_by = decided_by
+        self.stages = stages
+        self.warnings = warnings
+        self.patch = patch
+        self.pod = pod                        # the pod as admission would store it
+        self.original_pod = original_pod
+        self.sources = sources if sources is not None else {}
+        self.hints = hints if hints is not None else []
+        self.manifest = manifest              # the input object as `istioctl kube-inject` would print it
 
     def to_dict(self) -> Dict[str, Any]:
         return {

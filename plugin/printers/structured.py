@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Dict, Optional
 
+from simulator.records import Record
 from . import words
 
 
@@ -25,16 +25,20 @@ def item_data(item) -> Dict[str, Any]:
     return d
 
 
-@dataclass
-class Fragment:
+class Fragment(Record):
     """An item's output already made by the process that explained it (so that, in bulk runs, the
     workers do that work too), and what the CLI still needs to know of the item."""
-    verdict: str
-    rejection: Optional[str]
-    object: Dict[str, Any]
-    text: Optional[str] = None                 # -o json: the item; -o pod: the whole document
-    member: Optional[Dict[str, Any]] = None    # -o pod, for a List's item: the object to put in the List
-    reencode_list: bool = False                # -o pod: a real Istio configuration injected this List item
+
+    _fields = ("verdict", "rejection", "object", "text", "member", "reencode_list")
+
+    def __init__(self, verdict: str, rejection: Optional[str], object: Dict[str, Any], text: Optional[str] = None,
+                 member: Optional[Dict[str, Any]] = None, reencode_list: bool = False):
+        self.verdict = verdict
+        self.rejection = rejection
+        self.object = object
+        self.text = text  # -o json: the item; -o pod: the whole document
+        self.member = member  # -o pod, for a List's item: the object to put in the List
+        self.reencode_list = reencode_list  # -o pod: a real Istio configuration injected this List item
 
 
 def _fragment(explanation, **kw) -> Fragment:

@@ -17,7 +17,6 @@ env from the same map), plus REVISION = `values.revision` or "default" and PLATF
 """
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..errors import SourcePos, TemplateRenderError
@@ -31,23 +30,30 @@ from .proto_schemas import schema_for
 from .release import Release, release_for
 from .validate import validate_annotations
 from .values import ValuesConfig, ValuesError
+from ..records import Record
 
 TEMPLATES_ANNOTATION = "inject.istio.io/templates"
 PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config"
 STATUS = postprocess.STATUS
 
 
-@dataclass
-class IstioInjection:
-    pod: Dict[str, Any]                      # the pod after injection (Go's JSON of the patched corev1.Pod)
-    original: Dict[str, Any]                 # the pod as Istio decoded it: the basis of the patch
-    template_pod: Dict[str, Any]             # what the templates alone produced (feeds the status annotation)
-    templates: List[str]
-    rendered: Dict[str, str]                 # template name -> rendered text
-    added: Dict[str, List[str]] = field(default_factory=dict)
-    patch: List[Dict[str, Any]] = field(default_factory=list)
-    native_sidecars: bool = False
-    notes: List[str] = field(default_factory=list)
+class IstioInjection(Record):
+    _fields = ("pod", "original", "template_pod", "templates", "rendered", "added", "patch", "native_sidecars",
+               "notes")
+
+    def __init__(self, pod: Dict[str, Any], original: Dict[str, Any], template_pod: Dict[str, Any],
+                 templates: List[str], rendered: Dict[str, str], added: Optional[Dict[str, List[str]]] = None,
+                 patch: Optional[List[Dict[str, Any]]] = None, native_sidecars: bool = False,
+                 notes: Optional[List[str]] = None):
+        self.pod = pod  # the pod after injection (Go's JSON of the patched corev1.Pod)
+        self.original = original  # the pod as Istio decoded it: the basis of the patch
+        self.template_pod = template_pod  # what the templates alone produced (feeds the status annotation)
+        self.templates = templates
+        self.rendered = rendered  # template name -> rendered text
+        self.added = added if added is not None else {}
+        self.patch = patch if patch is not None else []
+        self.native_sidecars = native_sidecars
+        self.notes = notes if notes is not None else []
 
 
 class Context:

@@ -7,14 +7,16 @@ the 1.31 switches describe that snapshot, which the final 1.31 release may still
 """
 
 import re
-from dataclasses import dataclass
+from ..records import FrozenRecord
 
 LATEST = "1.30.3"
 
 
-@dataclass(frozen=True)
-class Release:
-    version: str = LATEST
+class Release(FrozenRecord):
+    _fields = ("version",)
+
+    def __init__(self, version: str = LATEST):
+        self.version = version
 
     @property
     def key(self):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ..trace import Check, Outcome, RuleId, WebhookResult
@@ -19,15 +18,17 @@ from .namespace import match_namespace
 from .object import match_object
 from .request import AdmissionRequest
 from .rules import match_rules
+from ..records import Record
 
 
-@dataclass(eq=False)
 class WebhookRef:
-    configuration: str
-    webhook: Mapping[str, Any]
-    config_object: Mapping[str, Any]
-    position: int          # index in the combined sorted list (apiserver's round_N_index_i)
-    parsed: Dict[str, Any] = field(default_factory=dict, repr=False)   # selectors parsed once per webhook
+    def __init__(self, configuration: str, webhook: Mapping[str, Any], config_object: Mapping[str, Any],
+                 position: int, parsed: Optional[Dict[str, Any]] = None):
+        self.configuration = configuration
+        self.webhook = webhook
+        self.config_object = config_object
+        self.position = position  # index in the combined sorted list (apiserver's round_N_index_i)
+        self.parsed = parsed if parsed is not None else {}  # selectors parsed once per webhook
 
     @property
     def name(self) -> str:
@@ -56,14 +57,16 @@ def ordered_webhooks(configurations: List[Mapping[str, Any]]) -> List[WebhookRef
     return refs
 
 
-@dataclass
-class Decision:
+class Decision(Record):
     """ShouldCallHook's answer, with evidence."""
 
-    call: bool
-    rule: RuleId
-    checks: List[Check]
-    rejection: Optional[str] = None
+    _fields = ("call", "rule", "checks", "rejection")
+
+    def __init__(self, call: bool, rule: RuleId, checks: List[Check], rejection: Optional[str] = None):
+        self.call = call
+        self.rule = rule
+        self.checks = checks
+        self.rejection = rejection
 
 
 def _not_evaluated(*names: str) -> List[Check]:
@@ -98,22 +101,29 @@ def should_call(ref: WebhookRef, req: AdmissionRequest, namespace_labels: Option
     return Decision(True, RuleId.CALLED, checks)
 
 
-@dataclass
-class Mutation:
+class Mutation(Record):
     """What calling a webhook did. `rejected` carries the message of a denied/failed call."""
 
-    object: Dict[str, Any]
-    effect: str                     # "injected" | "declined" | "unknown" | "unchanged" | "rejected"
-    rejected: Optional[str] = None
-    details: Dict[str, Any] = field(default_factory=dict)
+    _fields = ("object", "effect", "rejected", "details")
+
+    def __init__(self, object: Dict[str, Any], effect: str, rejected: Optional[str] = None,
+                 details: Optional[Dict[str, Any]] = None):
+        self.object = object
+        self.effect = effect  # "injected" | "declined" | "unknown" | "unchanged" | "rejected"
+        self.rejected = rejected
+        self.details = details if details is not None else {}
 
 
-@dataclass
-class DispatchResult:
-    results: List[WebhookResult]
-    object: Dict[str, Any]
-    rejection: Optional[Tuple[WebhookResult, str]] = None
-    mutations: List[Tuple[WebhookResult, Mutation]] = field(default_factory=list)
+class DispatchResult(Record):
+    _fields = ("results", "object", "rejection", "mutations")
+
+    def __init__(self, results: List[WebhookResult], object: Dict[str, Any],
+                 rejection: Optional[Tuple[WebhookResult, str]] = None,
+                 mutations: Optional[List[Tuple[WebhookResult, Mutation]]] = None):
+        self.results = results
+        self.object = object
+        self.rejection = rejection
+        self.mutations = mutations if mutations is not None else []
 
 
 MutateFn = Callable[[WebhookRef, Dict[str, Any], int], Mutation]

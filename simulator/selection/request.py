@@ -1,25 +1,32 @@
 """The admission request as webhook predicates see it (the `admission.Attributes` they read)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
+from ..records import Record
 
-@dataclass
-class AdmissionRequest:
-    operation: str = "CREATE"
-    group: str = ""
-    version: str = "v1"
-    resource: str = "pods"
-    subresource: str = ""
-    kind: str = "Pod"
-    namespace: str = ""
-    name: str = ""
-    object: Optional[Dict[str, Any]] = None
-    old_object: Optional[Dict[str, Any]] = None
-    user_info: Dict[str, Any] = field(default_factory=lambda: {"username": "kubernetes-admin",
-                                                               "groups": ["system:masters", "system:authenticated"]})
-    dry_run: bool = False
+
+class AdmissionRequest(Record):
+    _fields = ("operation", "group", "version", "resource", "subresource", "kind", "namespace", "name", "object",
+               "old_object", "user_info", "dry_run")
+
+    def __init__(self, operation: str = "CREATE", group: str = "", version: str = "v1", resource: str = "pods",
+                 subresource: str = "", kind: str = "Pod", namespace: str = "", name: str = "",
+                 object: Optional[Dict[str, Any]] = None, old_object: Optional[Dict[str, Any]] = None,
+                 user_info: Optional[Dict[str, Any]] = None, dry_run: bool = False):
+        self.operation = operation
+        self.group = group
+        self.version = version
+        self.resource = resource
+        self.subresource = subresource
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.object = object
+        self.old_object = old_object
+        self.user_info = user_info if user_info is not None else {
+            "username": "kubernetes-admin", "groups": ["system:masters", "system:authenticated"]}
+        self.dry_run = dry_run
 
     def cel_request(self) -> Dict[str, Any]:
         """The `request` variable of matchConditions (no uid, no object inside it)."""

@@ -13,39 +13,45 @@ the parser itself (its source files and the Python version), so a changed parser
 Location: `$KUBECTL_INJECT_CACHE_DIR`, else `$XDG_CACHE_HOME/kubectl-inject/parse-trees`, else
 `~/.cache/kubectl-inject/parse-trees`.  `KUBECTL_INJECT_CACHE=off` turns it off.  The directory is created
 private to the user, and the entries are pickles, which are only ever read from there.
+
+A one-pod run reads one entry, so this module stays cheap to import: plain os.path, and the C unpickler
+without the `pickle` module around it (pathlib and pickle would add ~7 ms to every run).
 """
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import zlib
-from pathlib import Path
 from typing import Any, Mapping, Optional
+
+try:
+    from _pickle import load as _load
+except ImportError:  # an interpreter without CPython's accelerator
+    from pickle import load as _load
 
 #: Entries kept; the least recently written are removed beyond this (an entry is ~80 kB).
 MAX_ENTRIES = 200
 _PARSER_FILES = ("lex.py", "parse.py", "nodes.py", "template.py")
 
 
-def cache_dir(environ: Mapping[str, str]) -> Optional[Path]:
+def cache_dir(environ: Mapping[str, str]) -> Optional[str]:
     """Where trees are kept for this environment, or None when caching is turned off."""
     if environ.get("KUBECTL_INJECT_CACHE", "").lower() in ("off", "0", "false", "no"):
         return None
     if environ.get("KUBECTL_INJECT_CACHE_DIR"):
-        return Path(environ["KUBECTL_INJECT_CACHE_DIR"])
-    base = environ.get("XDG_CACHE_HOME") or (Path(environ.get("HOME") or Path.home()) / ".cache")
-    return Path(base) / "kubectl-inject" / "parse-trees"
+        return environ["KUBECTL_INJECT_CACHE_DIR"]
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(environ.get("HOME") or os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "kubectl-inject", "parse-trees")
 
 
 def _parser_fingerprint() -> str:
     from simulator import gotemplate
 
     parts = [sys.version]
-    here = Path(gotemplate.__file__).parent
+    here = os.path.dirname(gotemplate.__file__)
     for name in _PARSER_FILES:
         try:
-            st = os.stat(here / name)
+            st = os.stat(os.path.join(here, name))
         except OSError:
             continue
         parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
@@ -55,8 +61,8 @@ def _parser_fingerprint() -> str:
 class DiskTreeCache:
     """`get(key)` / `put(key, roots)` for gotemplate.Template(tree_cache=...)."""
 
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
+    def __init__(self, directory: "str | os.PathLike[str]"):
+        self.directory = os.fspath(directory)
         self._fingerprint = _parser_fingerprint()
 
     @classmethod
@@ -64,25 +70,26 @@ class DiskTreeCache:
         d = cache_dir(environ)
         return cls(d) if d is not None else None
 
-    def _path(self, key: str) -> Path:
+    def _path(self, key: str) -> str:
         # The name only spreads entries; the whole key is stored and compared on load, so two keys
         # with the same checksums cannot be confused (and hashlib's import cost is spared).
         blob = f"{self._fingerprint}\0{key}".encode("utf-8", "surrogateescape")
-        return self.directory / ("%08x%08x.pickle" % (zlib.crc32(blob), zlib.adler32(blob)))
+        return os.path.join(self.directory, "%08x%08x.pickle" % (zlib.crc32(blob), zlib.adler32(blob)))
 
     def get(self, key: str) -> Any:
         try:
             with open(self._path(key), "rb") as fh:
-                stored, roots = pickle.load(fh)
+                stored, roots = _load(fh)
         except Exception:  # noqa: BLE001 - missing or damaged entry: parse again
             return None
         return roots if stored == (self._fingerprint, key) else None
 
     def put(self, key: str, roots: Any) -> None:
         try:
+            import pickle
             import tempfile
 
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".pickle")
             try:
                 with os.fdopen(fd, "wb") as fh:

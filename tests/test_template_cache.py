@@ -76,9 +76,9 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path):
 
 def test_location_follows_the_environment(tmp_path):
     assert template_cache.cache_dir({"KUBECTL_INJECT_CACHE": "off", "KUBECTL_INJECT_CACHE_DIR": "/x"}) is None
-    assert template_cache.cache_dir({"KUBECTL_INJECT_CACHE_DIR": "/x"}) == template_cache.Path("/x")
-    assert template_cache.cache_dir({"XDG_CACHE_HOME": "/c"}) == template_cache.Path("/c/kubectl-inject/parse-trees")
-    assert template_cache.cache_dir({"HOME": "/h"}) == template_cache.Path("/h/.cache/kubectl-inject/parse-trees")
+    assert template_cache.cache_dir({"KUBECTL_INJECT_CACHE_DIR": "/x"}) == "/x"
+    assert template_cache.cache_dir({"XDG_CACHE_HOME": "/c"}) == "/c/kubectl-inject/parse-trees"
+    assert template_cache.cache_dir({"HOME": "/h"}) == "/h/.cache/kubectl-inject/parse-trees"
 
 
 def test_cli_runs_with_and_without_the_cache_print_the_same(tmp_path):

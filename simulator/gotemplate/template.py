@@ -6,6 +6,8 @@ cache is any object with `get(key)` and `put(key, roots)`; the key covers everyt
 on (name, text, the function names the parser accepts), and the caller adds what identifies the parser.
 """
 
+from collections import ChainMap
+
 from .errors import ExecError, TemplateError
 from .execute import Compiler, State
 from .funcs import BUILTINS
@@ -17,12 +19,13 @@ _MISSINGKEY = {"default": "default", "invalid": "default", "zero": "zero", "erro
 
 
 def default_funcs():
-    """The sprig function table, when the sprig module is present (it is looked up before builtins)."""
+    """The sprig function table, when the sprig module is present (it is looked up before builtins);
+    its functions are loaded as the templates compiled with it look them up."""
     try:
         from .sprig import SPRIG_FUNCS
     except ImportError:
         return {}
-    return dict(SPRIG_FUNCS)
+    return SPRIG_FUNCS
 
 
 class Template:
@@ -37,12 +40,13 @@ class Template:
         self.parse_name = name
         self.text = text
         self.missingkey = _MISSINGKEY[missingkey]
-        table = default_funcs()
+        given = {}
         if funcs:
             for fname, fn in funcs.items():
                 if not callable(fn):
                     raise TypeError("value for %s not a function" % fname)
-                table[fname] = fn
+                given[fname] = fn
+        table = ChainMap(given, default_funcs())
         self.funcs = table
 
         def has_function(fname):

@@ -357,11 +357,11 @@ _TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]| )(\d{1,2}):(\d{
 
 def _is_timestamp(s):
     """parseTimestamp: Go's time.Parse with go-yaml's layouts (date; date T time zone; date space time)."""
-    import datetime
-
     m = _TIMESTAMP.match(s)
     if m is None:
         return False
+    import datetime
+
     year, month, day, hour, minute, second, frac, zone = m.groups()
     if hour is not None:
         sep = s[len(m.group(1)) + len(m.group(2)) + len(m.group(3)) + 2]

@@ -5,12 +5,11 @@ The spellings and limits here are the behaviour of resolve.go (go.yaml.in/yaml/v
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import calendar
 import re
-import struct
 from typing import Any
+
+# base64, calendar (with datetime) and struct are imported where the rare scalars that need them are
+# met: every run reads YAML, few have timestamps, !!binary or float32s, and the three cost ~4 ms.
 
 
 class YAMLSyntaxError(ValueError):
@@ -103,6 +102,8 @@ def _is_timestamp(s: str) -> bool:
     year, month, day, sep, hh, mm, ss, zone = m.groups()
     if sep is not None and (sep == " ") == (zone is not None):
         return False
+    import calendar
+
     if not 1 <= int(month) <= 12 or not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
         return False
     if sep is not None and (int(hh) > 23 or int(mm) > 59 or int(ss) > 59):
@@ -138,6 +139,9 @@ def resolve_tagged(tag: str, s: str, mark) -> Any:
     if tag == _STR:
         return s
     if tag == _BINARY:
+        import base64
+        import binascii
+
         try:
             return _go_text(base64.b64decode(s.replace("\n", "").replace("\r", ""), validate=True))
         except (binascii.Error, ValueError):
@@ -161,6 +165,8 @@ def go_float32(f: float) -> str:
     """strconv.FormatFloat(f, 'g', -1, 32) with go-yaml's names for infinities and NaN."""
     if f != f:
         return ".nan"
+    import struct
+
     try:
         x = struct.unpack("<f", struct.pack("<f", f))[0]
     except OverflowError:                # float32(f) is an infinity in Go

@@ -34,8 +34,8 @@ done
 here=$(cd "$(dirname "$self")" && pwd)
 for py in "${KUBECTL_INJECT_PYTHON:-}" python3 python3.13 python3.12 python3.11 python3.10 python3.9; do
   [ -n "$py" ] || continue
-  if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
-    KUBECTL_INJECT_ARGV0="$0" exec "$py" -I "$here/libexec/main.py" "$@"
+  if command -v "$py" >/dev/null 2>&1 && "$py" -I -S -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+    KUBECTL_INJECT_ARGV0="$0" exec "$py" -I -S "$here/libexec/main.py" "$@"
   fi
 done
 echo "kubectl-inject: needs python3 >= 3.9 on PATH (or set KUBECTL_INJECT_PYTHON)" >&2
@@ -47,6 +47,9 @@ import sys
 
 here = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "lib"))
+from plugin import startup  # noqa: E402
+
+startup.without_site()      # started with -S: the vendored lib/ first, then the interpreter's site-packages
 from plugin.cli import main  # noqa: E402
 
 sys.exit(main())

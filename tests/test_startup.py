@@ -1,0 +1,80 @@
+"""Starting with `python -S` (plugin/startup.py), as the entry points do: dependencies are still found, and
+`site` runs in full only where it must.  Each check runs in a fresh interpreter, since `site` can only be
+skipped at start-up.  Whether `site` ran is read from `builtins.exit`, which only `site` defines."""
+import os
+import subprocess
+import sys
+import textwrap
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ENTRY = os.path.join(REPO, "kubectl-inject")
+
+
+def _python_s(code, env=None, executable=sys.executable):
+    prelude = "import sys, builtins\nsys.path.insert(0, %r)\nfrom plugin import startup\n" % REPO
+    proc = subprocess.run([executable, "-S", "-c", prelude + textwrap.dedent(code)], capture_output=True,
+                          text=True, env=env, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def test_dependencies_are_found_without_running_site():
+    out = _python_s("""
+        startup.without_site()
+        import yaml, jinja2
+        print(hasattr(builtins, "exit"))
+    """)
+    assert out == ["False"]
+
+
+def test_a_missing_optional_module_does_not_run_site():
+    out = _python_s("""
+        startup.without_site()
+        try:
+            import org.python.core      # what copy.py probes for on every start
+        except ImportError:
+            pass
+        print(hasattr(builtins, "exit"))
+    """)
+    assert out == ["False"]
+
+
+def test_a_package_only_a_pth_file_provides_makes_site_run_and_is_then_found(tmp_path):
+    base = tmp_path / "userbase"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONNOUSERSITE"}
+    env["PYTHONUSERBASE"] = str(base)
+    user_site = subprocess.run([sys.executable, "-c", "import site; print(site.getusersitepackages())"],
+                               capture_output=True, text=True, env=env, check=True).stdout.strip()
+    os.makedirs(user_site)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "kiprobe.py").write_text("VALUE = 42\n")
+    with open(os.path.join(user_site, "kiprobe.pth"), "w") as fh:
+        fh.write(str(extra) + "\n")
+    out = _python_s("""
+        startup.PACKAGES = startup.PACKAGES | {"kiprobe"}
+        startup.without_site()
+        before = hasattr(builtins, "exit")
+        import kiprobe
+        print(before, hasattr(builtins, "exit"), kiprobe.VALUE)
+    """, env=env)
+    assert out == ["False", "True", "42"]
+
+
+def test_in_a_virtual_environment_site_runs(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    out = _python_s("""
+        startup.without_site()
+        print(hasattr(builtins, "exit"), sys.prefix)
+    """, executable=str(python))
+    assert out == ["True", str(venv)]
+
+
+def test_the_entry_runs_as_kubectl_runs_it_with_the_interpreter_it_is_given(tmp_path):
+    env = dict(os.environ, KUBECTL_INJECT_PYTHON=sys.executable)
+    proc = subprocess.run([ENTRY, "explain", "-f", os.path.join(REPO, "tests", "data", "httpbin.yaml"), "-n", "mesh",
+                           "-o", "json"], capture_output=True, text=True, env=env, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert '"verdict": "injected"' in proc.stdout

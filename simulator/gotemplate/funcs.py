@@ -5,8 +5,6 @@ constants converted to the parameter type).  Python functions declare that signa
 executor can reproduce Go's checks and error texts; undecorated callables are called with plain values.
 """
 
-from urllib.parse import quote as _urlquote
-
 from .values import (
     MISSING, GoNilPointer, GoStruct, basic_kind, go_type_name, is_true, map_elem_type,
     zero_value, TypedMap, TypedList, Uint8, INT_TYPES,
@@ -498,6 +496,8 @@ def go_js(*args):
 @gofunc(variadic="any", returns="string", name="urlquery")
 def go_urlquery(*args):
     s = eval_args(args)
+    from urllib.parse import quote as _urlquote    # with ipaddress, ~3 ms: only for urlquery
+
     return _urlquote(s.encode("utf-8", "surrogateescape"), safe="-_.~ ").replace(" ", "+")
 
 

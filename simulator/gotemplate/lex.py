@@ -5,7 +5,6 @@ offsets only when it has to report an error.
 """
 
 import enum
-import unicodedata
 
 
 class ItemType(enum.IntEnum):
@@ -106,6 +105,8 @@ def is_alnum(c):
         return c.isalnum()
     if c.isalpha():
         return True
+    import unicodedata    # non-ASCII identifiers are rare; the module is not free to import
+
     return unicodedata.category(c) == "Nd"
 
 

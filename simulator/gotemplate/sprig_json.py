@@ -7,7 +7,6 @@ reproduced here; the validating scanner is a port of the behaviour of Go's scann
 mustFromJson reports the same error text as Go.
 """
 
-import base64
 import json
 import math
 
@@ -118,6 +117,8 @@ def _encode(v, out, escape_html):
     elif t is dict or isinstance(v, dict):
         _encode_map(v, out, escape_html)
     elif isinstance(v, (bytes, bytearray)) or isinstance(v, TypedList) and v.elem_type in ("uint8", "byte"):
+        import base64
+
         out.append('"' + base64.b64encode(bytes(int(x) & 0xFF for x in v)).decode() + '"')
     elif isinstance(v, (list, tuple)):
         out.append("[")

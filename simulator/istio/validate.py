@@ -5,7 +5,6 @@ with that text.  Go ranges over the annotation map in random order; the failures
 annotation-name order.
 """
 
-import ipaddress
 import re
 
 from ..typed import TypedError, canonical_quantity
@@ -66,6 +65,8 @@ def _port_list(name):
 
 def _cidrs(v):
     if v:
+        import ipaddress    # ~2 ms: only annotations that list CIDRs need it
+
         for cidr in v.split(","):
             if "/" not in cidr:
                 raise _Invalid("failed parsing cidr %s: netip.ParsePrefix(%s): no '/'" % (_sq(cidr), _goq(cidr)))

@@ -78,3 +78,34 @@ def test_the_entry_runs_as_kubectl_runs_it_with_the_interpreter_it_is_given(tmp_
                            "-o", "json"], capture_output=True, text=True, env=env, cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert '"verdict": "injected"' in proc.stdout
+
+
+def _many_pods(tmp_path, count=150):
+    path = tmp_path / "pods.yaml"
+    path.write_text("".join("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-%d\n  labels: {app: web}\n"
+                            "spec:\n  containers:\n  - name: web\n    image: nginx\n" % i for i in range(count)))
+    return str(path)
+
+
+def test_leaving_without_teardown_still_writes_all_output_and_the_exit_status(tmp_path):
+    """startup.leave ends the process with os._exit: what was printed must all be there, the status kept."""
+    import io
+
+    from plugin.cli import main
+    from plugin.env import Environment
+
+    argv = ["explain", "-f", _many_pods(tmp_path), "-n", "default", "-o", "json", "--exit-code"]
+    out, err = io.StringIO(), io.StringIO()
+    status = main(argv, Environment(stdout=out, stderr=err, environ={"KUBECTL_INJECT_WORKERS": "1"}))
+    env = dict(os.environ, KUBECTL_INJECT_PYTHON=sys.executable)
+    proc = subprocess.run([ENTRY] + argv, capture_output=True, text=True, env=env, cwd=str(tmp_path))
+    assert len(out.getvalue()) > 1_000_000 and status == 1     # not injected in "default": --exit-code says so
+    assert (proc.returncode, proc.stdout) == (status, out.getvalue())
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    env = dict(os.environ, KUBECTL_INJECT_PYTHON=sys.executable)
+    proc = subprocess.run("%s explain -f %s -n mesh -o json | head -c 10 >/dev/null; echo ${PIPESTATUS[0]}"
+                          % (ENTRY, _many_pods(tmp_path)), shell=True, executable="/bin/bash",
+                          capture_output=True, text=True, env=env)
+    assert proc.stdout.strip() == "0", proc.stderr

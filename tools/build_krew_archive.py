@@ -52,7 +52,7 @@ from plugin import startup  # noqa: E402
 startup.without_site()      # started with -S: the vendored lib/ first, then the interpreter's site-packages
 from plugin.cli import main  # noqa: E402
 
-sys.exit(main())
+startup.leave(main())
 """
 
 

@@ -12,7 +12,9 @@ cores this process may use.
 from __future__ import annotations
 
 import os
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 #: Below this many objects, one process is faster than starting workers.
 MIN_PARALLEL = 96

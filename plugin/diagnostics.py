@@ -5,7 +5,9 @@ the document concerned, and only when there is an error to report.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Tuple
 
 from simulator.cluster import ClusterState, is_istio_injector
 from simulator.errors import SimulatorError

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Mapping, Optional
 
 from simulator.records import Record
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Dict, IO, Iterator, List, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, IO, Iterator, List, Optional
 
 from simulator.records import Record
 

@@ -22,7 +22,9 @@ from __future__ import annotations
 import os
 import sys
 import zlib
-from typing import Any, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
 
 try:
     from _pickle import load as _load

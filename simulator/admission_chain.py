@@ -29,7 +29,11 @@ namespace (every real namespace has `default`).  Assumptions are reported in the
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from collections.abc import Mapping as _Mapping
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .pod_defaults import apply_pod_defaults, round_up_milli
 
@@ -198,7 +202,7 @@ def _container_defaults(limit_range: Mapping[str, Any]) -> Tuple[Dict[str, Any],
     requests: Dict[str, Any] = {}
     limits: Dict[str, Any] = {}
     for item in ((limit_range.get("spec") or {}).get("limits") or []):
-        if not isinstance(item, Mapping) or item.get("type") != "Container":
+        if not isinstance(item, _Mapping) or item.get("type") != "Container":
             continue
         default = {k: _quantity(v) for k, v in (item.get("default") or {}).items()}
         default_request = {k: _quantity(v) for k, v in (item.get("defaultRequest") or {}).items()}
@@ -281,7 +285,7 @@ def _service_account(ctx: _Context, record: Dict[str, Any]) -> None:
         _mount_token(ctx, record)
     if not spec.get("imagePullSecrets"):
         secrets = [{"name": s.get("name", "")} if s.get("name") else {}
-                   for s in (sa.get("imagePullSecrets") or []) if isinstance(s, Mapping)]
+                   for s in (sa.get("imagePullSecrets") or []) if isinstance(s, _Mapping)]
         if secrets:
             spec["imagePullSecrets"] = secrets
             record["changed"].append("spec.imagePullSecrets")
@@ -324,7 +328,7 @@ def token_volume(name: str = TOKEN_VOLUME_PLACEHOLDER) -> Dict[str, Any]:
 def _limit_secret_references(ctx: _Context, sa: Mapping[str, Any]) -> None:
     """The SA's `enforce-mountable-secrets` check, which Admit runs through Validate before any webhook."""
     sa_name = _name(sa)
-    mountable = {s.get("name") for s in sa.get("secrets") or [] if isinstance(s, Mapping)}
+    mountable = {s.get("name") for s in sa.get("secrets") or [] if isinstance(s, _Mapping)}
     for v in ctx.spec.get("volumes") or []:
         secret = v.get("secret") if isinstance(v, dict) else None
         if isinstance(secret, dict) and secret.get("secretName", "") not in mountable:
@@ -344,7 +348,7 @@ def _limit_secret_references(ctx: _Context, sa: Mapping[str, Any]) -> None:
                 raise ctx.forbidden(f'{label} {c.get("name", "")} with envFrom referencing secret.secretName='
                                     f'"{ref.get("name", "")}" is not allowed because service account {sa_name} '
                                     f'does not reference that secret')
-    pull = {s.get("name") for s in sa.get("imagePullSecrets") or [] if isinstance(s, Mapping)}
+    pull = {s.get("name") for s in sa.get("imagePullSecrets") or [] if isinstance(s, _Mapping)}
     for i, ref in enumerate(ctx.spec.get("imagePullSecrets") or []):
         if isinstance(ref, dict) and ref.get("name", "") not in pull:
             raise ctx.forbidden(f'imagePullSecrets[{i}].name="{ref.get("name", "")}" is not allowed because '
@@ -463,7 +467,7 @@ def _runtime_class(ctx: _Context, record: Dict[str, Any]) -> None:
     if rc is None:
         raise ctx.forbidden(f'pod rejected: RuntimeClass "{name}" not found')
     overhead = rc.get("overhead")
-    if isinstance(overhead, Mapping):
+    if isinstance(overhead, _Mapping):
         fixed = {k: _quantity(v) for k, v in (overhead.get("podFixed") or {}).items()}
         current = {k: _quantity(v) for k, v in (spec.get("overhead") or {}).items()}
         if current and not _same_resources(current, fixed):
@@ -475,7 +479,7 @@ def _runtime_class(ctx: _Context, record: Dict[str, Any]) -> None:
         else:
             spec.pop("overhead", None)
     scheduling = rc.get("scheduling")
-    if not isinstance(scheduling, Mapping):
+    if not isinstance(scheduling, _Mapping):
         return
     selector = dict(scheduling.get("nodeSelector") or {})
     if spec.get("nodeSelector"):
@@ -491,7 +495,7 @@ def _runtime_class(ctx: _Context, record: Dict[str, Any]) -> None:
         spec["nodeSelector"] = selector
         record["changed"] += [f"spec.nodeSelector.{k}" for k in selector]
     extra = [dict((k, v) for k, v in t.items() if v not in (None, "")) for t in scheduling.get("tolerations") or []
-             if isinstance(t, Mapping)]
+             if isinstance(t, _Mapping)]
     before = spec.get("tolerations") or []
     after = merge_tolerations(before, extra)
     if [_toleration_key(t) for t in after] != [_toleration_key(t) for t in before]:

@@ -5,7 +5,9 @@ so explaining thousands of pods against one state parses each ConfigMap once.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import ConfigError
 from .injector_config import InjectorConfig, parse_injector_configmap

@@ -5,7 +5,9 @@ formats for humans beyond the message text, so the location travels as data in `
 """
 from __future__ import annotations
 
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 from .records import FrozenRecord
 

@@ -7,7 +7,9 @@ become hints. The printers turn them into advice such as a `kubectl label` comma
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional
 
 from .cluster import ClusterState, injector_revision, is_istio_injector
 from .objects import pod_template_path

@@ -6,7 +6,9 @@ template from anywhere. Jinja is imported lazily: a pod that is never injected n
 """
 from __future__ import annotations
 
-from typing import Any, Dict
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict
 
 from .errors import SourcePos, TemplateRenderError
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
-from typing import Any, Dict, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional, Tuple
 
 from .errors import InputError, SourcePos
 
@@ -73,7 +75,7 @@ def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
     # Copy only what is changed here (metadata); the rest is shared, and nothing downstream mutates it.
     if kind == "Pod":
         pod = dict(obj)
-        pod["metadata"] = dict(obj.get("metadata") or {}) if isinstance(obj.get("metadata"), Mapping) else obj.get("metadata")
+        pod["metadata"] = dict(obj.get("metadata") or {}) if isinstance(obj.get("metadata"), _Mapping) else obj.get("metadata")
         spec_pos = SourcePos("spec")
         meta_pos = SourcePos("metadata")
     else:

@@ -6,7 +6,9 @@ policy and templates for Istio webhooks), decide the verdict and the single rule
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, List, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional
 
 from .cluster import ClusterState, is_istio_injector
 from .errors import TemplateRenderError

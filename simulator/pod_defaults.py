@@ -12,7 +12,9 @@ already gone), and records every path it fills in, for the explanation.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List
 
 TERMINATION_MESSAGE_PATH = "/dev/termination-log"
 DEFAULT_SCHEDULER = "default-scheduler"

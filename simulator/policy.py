@@ -6,7 +6,9 @@ get a say. Namespace labels are never read here: namespaces are selected by the 
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List, Mapping, Optional
 
 from .injector_config import InjectorConfig
 from .objects import annotations_of, labels_of

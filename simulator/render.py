@@ -14,7 +14,9 @@ from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance che
 
 import copy
 import json
-from typing import Any, Callable, Dict, List, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from .errors import MergeError, SourcePos, TemplateRenderError
 from .injector_config import InjectorConfig
@@ -158,7 +160,8 @@ def reorder(pod: Dict[str, Any], hold: bool) -> None:
         spec["initContainers"] = pick("istio-validation") + rest + pick("istio-init", "enable-core-dump")
 
 
-Renderer = Callable[[InjectorConfig, str, Dict[str, Any]], str]
+if TYPE_CHECKING:
+    Renderer = Callable[[InjectorConfig, str, Dict[str, Any]], str]
 
 
 def inject(pod: Dict[str, Any], config: InjectorConfig, render_one: Renderer,

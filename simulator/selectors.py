@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
 import re
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import SelectorError, SourcePos
 from .trace import Check, Outcome

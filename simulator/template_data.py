@@ -6,7 +6,9 @@ a learner can read in the template itself.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping
 
 from .injector_config import InjectorConfig
 

@@ -6,7 +6,9 @@ acceptance cases in `shared/cases` depend on, so each id is defined exactly once
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Dict, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 from .records import Record
 

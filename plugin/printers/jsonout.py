@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from typing import Any, List
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List
 
 
 def dumps(obj: Any, indent: int = 2, level: int = 0) -> str:

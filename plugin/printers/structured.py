@@ -4,7 +4,9 @@ from __future__ import annotations
 import copy
 import json
 from types import SimpleNamespace
-from typing import Any, Dict, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
 
 from simulator.records import Record
 from . import words

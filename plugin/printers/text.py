@@ -2,7 +2,9 @@
 deciding step marked, what the templates add, and one RESULT line naming the deciding rule."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping
 
 from ..style import Style, clean
 from . import words

@@ -5,7 +5,9 @@ learner sees is the same everywhere and can change without touching the engine.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional
 
 INJECT_KEY = "sidecar.istio.io/inject"
 

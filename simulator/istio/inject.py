@@ -15,9 +15,12 @@ Istiod's environment (what `env`, native sidecars, compliance policy and the rev
 env from the same map), plus REVISION = `values.revision` or "default" and PLATFORM =
 `values.global.platform`; in kube-inject mode, istioctl's environment is empty unless `env` is given.
 """
+from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional
 
 from ..errors import SourcePos, TemplateRenderError
 from ..merge import MergeError, strategic_merge

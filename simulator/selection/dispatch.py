@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ..trace import Check, Outcome, RuleId, WebhookResult
 from .conditions import match_conditions
@@ -126,7 +128,8 @@ class DispatchResult(Record):
         self.mutations = mutations if mutations is not None else []
 
 
-MutateFn = Callable[[WebhookRef, Dict[str, Any], int], Mutation]
+if TYPE_CHECKING:
+    MutateFn = Callable[[WebhookRef, Dict[str, Any], int], Mutation]
 
 
 def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Optional[Mapping[str, str]],

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
-from typing import Any, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional, Tuple
 
 from ..errors import SelectorError, SourcePos
 from ..selectors import parse_cached

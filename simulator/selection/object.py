@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
-from typing import Any, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional, Tuple
 
 from ..errors import SelectorError, SourcePos
 from ..objects import labels_of
@@ -26,7 +28,7 @@ def match_object(raw_selector: Any, req: AdmissionRequest, cache=None) -> Tuple[
         return Check("objectSelector", Outcome.ERROR, expected=raw_selector, message=str(e)), f"invalid objectSelector: {e}"
     checks = []
     for side, obj in (("object", req.object), ("oldObject", req.old_object)):
-        if isinstance(obj, _Mapping) and isinstance(obj.get("metadata"), Mapping):
+        if isinstance(obj, _Mapping) and isinstance(obj.get("metadata"), _Mapping):
             c = selector.check("objectSelector", labels_of(obj))
             if c.outcome is Outcome.MATCH:
                 if side == "oldObject":

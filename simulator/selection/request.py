@@ -1,7 +1,9 @@
 """The admission request as webhook predicates see it (the `admission.Attributes` they read)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
 
 from ..records import Record
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
-from typing import Any, List, Mapping, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List, Mapping, Optional, Tuple
 
 from ..trace import Check, Outcome
 from .request import AdmissionRequest

@@ -40,7 +40,9 @@ later line) are bridged in `events`.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Tuple
 
 from .events import event_documents as _event_documents
 from .fastpath import NO_DOCUMENT as _NO_DOCUMENT

@@ -3,7 +3,9 @@ the way go-yaml v2's decoder fills an interface{}: merges, aliases, tags, limits
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Tuple
 
 from .resolve import (INT64_MAX, MERGE_TAG, NO, YAMLSyntaxError, error, key_text, non_finite,
                       resolve_plain, resolve_tagged)

@@ -4,7 +4,9 @@ tests/yamlio/test_fastpath.py holds it to the event path on random input."""
 from __future__ import annotations
 
 import re
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 from .resolve import INT64_MAX, NO, SPECIAL, key_text, resolve_plain
 

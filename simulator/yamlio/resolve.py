@@ -6,7 +6,9 @@ The spellings and limits here are the behaviour of resolve.go (go.yaml.in/yaml/v
 from __future__ import annotations
 
 import re
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # base64, calendar (with datetime) and struct are imported where the rare scalars that need them are
 # met: every run reads YAML, few have timestamps, !!binary or float32s, and the three cost ~4 ms.

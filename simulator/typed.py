@@ -669,7 +669,11 @@ class _StructDecoder:
             self.omit.append(_omit_rule(words[1], "omitempty" in opts, "omitzero" in opts))
         # Field decoders are built on first use: building all of them builds the decoder of every type
         # reachable from Pod, which a one-pod run would pay for (~5 ms) and mostly never call.
-        self.decoders = [_LazyField(t) for t in self.types]
+        self.decoders = []
+        for t in self.types:
+            self.decoders.append(_LazyField(t, self.decoders, len(self.decoders)))
+        # Plain string fields: a JSON string is already their encoding (most fields of a pod are these).
+        self.strings = frozenset(i for i, t in enumerate(self.types) if t not in _CUSTOM and _kind(t) == "string")
         # Fields written even when the JSON lacks them, with the Go zero value's encoding.
         self.absent = {}
         for i, t in enumerate(self.types):
@@ -715,8 +719,11 @@ class _StructDecoder:
         saved_struct = st.struct
         st.struct = self.name
         decoded = {}
-        names, embedded, decoders = self.names, self.embedded, self.decoders
+        names, embedded, decoders, strings = self.names, self.embedded, self.decoders, self.strings
         for i, raw in occurrences or values.items():
+            if type(raw) is str and i in strings:
+                decoded[i] = raw
+                continue
             if embedded[i]:
                 stack.extend(embedded[i])
             stack.append(names[i])
@@ -743,16 +750,17 @@ class _StructDecoder:
 
 
 class _LazyField:
-    __slots__ = ("tid", "fn")
+    """A field's decoder, built on its first call, which then takes this placeholder's place."""
 
-    def __init__(self, tid):
+    __slots__ = ("tid", "owner", "index")
+
+    def __init__(self, tid, owner, index):
         self.tid = tid
-        self.fn = None
+        self.owner = owner
+        self.index = index
 
     def __call__(self, raw, st):
-        fn = self.fn
-        if fn is None:
-            fn = self.fn = _decoder(self.tid)
+        fn = self.owner[self.index] = _decoder(self.tid)
         return fn(raw, st)
 
 

@@ -6,8 +6,12 @@ template against `istioctl kube-inject` on the same inputs.
 
 The injector configuration is Istio 1.30.3's chart with default values (../shared/istio/1.30.3/chart,
 assembled as Helm would), written to the three files both programs take.  Measured:
-  - one pod, whole process: `kubectl-inject explain -o pod` vs `istioctl kube-inject`, median of --runs
-    (bytecode cached, as after an install; parse-tree cache warm, and cold with KUBECTL_INJECT_CACHE=off);
+  - one pod, whole process: `kubectl-inject explain -o pod` vs `istioctl kube-inject`, median of --runs,
+    the programs taking turns (bytecode cached, as after an install; parse-tree cache warm, and cold with
+    KUBECTL_INJECT_CACHE=off).  kubectl-inject is run as kubectl runs it: the file is executed, its shell line
+    starts Python with -S (KUBECTL_INJECT_PYTHON names this interpreter, so that no wrapper such as
+    pyenv's shim is timed); `python3 kubectl-inject`, which pays for the `site` hooks of the machine's
+    Python, is shown too;
   - bulk: --pods distinct pods in one file, whole process, pods/s for both programs;
   - the engine alone: explain() per pod in one process, pods/s.
 istioctl: --istioctl, else the oracle's (tests/oracles/istioctl.py: KUBECTL_INJECT_ISTIOCTL_* or the master
@@ -87,6 +91,15 @@ def _time(cmd, env=None, runs=1):
     return out
 
 
+def _take_turns(commands, runs):
+    """Median seconds of each (cmd, env), run in turns so that the machine's drift hits all alike."""
+    times = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (cmd, env) in commands.items():
+            times[name].extend(_time(cmd, env))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def find_istioctl(given):
     if given:
         return given
@@ -130,7 +143,8 @@ def main(argv=None):
         env["KUBECTL_INJECT_CACHE_DIR"] = os.path.join(d, "trees")
         ours_args = ["--inject-config", files["inject-config.yaml"], "--values", files["values.json"],
                      "--mesh-config", files["mesh-config.yaml"]]
-        ours = [sys.executable, os.path.join(REPO, "kubectl-inject"), "explain", "-n", "mesh"] + ours_args
+        env["KUBECTL_INJECT_PYTHON"] = sys.executable
+        ours = [os.path.join(REPO, "kubectl-inject"), "explain", "-n", "mesh"] + ours_args
         theirs_args = ["--injectConfigFile", files["inject-config.yaml"], "--valuesFile", files["values.json"],
                        "--meshConfigFile", files["mesh-config.yaml"], "--revision", "default"]
         home = os.path.join(d, "home")
@@ -138,17 +152,24 @@ def main(argv=None):
         theirs_env = {"PATH": os.environ.get("PATH", ""), "HOME": home, "KUBECONFIG": os.path.join(home, "none")}
 
         _time(ours + ["-f", one, "-o", "pod"], env)        # bytecode and parse trees written once
-        warm = _time(ours + ["-f", one, "-o", "pod"], env, args.runs)
-        cold = _time(ours + ["-f", one, "-o", "pod"], dict(env, KUBECTL_INJECT_CACHE="off"), args.runs)
-        bare = _time([sys.executable, "-c", "pass"], env, args.runs)
-        print("one pod, whole process (median of %d):" % args.runs)
-        print("  kubectl-inject explain -o pod      %6.0f ms   (parse trees cached)" % (statistics.median(warm) * 1e3))
-        print("  kubectl-inject explain -o pod      %6.0f ms   (KUBECTL_INJECT_CACHE=off)" % (statistics.median(cold) * 1e3))
-        print("    of which the interpreter start   %6.0f ms   (python -c pass, with this machine's site)"
-              % (statistics.median(bare) * 1e3))
+        commands = {
+            "warm": (ours + ["-f", one, "-o", "pod"], env),
+            "cold": (ours + ["-f", one, "-o", "pod"], dict(env, KUBECTL_INJECT_CACHE="off")),
+            "site": ([sys.executable] + ours + ["-f", one, "-o", "pod"], env),
+            "bare -S": ([sys.executable, "-S", "-c", "pass"], env),
+            "bare": ([sys.executable, "-c", "pass"], env),
+        }
         if istioctl:
-            real = _time([istioctl, "kube-inject", "-f", one] + theirs_args, theirs_env, args.runs)
-            print("  istioctl kube-inject               %6.0f ms   (%s)" % (statistics.median(real) * 1e3, istioctl))
+            commands["istioctl"] = ([istioctl, "kube-inject", "-f", one] + theirs_args, theirs_env)
+        med = {name: t * 1e3 for name, t in _take_turns(commands, args.runs).items()}
+        print("one pod, whole process (median of %d, in turns):" % args.runs)
+        print("  kubectl-inject explain -o pod      %6.0f ms   (run as kubectl runs it; parse trees cached)" % med["warm"])
+        print("  kubectl-inject explain -o pod      %6.0f ms   (KUBECTL_INJECT_CACHE=off)" % med["cold"])
+        print("  python3 kubectl-inject explain ... %6.0f ms   (with the start-up work of this Python's site)" % med["site"])
+        print("    interpreter start                %6.0f ms   (python -S -c pass; %.0f ms with site)"
+              % (med["bare -S"], med["bare"]))
+        if istioctl:
+            print("  istioctl kube-inject               %6.0f ms   (%s)" % (med["istioctl"], istioctl))
         else:
             print("  istioctl kube-inject               (no istioctl here: pass --istioctl)")
 

@@ -19,10 +19,27 @@ __all__ = ["dump", "key_sort"]
 
 
 def key_sort(keys):
-    """go-yaml v2's keyList order for string keys: letters before digits, digit runs compared as numbers."""
-    import functools
+    """go-yaml v2's keyList order for string keys: letters before digits, digit runs compared as numbers.
 
-    return sorted(keys, key=functools.cmp_to_key(_cmp_keys))
+    Objects of one type share their key sets, so orders are remembered (bounded)."""
+    seen = tuple(keys)
+    order = _ORDERS.get(seen)
+    if order is None:
+        import functools
+
+        order = sorted(keys, key=functools.cmp_to_key(_cmp_keys))
+        if len(_ORDERS) >= _MEMO_LIMIT:
+            _ORDERS.clear()
+        _ORDERS[seen] = order
+    return list(order)
+
+
+# Printing thousands of pods meets the same keys, names and images over and over: the key orders and
+# the quoted forms of strings are remembered, up to this many of each.
+_MEMO_LIMIT = 20000
+_ORDERS = {}
+_KEY_TEXT = {}
+_VALUE_TEXT = {}
 
 
 def _cmp_keys(a, b):
@@ -315,6 +332,18 @@ _BOOLISH = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "
 
 
 def _string(s, indent, key):
+    memo = _KEY_TEXT if key else _VALUE_TEXT
+    text = memo.get(s)
+    if text is None:
+        text = _string_style(s, indent, key)
+        if text[-1:] != "\n":     # a literal block depends on the indentation: not remembered
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            memo[s] = text
+    return text
+
+
+def _string_style(s, indent, key):
     if _PLAIN_SAFE.fullmatch(s) and s not in _BOOLISH:
         return s  # fast path: letters, digits, dots, dashes, slashes - always plain
     want = "plain"

@@ -190,32 +190,45 @@ class Compiler:
         return run_action
 
     def compile_if_with(self, n, is_with):
+        # Each branch is compiled when it is first taken: one pod takes few of the branches of a template
+        # like Istio's, and compiling the others cost more than running the ones taken.
         pipe = self.compile_pipe(n.pipe)
-        body = self.compile_list(n.list)
-        else_body = self.compile_list(n.else_list) if n.else_list is not None else None
+        compile_list = self.compile_list
+        has_else = n.else_list is not None
+        body = else_body = None
 
         if is_with:
             def run_with(st, dot):
+                nonlocal body, else_body
                 mark = len(st.names)
                 val = pipe(st, dot)
                 if is_true(val):
+                    if body is None:
+                        body = compile_list(n.list)
                     saved = st.dot_iface
                     st.dot_iface = False
                     try:
                         body(st, val)
                     finally:
                         st.dot_iface = saved
-                elif else_body is not None:
+                elif has_else:
+                    if else_body is None:
+                        else_body = compile_list(n.else_list)
                     else_body(st, dot)
                 if len(st.names) > mark:
                     st.pop(mark)
             return run_with
 
         def run_if(st, dot):
+            nonlocal body, else_body
             mark = len(st.names)
             if is_true(pipe(st, dot)):
+                if body is None:
+                    body = compile_list(n.list)
                 body(st, dot)
-            elif else_body is not None:
+            elif has_else:
+                if else_body is None:
+                    else_body = compile_list(n.else_list)
                 else_body(st, dot)
             if len(st.names) > mark:
                 st.pop(mark)

@@ -1,7 +1,7 @@
 """Inject a pod exactly as Istio's webhook (`injectPod`) or `istioctl kube-inject` (`IntoObject`) would.
 
     from simulator.istio.inject import inject
-    result = inject(pod, config, mode="webhook")   # IstioInjection: .pod, .template_pod, .rendered, .patch
+    result = inject(pod, config, mode="webhook")   # IstioInjection: .pod, .template_pod, .rendered, .added
 
 The pod goes through Istio's steps in order (pkg/kube/inject/webhook.go `injectPod`, inject.go
 `RunTemplate`): annotation validation, cluster/network, stripping of a previous injection, the template
@@ -41,20 +41,17 @@ STATUS = postprocess.STATUS
 
 
 class IstioInjection(Record):
-    _fields = ("pod", "original", "template_pod", "templates", "rendered", "added", "patch", "native_sidecars",
-               "notes")
+    _fields = ("pod", "original", "template_pod", "templates", "rendered", "added", "native_sidecars", "notes")
 
     def __init__(self, pod: Dict[str, Any], original: Dict[str, Any], template_pod: Dict[str, Any],
                  templates: List[str], rendered: Dict[str, str], added: Optional[Dict[str, List[str]]] = None,
-                 patch: Optional[List[Dict[str, Any]]] = None, native_sidecars: bool = False,
-                 notes: Optional[List[str]] = None):
+                 native_sidecars: bool = False, notes: Optional[List[str]] = None):
         self.pod = pod  # the pod after injection (Go's JSON of the patched corev1.Pod)
         self.original = original  # the pod as Istio decoded it: the basis of the patch
         self.template_pod = template_pod  # what the templates alone produced (feeds the status annotation)
         self.templates = templates
         self.rendered = rendered  # template name -> rendered text
         self.added = added if added is not None else {}
-        self.patch = patch if patch is not None else []
         self.native_sidecars = native_sidecars
         self.notes = notes if notes is not None else []
 
@@ -506,16 +503,17 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         _fail("failed to process pod: %s" % e)
     from ..render import added_items
 
-    from .patch import apply_patch, create_patch
-
-    patch = create_patch(pod, final)
     if request_pod is not None and request_pod != pod:
-        # The patch was computed against the pod as modified before injection (OpenShift user reset);
-        # the API server applies it to the pod it sent.
+        # The patch is computed against the pod as modified before injection (namespace filled,
+        # managedFields dropped, OpenShift user reset); the API server applies it to the pod it sent.
+        # Otherwise the patch is the caller's to compute (simulator.pipeline does, from the same two pods).
+        from .patch import apply_patch, create_patch
+
+        patch = create_patch(pod, final)
         pod = request_pod
         final = roundtrip_pod(apply_patch(request_pod, patch))
     return IstioInjection(pod=final, original=pod, template_pod=template_pod, templates=names, rendered=rendered,
-                          added=added_items(pod, final), patch=patch, native_sidecars=native, notes=list(notes))
+                          added=added_items(pod, final), native_sidecars=native, notes=list(notes))
 
 
 def _status_port(mc):

@@ -109,3 +109,17 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
                           % (ENTRY, _many_pods(tmp_path)), shell=True, executable="/bin/bash",
                           capture_output=True, text=True, env=env)
     assert proc.stdout.strip() == "0", proc.stderr
+
+
+def test_the_interpreter_can_be_named_by_command_name_as_for_the_krew_launcher(tmp_path):
+    """KUBECTL_INJECT_PYTHON may be a name found on PATH (python3.12), not only a path."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    marker = tmp_path / "used"
+    wrapper = bindir / "ki-python"
+    wrapper.write_text('#!/bin/sh\ntouch "%s"\nexec "%s" "$@"\n' % (marker, sys.executable))
+    wrapper.chmod(0o755)
+    env = dict(os.environ, KUBECTL_INJECT_PYTHON="ki-python", PATH=str(bindir) + os.pathsep + os.environ["PATH"])
+    proc = subprocess.run([ENTRY, "--version"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0 and proc.stdout.startswith("kubectl-inject ")
+    assert marker.exists()

@@ -74,7 +74,9 @@ def leave(status: int) -> None:
     except BrokenPipeError:
         pass
     except (OSError, ValueError) as e:
-        status = 1
+        from .status import ExitStatus
+
+        status = ExitStatus.ERROR
         try:
             sys.stderr.write("error: writing the output: %s\n" % e)
         except (OSError, ValueError):

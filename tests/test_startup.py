@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENTRY = os.path.join(REPO, "kubectl-inject")
 
@@ -123,3 +125,16 @@ def test_the_interpreter_can_be_named_by_command_name_as_for_the_krew_launcher(t
     proc = subprocess.run([ENTRY, "--version"], capture_output=True, text=True, env=env)
     assert proc.returncode == 0 and proc.stdout.startswith("kubectl-inject ")
     assert marker.exists()
+
+
+def test_output_that_cannot_be_written_is_an_error_not_a_verdict():
+    """The last flush happens in startup.leave; a failure there must exit 2 (error), never 0 or 1 (the
+    --exit-code verdict).  Buffered output is what reaches that flush, so PYTHONUNBUFFERED is unset."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full (a device whose writes always fail), which this system lacks")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["KUBECTL_INJECT_PYTHON"] = sys.executable
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([ENTRY, "--version"], stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.returncode == 2
+    assert "error: writing the output" in proc.stderr

@@ -1,27 +1,23 @@
 """Output formats: name -> printer. Each printer takes the explained items and writes them."""
 from __future__ import annotations
 
+import importlib
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable, Dict
 
 
 def printers() -> Dict[str, Callable]:
-    return {"text": _text, "json": _structured("print_json"), "yaml": _structured("print_yaml"),
-            "patch": _structured("print_patch"), "pod": _structured("print_pods")}
+    return {"text": _lazy("text", "print_items"), "json": _lazy("structured", "print_json"),
+            "yaml": _lazy("structured", "print_yaml"), "patch": _lazy("structured", "print_patch"),
+            "pod": _lazy("structured", "print_pods")}
 
 
-def _text(items, env, options) -> None:
-    from . import text       # the text printer (words, colours) is only imported when it prints
-
-    text.print_items(items, env, options)
-
-
-def _structured(name: str) -> Callable:
+def _lazy(module: str, name: str) -> Callable:
+    """The printer `name` of `module`, imported when it prints: a run loads only its own format's module."""
     def printer(items, env, options) -> None:
-        from . import structured
-
-        getattr(structured, name)(items, env, options)
+        getattr(importlib.import_module("." + module, __package__), name)(items, env, options)
     return printer
 
 

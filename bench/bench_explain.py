@@ -72,7 +72,7 @@ def cold_start(runs: int) -> dict:
 
 
 def throughput(n: int) -> dict:
-    from plugin.cluster import load_cluster_state
+    from plugin.state.sources import load_cluster_state
     from simulator import explain
 
     state, _, _, _ = load_cluster_state([])

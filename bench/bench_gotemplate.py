@@ -29,8 +29,8 @@ from simulator.gotemplate import Template  # noqa: E402
 from simulator.gotemplate.funcs import gofunc  # noqa: E402
 from simulator.gotemplate.fmt import sprint  # noqa: E402
 from simulator.gotemplate.values import StringMap  # noqa: E402
-from simulator.gotemplate.sprig_conv import go_lower  # noqa: E402
-from simulator.gotemplate.sprig_json import JSONError, marshal, marshal_indent, unmarshal  # noqa: E402
+from simulator.sprig.conv import go_lower  # noqa: E402
+from simulator.sprig.tojson import JSONError, marshal, marshal_indent, unmarshal  # noqa: E402
 
 CHART = ROOT.parent / "shared" / "istio" / "1.30.3" / "chart"
 TEMPLATE = CHART / "files" / "injection-template.yaml"

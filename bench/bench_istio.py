@@ -70,7 +70,7 @@ def fleet(n):
 
 
 def config_files(d):
-    from plugin.release import release_configmaps
+    from plugin.state.release import release_configmaps
 
     injector, mesh = release_configmaps(CHART)
     paths = {}
@@ -181,7 +181,7 @@ def main(argv=None):
             (t,) = _time([istioctl, "kube-inject", "-f", many] + theirs_args, theirs_env)
             print("  istioctl kube-inject               %6.0f pods/s  (%.1f s)" % (args.pods / t, t))
 
-        from plugin.cluster import apply_config_files, load_cluster_state
+        from plugin.state.sources import apply_config_files, load_cluster_state
         from simulator import Options, explain
 
         state = load_cluster_state([])[0]

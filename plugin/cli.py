@@ -17,7 +17,7 @@ from simulator.records import Record
 
 from . import __version__
 from .env import Environment
-from .status import ExitStatus
+from .exitcodes import ExitStatus
 
 DESCRIPTION = "Explain why a pod would (or would not) get an Istio sidecar, by simulating admission offline."
 
@@ -129,9 +129,9 @@ def _error(env: Environment, message: str) -> None:
 
 def explain_command(args, env: Environment) -> int:
     from simulator import Options
-    from simulator.selectors import label_key_error, label_value_error
+    from simulator.kube.labels import label_key_error, label_value_error
 
-    from .cluster import apply_config_files, apply_release, load_cluster_state, parse_ns_labels
+    from .state.sources import apply_config_files, apply_release, load_cluster_state, parse_ns_labels
     from .diagnostics import describe_error, validate_state
     from .inputs import read_sources
     from .printers import printers
@@ -173,15 +173,15 @@ def explain_command(args, env: Environment) -> int:
         _error(env, str(p))
         status = ExitStatus.ERROR
 
-    from simulator.objects import INJECTABLE_KINDS, name_of, namespace_of
+    from simulator.kube.objects import INJECTABLE_KINDS, name_of, namespace_of
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
-    from plugin.template_cache import DiskTreeCache
+    from plugin.runtime.treecache import DiskTreeCache
 
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
                       admission_defaults=args.output != "pod", manifest=args.output == "pod",
                       tree_cache=DiskTreeCache.for_environment(env.environ))
-    from .bulk import explain_all, workers_for
+    from .runtime.bulk import explain_all, workers_for
 
     slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
     jobs = []

@@ -9,9 +9,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, List, Tuple
 
-from simulator.cluster import ClusterState, is_istio_injector
+from simulator.state import ClusterState, is_istio_injector
 from simulator.errors import SimulatorError
-from simulator.selectors import parse_selector
+from simulator.kube.labels import parse_selector
 from simulator.errors import SelectorError, SourcePos
 
 from .inputs import Document, Loaded, locate

@@ -1,5 +1,5 @@
 """The pure engine: Kubernetes objects (plain dicts) in, an explanation (data) out. No I/O here."""
-from .cluster import ClusterState
+from .state import ClusterState
 from .errors import ConfigError, InputError, SimulatorError, SourcePos, TemplateRenderError
 from .pipeline import Options, explain
 from .trace import Explanation, RuleId, Stage, Verdict

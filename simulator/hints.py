@@ -11,9 +11,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional
 
-from .cluster import ClusterState, injector_revision, is_istio_injector
-from .objects import pod_template_path
-from .policy import INJECT_KEY
+from .state import ClusterState, injector_revision, is_istio_injector
+from .kube.objects import pod_template_path
+from .istio.policy import INJECT_KEY
 from .trace import RuleId, Verdict
 
 

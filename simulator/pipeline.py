@@ -10,16 +10,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional
 
-from .cluster import ClusterState, is_istio_injector
+from .state import ClusterState, is_istio_injector
 from .errors import TemplateRenderError
-from .injector_config import InjectorConfig
-from .objects import annotations_of, labels_of, name_of, pod_for
-from .policy import INJECT_KEY, decide
-from .selection.dispatch import Mutation, WebhookRef, dispatch
-from .selection.request import AdmissionRequest
-from .template_data import go_data, jinja_context
+from .istio.injector_config import InjectorConfig
+from .kube.objects import annotations_of, labels_of, name_of, pod_for
+from .istio.policy import INJECT_KEY, decide
+from .kube.webhook.dispatch import Mutation, WebhookRef, dispatch
+from .kube.webhook.request import AdmissionRequest
+from .profile.context import go_data, jinja_context
 from .trace import (DecidedBy, Explanation, RuleId, Stage, StageRecord, Verdict, Warning_)
-from . import render as render_stage
+from .profile import render as render_stage
 from .records import Record
 
 
@@ -39,7 +39,7 @@ class Options(Record):
 def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any], tree_cache: Any = None) -> str:
     compiled = config.compiled.get(name)
     if config.engine == "jinja2":
-        from . import jinja
+        from .profile import jinja
 
         if compiled is None:
             compiled = config.compiled[name] = jinja.compile_template(config.templates[name], name)
@@ -175,7 +175,7 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
                                                            "istio.io/rev": ns_labels["istio.io/rev"]}))
     chain_records: List[Dict[str, Any]] = []
     if options.admission_defaults:
-        from .admission_chain import prepare_for_webhooks, rejection
+        from .kube.admission import prepare_for_webhooks, rejection
 
         pod, chain_records = prepare_for_webhooks(pod, namespace, cluster.admission_objects() or None)
         refused = rejection(chain_records)

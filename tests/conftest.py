@@ -23,7 +23,7 @@ class Run:
     stderr: str
 
 
-#: Parse trees the in-process CLI caches (plugin/template_cache.py) go here, not into the user's ~/.cache.
+#: Parse trees the in-process CLI caches (plugin/runtime/treecache.py) go here, not into the user's ~/.cache.
 TREE_CACHE = tempfile.mkdtemp(prefix="kubectl-inject-test-trees-")
 atexit.register(shutil.rmtree, TREE_CACHE, True)
 

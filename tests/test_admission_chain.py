@@ -1,4 +1,4 @@
-"""simulator.admission_chain against answers recorded from a real kube-apiserver 1.37.1.
+"""simulator.kube.admission against answers recorded from a real kube-apiserver 1.37.1.
 
 tests/data/admission_chain/real-apiserver.json holds, for every case of tests/realcluster/defaults_cases.py,
 the object the real apiserver sent its first mutating webhook (or its refusal), recorded by
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.admission_chain import (STEPS, TOKEN_VOLUME_PLACEHOLDER, TOKEN_VOLUME_PREFIX, prepare_for_webhooks,
-                                       rejection)
+from simulator.kube.admission import (STEPS, TOKEN_VOLUME_PLACEHOLDER, TOKEN_VOLUME_PREFIX,
+                                      prepare_for_webhooks, rejection)
 from tests.realcluster import defaults_cases
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "admission_chain" / "real-apiserver.json"

@@ -1,11 +1,11 @@
-"""Large inputs are explained by forked workers (plugin/bulk.py): what a user sees - output, messages,
+"""Large inputs are explained by forked workers (plugin/runtime/bulk.py): what a user sees - output, messages,
 exit status - must not depend on how many processes did the work."""
 import os
 
 import pytest
 import yaml
 
-from plugin import bulk
+from plugin.runtime import bulk
 
 from .conftest import run_cli
 

@@ -65,10 +65,10 @@ def test_labeled_namespace_is_injected_with_a_recognisable_sidecar(cli):
 
 def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
     """The patch is relative to what kube-apiserver hands the webhook: the defaulted pod."""
-    from plugin.cluster import load_cluster_state
+    from plugin.state.sources import load_cluster_state
     from simulator import explain
-    from simulator.admission_chain import prepare_for_webhooks
-    from simulator.objects import pod_for
+    from simulator.kube.admission import prepare_for_webhooks
+    from simulator.kube.objects import pod_for
 
     patch = json.loads(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "patch").stdout)
     assert {op["op"] for op in patch} <= {"add", "remove", "replace", "move", "copy", "test"}
@@ -204,7 +204,7 @@ def test_a_webhook_that_is_not_an_injector_is_reported_as_unknown(cli, tmp_path)
 
 
 def _default_docs():
-    from plugin.cluster import load_default
+    from plugin.state.sources import load_default
     return [d.obj for d in load_default()]
 
 

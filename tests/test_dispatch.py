@@ -4,8 +4,8 @@ import copy
 
 import pytest
 
-from simulator.selection.dispatch import Mutation, dispatch, ordered_webhooks, should_call
-from simulator.selection.request import AdmissionRequest
+from simulator.kube.webhook.dispatch import Mutation, dispatch, ordered_webhooks, should_call
+from simulator.kube.webhook.request import AdmissionRequest
 from simulator.trace import Outcome, RuleId
 
 RULE = {"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"]}

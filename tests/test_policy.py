@@ -1,8 +1,8 @@
 """Istio's injection decision chain, one table row per rule and interaction."""
 import pytest
 
-from simulator.injector_config import build_config
-from simulator.policy import decide
+from simulator.istio.injector_config import build_config
+from simulator.istio.policy import decide
 from simulator.trace import Outcome
 
 from .tables import load_table

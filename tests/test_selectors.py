@@ -2,7 +2,7 @@
 import pytest
 
 from simulator.errors import SelectorError
-from simulator.selectors import label_key_error, label_value_error, parse_selector
+from simulator.kube.labels import label_key_error, label_value_error, parse_selector
 from simulator.trace import Outcome
 
 from .tables import load_table

@@ -1,4 +1,4 @@
-"""Starting with `python -S` (plugin/startup.py), as the entry points do: dependencies are still found, and
+"""Starting with `python -S` (plugin/runtime/startup.py), as the entry points do: dependencies are still found, and
 `site` runs in full only where it must.  Each check runs in a fresh interpreter, since `site` can only be
 skipped at start-up.  Whether `site` ran is read from `builtins.exit`, which only `site` defines."""
 import os
@@ -13,7 +13,7 @@ ENTRY = os.path.join(REPO, "kubectl-inject")
 
 
 def _python_s(code, env=None, executable=sys.executable):
-    prelude = "import sys, builtins\nsys.path.insert(0, %r)\nfrom plugin import startup\n" % REPO
+    prelude = "import sys, builtins\nsys.path.insert(0, %r)\nfrom plugin.runtime import startup\n" % REPO
     proc = subprocess.run([executable, "-S", "-c", prelude + textwrap.dedent(code)], capture_output=True,
                           text=True, env=env, cwd=REPO)
     assert proc.returncode == 0, proc.stderr

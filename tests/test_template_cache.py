@@ -1,12 +1,12 @@
-"""Parse trees kept between runs (plugin/template_cache.py): a run that finds them must not parse again
+"""Parse trees kept between runs (plugin/runtime/treecache.py): a run that finds them must not parse again
 and must print exactly what a run without them prints; a damaged or foreign entry is never used."""
 import os
 import pickle
 
 import pytest
 
-from plugin import template_cache
-from plugin.template_cache import DiskTreeCache
+from plugin.runtime import treecache as template_cache
+from plugin.runtime.treecache import DiskTreeCache
 from simulator.gotemplate import Template, TemplateError
 from simulator.gotemplate import template as template_mod
 

@@ -1,8 +1,8 @@
 """Rule matching, in apiserver's table shape: each rule with requests that must and must not match."""
 import pytest
 
-from simulator.selection.request import AdmissionRequest
-from simulator.selection.rules import match_rules
+from simulator.kube.webhook.request import AdmissionRequest
+from simulator.kube.webhook.rules import match_rules
 from simulator.trace import Outcome
 
 from .tables import load_table

@@ -47,7 +47,7 @@ import sys
 
 here = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "lib"))
-from plugin import startup  # noqa: E402
+from plugin.runtime import startup  # noqa: E402
 
 startup.without_site()      # started with -S: the vendored lib/ first, then the interpreter's site-packages
 from plugin.cli import main  # noqa: E402

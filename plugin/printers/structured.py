@@ -60,7 +60,7 @@ def pod_fragment(document, explanation) -> Fragment:
     obj = injected_object(SimpleNamespace(document=document, explanation=explanation))
     if document.item is not None:
         return _fragment(explanation, member=obj, reencode_list=explanation.manifest is not None)
-    from simulator.istio.yamlout import dump
+    from simulator.yamlio.write import dump
 
     return _fragment(explanation, text=_untouched_text(document, obj) or dump(obj))
 
@@ -104,7 +104,7 @@ def injected_object(item) -> Dict[str, Any]:
         if not (obj.get("metadata") or {}).get("namespace"):
             pod.get("metadata", {}).pop("namespace", None)
         return pod
-    from simulator.objects import pod_template_path
+    from simulator.kube.objects import pod_template_path
 
     out = copy.deepcopy(obj)
     target = out
@@ -123,7 +123,7 @@ def injected_object(item) -> Dict[str, Any]:
 def print_pods(items, env, options) -> None:
     """Every input document, injected ones replaced, in `istioctl kube-inject`'s format: sigs.k8s.io/yaml's
     text, each document followed by `---`, a List kept as one List with its items replaced."""
-    from simulator.istio.yamlout import dump
+    from simulator.yamlio.write import dump
 
     out = []
     for doc, obj in _output_documents(items):

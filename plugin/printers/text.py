@@ -6,7 +6,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping
 
-from ..style import Style, clean
+from .style import Style, clean
 from . import words
 from .structured import item_data
 

@@ -4,7 +4,7 @@ Templates print every value through fmt, so map ordering, float notation, paddin
 `%!verb(type=value)` error forms all have to match Go byte for byte.
 """
 
-from .strconv import (  # noqa: F401  (go_quote & co. are re-exported for the function modules)
+from ..golang.strconv import (  # noqa: F401  (go_quote & co. are re-exported for the function modules)
     _is_print, can_backquote, format_float, go_quote, go_quote_rune,
 )
 from .values import (

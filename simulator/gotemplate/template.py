@@ -22,7 +22,7 @@ def default_funcs():
     """The sprig function table, when the sprig module is present (it is looked up before builtins);
     its functions are loaded as the templates compiled with it look them up."""
     try:
-        from .sprig import SPRIG_FUNCS
+        from ..sprig import SPRIG_FUNCS
     except ImportError:
         return {}
     return SPRIG_FUNCS

@@ -22,7 +22,7 @@ import re
 
 from ..gotemplate import Template
 from ..gotemplate.funcs import FuncError, gofunc
-from ..gotemplate.sprig_data import merge_overwrite
+from ..sprig.data import merge_overwrite
 from ..gotemplate.values import MISSING, GoStruct, is_true
 
 __all__ = ["ChartError", "INJECTOR_TEMPLATE", "MESH_TEMPLATE", "render_configmaps", "render_webhook_configurations",
@@ -253,7 +253,8 @@ class _Root(GoStruct):
 
 
 def _to_yaml_text(v):
-    from . import gojson, yamlout
+    from . import gojson
+    from ..yamlio import write as yamlout
 
     if v is MISSING:
         v = None

@@ -12,9 +12,9 @@ import json
 from ..gotemplate.funcs import FuncError, gofunc
 from ..gotemplate.values import MISSING, GoNilPointer, StringMap
 from ..gotemplate import fmt as _fmt
-from ..gotemplate.sprig_conv import go_lower, go_trim_space
+from ..sprig.conv import go_lower, go_trim_space
 from . import gojson
-from .yamlout import dump as _yaml_dump
+from ..yamlio.write import dump as _yaml_dump
 
 __all__ = ["injection_funcs"]
 

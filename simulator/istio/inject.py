@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional
 
 from ..errors import SourcePos, TemplateRenderError
-from ..merge import MergeError, strategic_merge
-from ..typed import TypedError, roundtrip_pod
+from ..kube.strategicpatch import MergeError, strategic_merge
+from ..kube.typed import TypedError, roundtrip_pod
 from .. import yamlio
 from . import images, mesh as meshmod, postprocess
 from .data import deploy_meta_from_pod, template_data
@@ -501,7 +501,7 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         final = roundtrip_pod(final)
     except TypedError as e:
         _fail("failed to process pod: %s" % e)
-    from ..render import added_items
+    from ..profile.render import added_items
 
     if request_pod is not None and request_pod != pod:
         # The patch is computed against the pod as modified before injection (namespace filled,
@@ -537,7 +537,7 @@ def inject(pod: Mapping[str, Any], config, *, mode: str = "webhook", native_side
            proxy_envs: Optional[Mapping[str, str]] = None, namespace_object: Optional[Mapping[str, Any]] = None,
            context: Optional[Context] = None, decoded: bool = False) -> IstioInjection:
     """Inject `pod` as Istio would; see the module docstring.  The policy decision (inject or not) is the
-    caller's (simulator/policy.py); this is what happens once Istio has decided to inject.
+    caller's (simulator/istio/policy.py); this is what happens once Istio has decided to inject.
 
     mode "webhook": the pod as the API server sends it (namespace filled from `namespace`, the request's);
     the workload is found from the pod's controller reference (`owner` can supply one).

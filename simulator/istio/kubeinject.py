@@ -13,7 +13,7 @@ from ..yamlio.reader import SeparatorError, split_documents
 from ..errors import TemplateRenderError
 from . import workloads
 from .inject import Context, inject
-from .yamlout import dump
+from ..yamlio.write import dump
 
 KINDS = ("Pod", "ReplicationController", "Deployment", "DaemonSet", "ReplicaSet", "Job", "CronJob",
          "StatefulSet", "List", "DeploymentConfig")
@@ -25,7 +25,7 @@ class KubeInjectError(ValueError):
 
 
 def _go_quote(s):
-    from ..gotemplate.strconv import go_quote
+    from ..golang.strconv import go_quote
 
     return go_quote(s)
 

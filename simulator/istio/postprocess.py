@@ -12,8 +12,8 @@ import functools
 import json
 import re
 
-from ..merge import MergeError, strategic_merge
-from ..typed import TypedError, go_json_dumps, roundtrip_pod
+from ..kube.strategicpatch import MergeError, strategic_merge
+from ..kube.typed import TypedError, go_json_dumps, roundtrip_pod
 
 PROXY = "istio-proxy"
 INIT = "istio-init"
@@ -247,7 +247,7 @@ def prometheus_cleared(release):
 def parse_scrape_targets(raw):
     """`port:path` entries separated by commas; blank entries are skipped, a missing path is /metrics.
     Returns [(port, path)] or None when an entry has no port (the annotation is then ignored)."""
-    from ..gotemplate.sprig_conv import go_trim_space
+    from ..sprig.conv import go_trim_space
 
     targets = []
     for entry in raw.split(","):
@@ -266,8 +266,8 @@ def parse_scrape_targets(raw):
 def _check_scrape_port(port, agent_port, what, label):
     """The port checks of a 1.31 metrics merge: a number in 1..65535 (strconv.Atoi), not the agent's
     own port, not one the Istio data plane reserves."""
-    from ..gotemplate.sprig_conv import StrconvError, parse_int
-    from ..gotemplate.strconv import go_quote
+    from ..sprig.conv import StrconvError, parse_int
+    from ..golang.strconv import go_quote
 
     try:
         n = parse_int(port, 10, 64, "Atoi")

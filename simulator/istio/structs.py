@@ -4,15 +4,15 @@ Istio's templates see `metav1.ObjectMeta` and `corev1.PodSpec` by reflection: Go
 zero value of a field's type when the JSON left it out (`""`, `0`, nil slice, nil map, nil pointer).  A
 view wraps the JSON form of a struct (which must be Go's canonical encoding, i.e. the output of the typed
 round trip, so that `structToJSON` can return it as is) and resolves fields lazily through the generated
-type table (simulator/pod_schema.py).
+type table (simulator/kube/pod_schema.py).
 """
 
 from ..gotemplate.values import (
     GoNilPointer, GoStruct, Int8, Int16, Int32, Int64, StringMap, TypedList, TypedMap, Uint8, Uint16, Uint32,
     Uint64, Float32,
 )
-from .. import pod_schema
-from ..typed import split_map
+from ..kube import pod_schema
+from ..kube.typed import split_map
 
 _INTS = {"int8": Int8, "int16": Int16, "int32": Int32, "int64": Int64, "int": int, "uint8": Uint8,
          "uint16": Uint16, "uint32": Uint32, "uint64": Uint64}

@@ -7,7 +7,7 @@ annotation-name order.
 
 import re
 
-from ..typed import TypedError, canonical_quantity
+from ..kube.typed import TypedError, canonical_quantity
 
 _INTERFACE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.\-]*$")
 
@@ -25,7 +25,7 @@ def _parse_uint(text, bits):
 
 
 def _goq(s):
-    from ..gotemplate.strconv import go_quote
+    from ..golang.strconv import go_quote
 
     return go_quote(s)
 

@@ -25,7 +25,7 @@ def multierror_text(errors):
 
 
 def _q(s):
-    from ..gotemplate.strconv import go_quote
+    from ..golang.strconv import go_quote
 
     return go_quote(s)
 

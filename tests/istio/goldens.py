@@ -115,7 +115,7 @@ def object_to_pod(doc):
 
 
 def _normalised(pod, ours):
-    from simulator.typed import roundtrip_pod
+    from simulator.kube.typed import roundtrip_pod
 
     pod = roundtrip_pod(pod)
     anns = (pod.get("metadata") or {}).get("annotations")
@@ -133,10 +133,10 @@ def _normalised(pod, ours):
 
 
 def _webhook_pod(pod, config, env, namespace, ns_obj):
-    """What the API server stores after Istio's webhook: the policy decides first (simulator.policy), then
+    """What the API server stores after Istio's webhook: the policy decides first (simulator.istio.policy), then
     the pod is injected; a pod Istio declines is allowed unchanged."""
     from simulator.istio.inject import inject
-    from simulator.policy import decide
+    from simulator.istio.policy import decide
 
     policy_pod = dict(pod, metadata=dict(pod.get("metadata") or {}))
     policy_pod["metadata"].setdefault("namespace", namespace)

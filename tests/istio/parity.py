@@ -192,7 +192,7 @@ def setup(release, variant):
 def load_config(inject_config, values, mesh_config, revision="", webhook=False):
     """InjectorConfig from kube-inject's three files (the way istioctl reads --injectConfigFile: templates
     only; `webhook=True` keeps the whole config - policy, defaultTemplates, ... - as istiod reads it)."""
-    from simulator.injector_config import build_config
+    from simulator.istio.injector_config import build_config
     from simulator import yamlio
 
     text = Path(inject_config).read_text()
@@ -243,7 +243,7 @@ def prepared_input(path, variant, release="1.30.3"):
     out.parent.mkdir(parents=True, exist_ok=True)
     from simulator import yamlio
     from simulator.yamlio.reader import split_documents
-    from simulator.istio.yamlout import dump
+    from simulator.yamlio.write import dump
 
     parts = []
     for raw in split_documents(text):

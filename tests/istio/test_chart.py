@@ -11,7 +11,7 @@ import json
 import pytest
 import yaml
 
-from plugin.release import RELEASE_CHART, find_chart, read_chart, release_configmaps, release_version
+from plugin.state.release import RELEASE_CHART, find_chart, read_chart, release_configmaps, release_version
 from simulator.istio.chart import ChartError, istio_operator_values, parse_set, parse_sets, render_configmaps
 from tests.istio import goldens, parity
 from tests.istio.golden_cases import all_cases

@@ -14,7 +14,7 @@ from tests.istio import parity
 @pytest.fixture(scope="module")
 def real_state(istioctl_1_30_3, tmp_path_factory):
     from tests.oracles.istioctl import oracle_inputs
-    from plugin.cluster import load_default
+    from plugin.state.sources import load_default
 
     paths = oracle_inputs("1.30.3")
     docs = [d.obj for d in load_default() if d.obj["kind"] != "ConfigMap"]

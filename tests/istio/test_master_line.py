@@ -120,7 +120,7 @@ CASES = {
 
 
 def _manifest(annotations):
-    from simulator.istio.yamlout import dump
+    from simulator.yamlio.write import dump
 
     labels = {"app": "metrics"}
     template = {"metadata": {"labels": labels}, "spec": {"containers": [

@@ -1,4 +1,4 @@
-"""simulator.merge.strategic_merge against the real Kubernetes strategic merge (the Go oracle).
+"""simulator.kube.strategicpatch.strategic_merge against the real Kubernetes strategic merge (the Go oracle).
 
 Every expected answer comes from the oracle at test time: the Go program calls
 strategicpatch.StrategicMergeMapPatchUsingLookupPatchMeta with the corev1.Pod schema, as Istio does.
@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from simulator.merge import MergeError, strategic_merge
-from simulator.typed import go_json_dumps, roundtrip_pod
+from simulator.kube.strategicpatch import MergeError, strategic_merge
+from simulator.kube.typed import go_json_dumps, roundtrip_pod
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "istio" / "1.30.3" / "inject-testdata"
 

@@ -1,7 +1,7 @@
-"""simulator.typed.roundtrip_pod (and the generated pod_schema) against Go's json.Unmarshal/Marshal of corev1.Pod.
+"""simulator.kube.typed.roundtrip_pod (and the generated pod_schema) against Go's json.Unmarshal/Marshal of corev1.Pod.
 
 Expected outputs are produced by the Go oracle at test time; comparisons are on the exact bytes Go writes
-(field order, map key order, number and string spelling), via simulator.typed.go_json_dumps.
+(field order, map key order, number and string spelling), via simulator.kube.typed.go_json_dumps.
 """
 
 import importlib.util
@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from simulator import pod_schema, typed
-from simulator.typed import TypedError, canonical_quantity, go_json_dumps, roundtrip_pod
+from simulator.kube import pod_schema, typed
+from simulator.kube.typed import TypedError, canonical_quantity, go_json_dumps, roundtrip_pod
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[2] / "shared" / "istio" / "1.30.3" / "inject-testdata"
@@ -63,8 +63,8 @@ def compare(oracle, objs, exact_errors=True):
 def test_pod_schema_is_generated_from_current_go_types(merge_oracle):
     gen = _load("gen_pod_schema")
     expected = gen.render(merge_oracle.schema())
-    actual = (HERE.parents[1] / "simulator" / "pod_schema.py").read_text()
-    assert actual == expected, "simulator/pod_schema.py is stale: run python tests/merge/gen_pod_schema.py"
+    actual = (HERE.parents[1] / "simulator" / "kube" / "pod_schema.py").read_text()
+    assert actual == expected, "simulator/kube/pod_schema.py is stale: run python tests/merge/gen_pod_schema.py"
 
 
 def _generated_pod_types():

@@ -1,4 +1,4 @@
-"""What the first mutating webhook receives: the real kube-apiserver against simulator.admission_chain.
+"""What the first mutating webhook receives: the real kube-apiserver against simulator.kube.admission.
 
 Every case of defaults_cases.py is created (server-side dry run) in a fresh namespace that a capturing webhook
 watches; the AdmissionReview the apiserver sends is the pod after decoding, API defaulting and every
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.admission_chain import TOKEN_VOLUME_PLACEHOLDER, prepare_for_webhooks, rejection
+from simulator.kube.admission import TOKEN_VOLUME_PLACEHOLDER, prepare_for_webhooks, rejection
 
 from . import defaults_cases, recorder
 from .defaults_cases import CAPTURE_LABEL, cluster_objects, normalize_real

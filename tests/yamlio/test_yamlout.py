@@ -1,4 +1,4 @@
-"""simulator.istio.yamlout against sigs.k8s.io/yaml.JSONToYAML (the Go oracle): the text `istioctl
+"""simulator.yamlio.write against sigs.k8s.io/yaml.JSONToYAML (the Go oracle): the text `istioctl
 kube-inject` prints must come out byte for byte - quoting style, escapes, and long lines folded at
 go-yaml's width.
 
@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from simulator.istio.yamlout import dump
+from simulator.yamlio.write import dump
 
 WORDS = ["a", "name", "kube-system", "{\"name\":", "'q'", "it's", "x:y", "#", "-", "  ", " ", "\\", "é",
          "\t", "\"", "true", "1.5", "?", "a b", "http://x/y", "*", "&", "[1]", "%", "@", "0", "\n",
@@ -51,7 +51,7 @@ def test_random_documents_match_go(yaml_oracle, seed, monkeypatch):
     wants = yaml_oracle.json_to_yaml(docs)
     bad = [json.dumps(d, ensure_ascii=False) for d, w in zip(docs, wants) if dump(d) != w]
     assert not bad, "%d of %d differ, e.g. %s" % (len(bad), len(docs), bad[:3])
-    from simulator.istio import yamlout
+    from simulator.yamlio import write as yamlout
 
     monkeypatch.setattr(yamlout, "BEST_WIDTH", 10 ** 9)
     assert sum(dump(d) != w for d, w in zip(docs, wants)) > 100    # folding was exercised

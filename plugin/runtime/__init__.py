@@ -1,0 +1,1 @@
+"""How the process runs: start-up without `site`, forked workers, the on-disk parse-tree cache."""

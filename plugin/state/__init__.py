@@ -1,0 +1,2 @@
+"""Where cluster state comes from: the embedded default, `--cluster-state` files, the three istioctl
+files, an Istio release."""

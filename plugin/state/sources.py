@@ -1,0 +1,181 @@
+"""Building the simulator's `ClusterState`: the embedded default, snapshot files, `--ns-label` edits.
+
+For each kind that the given state contains, its objects replace all of the default's objects of
+that kind; kinds it lacks come from the default, and `origins` records which is which so the
+explanation can say so.
+"""
+from __future__ import annotations
+
+import os
+import re
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
+
+from simulator.state import ClusterState
+
+from ..inputs import Document, InputProblem, Loaded, read_sources
+
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")  # plugin/data
+DEFAULT_CLUSTER = os.path.join(DATA_DIR, "default-cluster.yaml")
+TEMPLATES_FROM = "kubectl-inject.io/templates-from"
+STATE_KINDS = ("Namespace", "MutatingWebhookConfiguration", "ConfigMap", "Node",
+               "ServiceAccount", "LimitRange", "PriorityClass", "RuntimeClass")
+EMBEDDED = "embedded default"
+
+
+def _attach_templates(cm: dict) -> None:
+    """The embedded injector keeps its templates in files beside it, readable on their own; they are
+    appended to its `config` as block scalars (no YAML round trip: this runs on every start)."""
+    spec = ((cm.get("metadata") or {}).get("annotations") or {}).get(TEMPLATES_FROM)
+    if not spec:
+        return
+    data = cm.setdefault("data", {})
+    parts = [(data.get("config") or "").rstrip("\n"), "templates:"]
+    for pair in spec.split(","):
+        name, _, file = pair.partition("=")
+        with open(os.path.join(DATA_DIR, file.strip()), encoding="utf-8") as fh:
+            body = fh.read()
+        parts.append(f"  {name.strip()}: |-")
+        parts.extend(("    " + line) if line else "" for line in body.rstrip("\n").split("\n"))
+    data["config"] = "\n".join(parts) + "\n"
+
+
+def load_default() -> List[Document]:
+    loaded = read_sources([DEFAULT_CLUSTER])
+    for doc in loaded.documents:
+        if doc.obj.get("kind") == "ConfigMap":
+            _attach_templates(doc.obj)
+    return loaded.documents
+
+
+def build_state(documents: List[Document], origin: str) -> Tuple[ClusterState, Dict[Tuple[str, str, str], Document]]:
+    state = ClusterState()
+    index: Dict[Tuple[str, str, str], Document] = {}
+    for doc in documents:
+        obj = doc.obj
+        kind = obj.get("kind")
+        meta = obj.get("metadata") or {}
+        name, ns = meta.get("name", ""), meta.get("namespace", "")
+        index[(kind, ns, name)] = doc
+        if kind == "Namespace":
+            state.namespaces[name] = obj
+        elif kind == "MutatingWebhookConfiguration":
+            state.webhook_configurations.append(obj)
+        elif kind == "ConfigMap":
+            state.configmaps[(ns, name)] = obj
+        elif kind == "Node":
+            state.nodes.append(obj)
+        elif kind in STATE_KINDS:
+            state.others.setdefault(kind, []).append(obj)
+    return state, index
+
+
+def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict, List[InputProblem], Loaded]:
+    """Merge snapshot files over the embedded default, kind by kind."""
+    default_docs = load_default()
+    loaded = read_sources(paths, stdin) if paths else Loaded()
+    given_kinds = {d.obj.get("kind") for d in loaded.documents if d.obj.get("kind") in STATE_KINDS}
+    docs = [d for d in default_docs if d.obj.get("kind") not in given_kinds] + \
+           [d for d in loaded.documents if d.obj.get("kind") in STATE_KINDS]
+    state, index = build_state(docs, "")
+    default_kinds = {d.obj.get("kind") for d in default_docs}
+    for kind in STATE_KINDS:
+        if kind in given_kinds:
+            state.origins[kind] = ", ".join(sorted({d.file for d in loaded.documents if d.obj.get("kind") == kind}))
+        elif kind in default_kinds:
+            state.origins[kind] = EMBEDDED
+    return state, index, loaded.problems, loaded
+
+
+def parse_ns_labels(specs: List[str]) -> Dict[str, Optional[str]]:
+    """`k=v` sets a label, `k-` removes it (as `kubectl label` does)."""
+    out: Dict[str, Optional[str]] = {}
+    for spec in specs:
+        if spec.endswith("-") and "=" not in spec:
+            out[spec[:-1]] = None
+        elif "=" in spec:
+            k, _, v = spec.partition("=")
+            out[k] = v
+        else:
+            raise ValueError(f"--ns-label {spec!r}: expected key=value or key-")
+    return out
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+_CONFIG_KEYS = {"templates", "policy", "defaultTemplates", "template", "neverInjectSelector", "alwaysInjectSelector"}
+_CONFIG_KEY_LINE = re.compile(r"^(?:%s)[ \t]*:" % "|".join(sorted(_CONFIG_KEYS)), re.M)
+
+
+def apply_config_files(state: ClusterState, inject_config: Optional[str], values: Optional[str],
+                       mesh_config: Optional[str]) -> None:
+    """`--inject-config/--values/--mesh-config`: the three files `istioctl kube-inject` takes, placed where a
+    cluster keeps them (the default revision's ConfigMaps in istio-system)."""
+    if not (inject_config or values or mesh_config):
+        return
+    from simulator import yamlio
+    from simulator.yamlio.write import dump
+
+    key = ("istio-system", "istio-sidecar-injector")
+    cm = dict(state.configmaps.get(key) or {"apiVersion": "v1", "kind": "ConfigMap",
+                                            "metadata": {"name": key[1], "namespace": key[0]}, "data": {}})
+    meta = dict(cm.get("metadata") or {})
+    annotations = dict(meta.get("annotations") or {})
+    data = dict(cm.get("data") or {})
+    sources = []
+    if inject_config:
+        text = _read(inject_config)
+        is_config = bool(_CONFIG_KEY_LINE.search(text))   # a top-level config key settles it without parsing
+        if not is_config:
+            try:
+                parsed = yamlio.load(text)   # to tell a config from a bare template, as istioctl reads it
+            except yamlio.YAMLSyntaxError:
+                parsed = None
+            is_config = isinstance(parsed, dict) and bool(_CONFIG_KEYS & set(parsed))
+        if is_config:
+            data["config"] = text
+        else:   # a bare template, as istioctl accepts it: it becomes the `sidecar` template
+            data["config"] = dump({"policy": "enabled", "templates": {"sidecar": text}})
+        annotations.pop("kubectl-inject.io/template-engine", None)   # real configurations are Go templates
+        annotations.pop(TEMPLATES_FROM, None)
+        sources.append(inject_config)
+    if values:
+        data["values"] = _read(values)
+        sources.append(values)
+    meta["annotations"] = annotations
+    cm.update(metadata=meta, data=data)
+    state.configmaps[key] = cm
+    if mesh_config:
+        state.configmaps[("istio-system", "istio")] = {"apiVersion": "v1", "kind": "ConfigMap",
+                                                       "metadata": {"name": "istio", "namespace": "istio-system"},
+                                                       "data": {"mesh": _read(mesh_config)}}
+        sources.append(mesh_config)
+    state.origins["ConfigMap"] = ", ".join(sources)
+    state._injectors.clear()
+
+
+def apply_release(state: ClusterState, directory: str, set_flags: List[str]) -> None:
+    """`--istio-release DIR [--set ...]`: the injector and mesh ConfigMaps, and the webhook configurations,
+    as the release's chart renders them (the webhooks replace the state's, kind by kind: with
+    `--set revision=canary` the cluster has canary's webhooks and injector)."""
+    from .release import release_configmaps, release_webhooks
+
+    if not os.path.isdir(directory):
+        raise ValueError(f"--istio-release {directory}: not a directory")
+    injector, mesh = release_configmaps(directory, set_flags)
+    for cm in (injector, mesh):
+        if cm is not None:
+            md = cm.get("metadata") or {}
+            state.configmaps[(md.get("namespace", "istio-system"), md.get("name", ""))] = cm
+    origin = f"--istio-release {directory}" + (f" --set {' --set '.join(set_flags)}" if set_flags else "")
+    state.origins["ConfigMap"] = origin
+    webhooks = release_webhooks(directory, set_flags)
+    if webhooks is not None:
+        state.webhook_configurations[:] = webhooks
+        state._webhooks = None
+        state.origins["MutatingWebhookConfiguration"] = origin
+    state._injectors.clear()

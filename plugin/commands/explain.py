@@ -1,0 +1,191 @@
+"""`kubectl inject explain`: simulate admission for the objects in the input and explain which rule decided.
+
+The command loads the cluster state and the input documents, schedules the explainable ones (in
+forked workers for large inputs), reports each bad document on stderr as one line and prints the rest
+with the chosen printer. Deciding is the engine's (`simulator`); wording is the printers'.
+"""
+from __future__ import annotations
+
+import argparse
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
+
+    from ..env import Environment
+
+from simulator.records import Record
+
+from ..exitcodes import ExitStatus
+
+HELP = "simulate admission for the objects in a file and explain the result"
+
+
+def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
+    from ..printers import FORMATS
+
+    ex = sub.add_parser("explain", formatter_class=formatter_class, help=HELP,
+                        description="Simulate kube-apiserver webhook selection and Istio's injector for each pod "
+                                    "(or pod template) in the input, and explain which rule decided.")
+    ex.add_argument("-f", "--filename", action="append", required=True, metavar="PATH",
+                    help="file, directory or - for stdin (repeatable)")
+    ex.add_argument("-n", "--namespace", help="namespace the objects are created in (default: the object's own, else 'default')")
+    ex.add_argument("-o", "--output", default="text", choices=FORMATS, help="output format (default: text)")
+    ex.add_argument("--cluster-state", action="append", default=[], metavar="PATH",
+                    help="Kubernetes objects as `kubectl get -o yaml` prints them (file or directory, repeatable); "
+                         "each kind given replaces the embedded default's objects of that kind")
+    ex.add_argument("--ns-label", action="append", default=[], metavar="KEY=VALUE|KEY-",
+                    help="what-if: set (k=v) or remove (k-) a label on the target namespace (repeatable)")
+    ex.add_argument("--exit-code", action="store_true", help="exit 1 when any object would not be injected")
+    ex.add_argument("--inject-config", metavar="FILE", help="the injector's `config` (as istioctl kube-inject "
+                    "--injectConfigFile takes it); replaces the default revision's injector configuration")
+    ex.add_argument("--values", metavar="FILE", help="the injector's `values` (istioctl --valuesFile)")
+    ex.add_argument("--mesh-config", metavar="FILE", help="the mesh configuration (istioctl --meshConfigFile)")
+    ex.add_argument("--istio-release", metavar="DIR", help="an Istio release directory (istio-1.x.y/) or its "
+                    "istio-discovery chart: the injector and mesh ConfigMaps are assembled from it as Helm would")
+    ex.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="set_flags",
+                    help="with --istio-release: override a chart value, as `istioctl --set` does (repeatable)")
+    # kubectl passes its global flags through to plugins; accept the ones that matter offline
+    ex.add_argument("--context", help=argparse.SUPPRESS)
+    ex.add_argument("--kubeconfig", help=argparse.SUPPRESS)
+    return ex
+
+
+class ExplainedItem(Record):
+    _fields = ("document", "explanation", "error", "object_ref", "origins", "verdict", "rendered")
+
+    def __init__(self, document: Any, explanation: Any = None, error: Optional[str] = None,
+                 object_ref: Optional[Dict[str, Any]] = None, origins: Optional[Dict[str, str]] = None,
+                 verdict: Optional[str] = None, rendered: Any = None):
+        self.document = document
+        self.explanation = explanation
+        self.error = error
+        self.object_ref = object_ref if object_ref is not None else {}
+        self.origins = origins if origins is not None else {}
+        self.verdict = verdict  # None: the document was not explained
+        self.rendered = rendered      # its output (a printers.structured.Fragment), when already made
+                                      # where it was explained; the explanation is then None
+
+
+def run(args, env: Environment) -> int:
+    from simulator import Options
+    from simulator.kube.labels import label_key_error, label_value_error
+
+    from ..state.sources import apply_config_files, apply_release, load_cluster_state, parse_ns_labels
+    from ..diagnostics import describe_error, validate_state
+    from ..inputs import read_sources
+    from ..printers import printers
+
+    status = ExitStatus.OK
+    try:
+        ns_labels = parse_ns_labels(args.ns_label)
+    except ValueError as e:
+        _error(env, str(e))
+        return ExitStatus.ERROR
+    for k, v in ns_labels.items():
+        problem = label_key_error(k) or (label_value_error(v) if v is not None else None)
+        if problem:
+            _error(env, f"--ns-label {k}: {problem}")
+            return ExitStatus.ERROR
+
+    if "-" in args.filename and "-" in args.cluster_state:
+        _error(env, "only one of -f and --cluster-state can read stdin")
+        return ExitStatus.ERROR
+    state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    try:
+        if args.istio_release:
+            apply_release(state, args.istio_release, args.set_flags)
+        elif args.set_flags:
+            raise ValueError("--set needs --istio-release")
+        apply_config_files(state, args.inject_config, args.values, args.mesh_config)
+    except (OSError, ValueError) as e:
+        _error(env, str(e))
+        return ExitStatus.ERROR
+    for p in state_problems:
+        _error(env, str(p))
+        status = ExitStatus.ERROR
+    for message in validate_state(state, index, state_loaded):
+        _error(env, message)
+        status = ExitStatus.ERROR
+
+    loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod")
+    for p in loaded.problems:
+        _error(env, str(p))
+        status = ExitStatus.ERROR
+
+    from simulator.kube.objects import INJECTABLE_KINDS, name_of, namespace_of
+
+    # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
+    from plugin.runtime.treecache import DiskTreeCache
+
+    options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
+                      admission_defaults=args.output != "pod", manifest=args.output == "pod",
+                      tree_cache=DiskTreeCache.for_environment(env.environ))
+    from ..runtime.bulk import explain_all, workers_for
+
+    slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
+    jobs = []
+    skipped: List[str] = []
+    for doc in loaded.documents:
+        kind = doc.obj.get("kind")
+        if kind not in INJECTABLE_KINDS:
+            skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} skipped (not a Pod or a workload with a pod template)")
+            slots.append(ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
+            continue
+        namespace = args.namespace or namespace_of(doc.obj) or "default"
+        if args.namespace and namespace_of(doc.obj) and namespace_of(doc.obj) != args.namespace:
+            _error(env, f"{doc.where()}: the object's namespace \"{namespace_of(doc.obj)}\" does not match -n \"{args.namespace}\"")
+            status = ExitStatus.ERROR
+            slots.append(None)
+            continue
+        slots.append(len(jobs))
+        jobs.append((doc, namespace))
+    origins = dict(state.origins)
+    finish = None     # json and pod are written where they are explained: in bulk runs, by the workers
+    if args.output == "json":
+        import functools
+
+        from ..printers.structured import json_fragment
+
+        finish = functools.partial(json_fragment, origins)
+    elif args.output == "pod":
+        from ..printers.structured import pod_fragment
+
+        finish = pod_fragment
+    results = explain_all(jobs, state, options, workers_for(len(jobs), env.environ), finish)
+    items: List[ExplainedItem] = []
+    for doc, slot in zip(loaded.documents, slots):
+        if slot is None or isinstance(slot, ExplainedItem):
+            if slot is not None:
+                items.append(slot)
+            continue
+        result, problem = results[slot]
+        if problem is not None:
+            _error(env, describe_error(doc, problem, loaded))
+            status = ExitStatus.ERROR
+            continue
+        if finish is not None:
+            item = ExplainedItem(doc, None, None, result.object, origins, result.verdict, result)
+            rejection = result.rejection
+        else:
+            item = ExplainedItem(doc, result, None, result.object, origins, result.verdict.value)
+            rejection = result.decided_by.detail.get("message")
+        items.append(item)
+        if item.verdict == "rejected":
+            kind = doc.obj.get("kind")
+            _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)} would be rejected: {rejection}")
+            status = ExitStatus.ERROR
+    for line in skipped:
+        env.stderr.write(f"note: {line}\n")
+    explained = [i for i in items if i.verdict is not None]
+    to_print = items if args.output == "pod" else explained
+    printers()[args.output](to_print, env, args)
+    if status == ExitStatus.OK and args.exit_code and any(i.verdict != "injected" for i in explained):
+        return ExitStatus.NOT_INJECTED
+    if not loaded.documents and not loaded.problems:
+        _error(env, "no objects found in the input")
+        return ExitStatus.ERROR
+    return status
+
+
+def _error(env: Environment, message: str) -> None:
+    env.stderr.write(f"error: {message}\n")

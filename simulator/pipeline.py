@@ -161,8 +161,11 @@ def namespace_labels(cluster: ClusterState, namespace: str, options: Options) ->
     return labels
 
 
-def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options: Options = Options()) -> Explanation:
+def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState,
+            options: Optional[Options] = None) -> Explanation:
     """Raises `SimulatorError` (InputError) only when the object cannot be turned into a pod request."""
+    if options is None:
+        options = Options()
     pod = pod_for(obj, namespace)
     ns_labels = namespace_labels(cluster, namespace, options)
     if ns_labels is None:

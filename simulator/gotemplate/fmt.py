@@ -539,7 +539,7 @@ class _Printer:
 # --- public entry points ---------------------------------------------------------------------------------
 
 def _is_string_arg(a):
-    return isinstance(a, str) and not (a is MISSING)
+    return isinstance(a, str) and a is not MISSING
 
 
 def sprint(*args):

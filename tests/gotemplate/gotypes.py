@@ -168,7 +168,7 @@ class _Bound:
     def __init__(self, fn):
         self.fn = fn
 
-    def __get__(self, obj):
+    def __get__(self, obj, objtype=None):
         fn = self.fn
 
         def bound(*args):

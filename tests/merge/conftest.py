@@ -8,7 +8,6 @@ building it twice.  Without Go every oracle comparison skips with the reason.
 """
 
 import json
-import os
 import subprocess
 from pathlib import Path
 

@@ -230,8 +230,8 @@ def normalize_real(obj: dict) -> dict:
 
     for v in spec.get("volumes") or []:
         rename(v)
-    for field in ("initContainers", "containers", "ephemeralContainers"):
-        for c in spec.get(field) or []:
+    for kind in ("initContainers", "containers", "ephemeralContainers"):
+        for c in spec.get(kind) or []:
             for m in c.get("volumeMounts") or []:
                 rename(m)
     return out

@@ -7,7 +7,6 @@ comparison skips and says why.
 """
 
 import json
-import os
 import subprocess
 from pathlib import Path
 

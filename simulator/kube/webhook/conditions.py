@@ -12,7 +12,7 @@ from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance che
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional, Tuple
+    from typing import Any, Dict, List, Optional, Tuple
 
 from ...trace import Check, Outcome
 from .request import AdmissionRequest
@@ -46,7 +46,6 @@ def _compile(expression: str) -> Tuple[Any, Optional[str]]:
 
 
 def _evaluate(program: Any, activation: Dict[str, Any]) -> Tuple[Optional[bool], Optional[str]]:
-    import celpy
     from celpy import celtypes
 
     try:

@@ -1,4 +1,4 @@
-"""Command line: `kubectl-inject explain` (and `kubectl inject explain` through kubectl's plugin lookup).
+"""Command line: `kubectl inject VERB` (kubectl runs the `kubectl-inject` executable for it).
 
 `main` gathers the environment once and returns an exit status; everything it prints goes through
 the `Environment`, so tests call it in-process. Errors in one input document are reported on stderr
@@ -17,14 +17,17 @@ from . import __version__
 from .env import Environment
 from .exitcodes import ExitStatus
 
-COMMANDS = ("explain",)   # one module per verb in plugin/commands/
+COMMANDS = ("explain", "version", "completion")   # one module per verb in plugin/commands/
+DEFAULT_COMMAND = "explain"     # `kubectl inject -f x.yaml` means `kubectl inject explain -f x.yaml`
+PROG = "kubectl inject"         # how users type it, through kubectl or not (kubectl-inject works the same)
 
 DESCRIPTION = "Explain why a pod would (or would not) get an Istio sidecar, by simulating admission offline."
 
 
-class _Formatter(argparse.HelpFormatter):
+class _Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter without its `import shutil`: argparse makes a formatter for every
-    add_argument, and shutil (with zlib, bz2, lzma) is 4-8 ms of a one-pod run that prints no help."""
+    add_argument, and shutil (with zlib, bz2, lzma) is 4-8 ms of a one-pod run that prints no help.
+    Descriptions and epilogs (the examples) are printed as written."""
 
     def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
         super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
@@ -45,13 +48,17 @@ def _columns() -> int:
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)   # pflag never takes `--name` for `--namespace`; neither do we
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # usage errors: exit 2 with one line, like kubectl
         self.print_usage(sys.stderr)
         self.exit(ExitStatus.ERROR, f"error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kubectl-inject", description=DESCRIPTION, formatter_class=_Formatter)
+    parser = _Parser(prog=PROG, description=DESCRIPTION, formatter_class=_Formatter, epilog=EXAMPLES)
     parser.add_argument("--version", action="version", version=f"kubectl-inject {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
@@ -59,11 +66,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXAMPLES = """examples:
+  kubectl inject explain -f httpbin.yaml -n mesh      # why would (or wouldn't) these pods get a sidecar?
+  kubectl inject -f httpbin.yaml -n mesh              # the same: explain is the default verb
+  kubectl inject version                              # versions of the plugin, its profile, Python
+  source <(kubectl inject completion bash)            # completion for kubectl-inject in this shell
+"""
+
+
+def with_default_command(argv: List[str]) -> List[str]:
+    """`kubectl inject -f x.yaml` is `kubectl inject explain -f x.yaml`; a leading flag other than help and
+    version means the default verb."""
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        return [DEFAULT_COMMAND] + argv
+    return argv
+
+
 def main(argv: Optional[List[str]] = None, env: Optional[Environment] = None) -> int:
     env = env or Environment()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["__complete"]:       # kubectl's completion protocol (kubectl_complete-inject), not a verb
+        from .commands import complete
+
+        return complete.run(argv[1:], env)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(with_default_command(argv))
     except SystemExit as e:
         return int(e.code or 0)
     if args.command is None:

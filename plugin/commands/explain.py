@@ -18,14 +18,21 @@ from simulator.records import Record
 from ..exitcodes import ExitStatus
 
 HELP = "simulate admission for the objects in a file and explain the result"
+EXAMPLES = """examples:
+  kubectl inject explain -f httpbin.yaml                       # namespace "default": not injected, and why
+  kubectl inject explain -f k8s/ -n mesh -o json               # a directory, the explanation as data
+  kubectl inject explain -f app.yaml --ns-label istio-injection=enabled   # what if the namespace were labeled?
+  kubectl inject explain -f app.yaml -n mesh -o pod            # the injected manifest, as istioctl kube-inject prints it
+  kubectl get deploy web -o yaml | kubectl inject explain -f - --cluster-state snapshot.yaml
+"""
 
 
 def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
     from ..printers import FORMATS
 
-    ex = sub.add_parser("explain", formatter_class=formatter_class, help=HELP,
+    ex = sub.add_parser("explain", formatter_class=formatter_class, help=HELP, epilog=EXAMPLES,
                         description="Simulate kube-apiserver webhook selection and Istio's injector for each pod "
-                                    "(or pod template) in the input, and explain which rule decided.")
+                                    "(or pod template) in the input,\nand explain which rule decided.")
     ex.add_argument("-f", "--filename", action="append", required=True, metavar="PATH",
                     help="file, directory or - for stdin (repeatable)")
     ex.add_argument("-n", "--namespace", help="namespace the objects are created in (default: the object's own, else 'default')")

@@ -1,0 +1,126 @@
+"""kubectl's completion protocol for plugins (kubectl ≥ 1.26, `pkg/cmd/plugin/plugin_completion.go`).
+
+On TAB after `kubectl inject …`, kubectl runs `kubectl_complete-inject WORDS… CURRENT` (CURRENT is "" after a
+space), which runs `kubectl-inject __complete WORDS… CURRENT`. We print one candidate per line, optionally
+`value<TAB>description`, then a last line `:N`, N being cobra's ShellCompDirective. The shell scripts of
+`kubectl inject completion` speak the same protocol, so one implementation serves kubectl and the shells.
+
+Candidates come from the argument parser itself, so a new flag or verb completes without code here. It runs
+on every TAB: nothing slow is imported (no kubernetes client) and nothing is read but the kubeconfig.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterable, List, Tuple
+
+    from ..env import Environment
+
+# cobra's ShellCompDirective bits
+ERROR, NO_SPACE, NO_FILE_COMP, FILTER_FILE_EXT, FILTER_DIRS, KEEP_ORDER = 1, 2, 4, 8, 16, 32
+DEFAULT = 0   # the shell completes file names
+
+#: flags whose value is a path: the shell completes files (directories only where noted)
+FILE_FLAGS = {"-f", "--filename", "--cluster-state", "--inject-config", "--values", "--mesh-config"}
+DIR_FLAGS = {"--istio-release"}
+
+
+def run(words: List[str], env: Environment) -> int:
+    current = words[-1] if words else ""
+    candidates, directive = complete(words[:-1], current, env.environ)
+    for value, description in candidates:
+        env.stdout.write(f"{value}\t{description}\n" if description else f"{value}\n")
+    env.stdout.write(f":{directive}\n")
+    return 0
+
+
+def complete(before: List[str], current: str, environ) -> Tuple[List[Tuple[str, str]], int]:
+    from ..cli import DEFAULT_COMMAND, build_parser
+
+    parser = build_parser()
+    verbs = _subparsers(parser)
+    verb = next((w for w in before if not w.startswith("-")), None)
+    if verb is None:
+        if not current.startswith("-"):
+            return _prefixed(_verb_help(parser), current), NO_FILE_COMP
+        verb = DEFAULT_COMMAND    # `kubectl inject -f …` is explain
+        extra = [("--version", "print the plugin's version"), ("--help", "show help")]
+    else:
+        extra = []
+    sub = verbs.get(verb)
+    if sub is None:
+        return [], NO_FILE_COMP
+    options = {s: a for a in sub._actions for s in a.option_strings}
+
+    if current.startswith("--") and "=" in current:        # --output=js<TAB>
+        flag, _, partial = current.partition("=")
+        action = options.get(flag)
+        if action is None or action.nargs == 0:
+            return [], NO_FILE_COMP
+        values, directive = _values(flag, action, partial, environ)
+        return [(f"{flag}={v}", d) for v, d in values], directive
+    if before and before[-1] in options and options[before[-1]].nargs != 0:     # -o <TAB>
+        return _values(before[-1], options[before[-1]], current, environ)
+    if current.startswith("-"):
+        flags = [(s, "" if a.help == argparse.SUPPRESS else (a.help or "")) for a in sub._actions
+                 for s in a.option_strings if a.help != argparse.SUPPRESS] + extra
+        return _prefixed(flags, current), NO_FILE_COMP
+    positional = [a for a in sub._actions if not a.option_strings and a.choices]
+    if positional:
+        return _prefixed(((c, "") for c in positional[0].choices), current), NO_FILE_COMP
+    return [], NO_FILE_COMP
+
+
+def _values(flag: str, action: argparse.Action, partial: str, environ) -> Tuple[List[Tuple[str, str]], int]:
+    if action.choices:
+        return _prefixed(((str(c), "") for c in action.choices), partial), NO_FILE_COMP
+    if flag in FILE_FLAGS:
+        return [], DEFAULT
+    if flag in DIR_FLAGS:
+        return [], FILTER_DIRS
+    if flag == "--context":
+        return _prefixed(((c, "") for c in kubeconfig_contexts(environ)), partial), NO_FILE_COMP
+    return [], NO_FILE_COMP
+
+
+def kubeconfig_contexts(environ) -> List[str]:
+    """Context names of the kubeconfig kubectl would read ($KUBECONFIG's files, else ~/.kube/config), read
+    as YAML (no client): completion must stay fast. Unreadable files give no candidates, never an error."""
+    from simulator import yamlio
+
+    paths = [p for p in (environ.get("KUBECONFIG") or "").split(os.pathsep) if p]
+    if not paths:
+        home = environ.get("HOME") or os.path.expanduser("~")
+        paths = [os.path.join(home, ".kube", "config")]
+    names: List[str] = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                config = yamlio.load(f.read()) or {}
+        except Exception:   # a broken kubeconfig must not break TAB: kubectl itself reports it
+            continue
+        for ctx in config.get("contexts") or [] if isinstance(config, dict) else []:
+            name = ctx.get("name") if isinstance(ctx, dict) else None
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+    return names
+
+
+def _subparsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _verb_help(parser: argparse.ArgumentParser) -> List[Tuple[str, str]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return [(a.dest, a.help or "") for a in action._choices_actions]
+    return []
+
+
+def _prefixed(candidates: Iterable[Tuple[str, str]], prefix: str) -> List[Tuple[str, str]]:
+    return [(v, " ".join(d.split())) for v, d in candidates if v.startswith(prefix)]

@@ -1,7 +1,13 @@
-"""krew cannot run here, so its manifest validation and install-time rules are checked directly
-(rules from krew's validate.go and installer), and the built archive is unpacked and run."""
+"""The krew route, for real: the real `krew` and `validate-krew-manifest` (sigs.k8s.io/krew, built from the Go
+module proxy and cached) validate the manifest and install the archive that tools/build_krew_archive.py
+builds into a scratch KREW_ROOT; `kubectl inject` then runs through krew's symlink with kubectl on PATH, and
+`kubectl krew uninstall inject` removes it. A few rules are also checked directly, so a machine without Go
+still checks the manifest's shape."""
+import fcntl
+import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -9,7 +15,10 @@ import tarfile
 import pytest
 import yaml
 
+from .gobuild import CACHE_ROOT
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KREW_VERSION = "v0.4.3"       # the newest krew release the Go module proxy serves here
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +74,80 @@ def test_archive_installs_and_runs(tmp_path, manifest):
                           capture_output=True, text=True, env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     assert '"verdict": "injected"' in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def krew_tools():
+    """Paths of the real `krew` and `validate-krew-manifest`, `go install`ed once into the cache."""
+    go = shutil.which("go")
+    if go is None:
+        pytest.skip("Go is not on PATH, so the real krew cannot be built; only the direct checks ran")
+    go_version = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True, check=True).stdout.strip()
+    out = CACHE_ROOT / "krew" / hashlib.sha256(f"{KREW_VERSION} {go_version}".encode()).hexdigest()[:16]
+    tools = {name: out / name for name in ("krew", "validate-krew-manifest")}
+    if not all(p.exists() for p in tools.values()):
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not all(p.exists() for p in tools.values()):
+                proc = subprocess.run([go, "install"] + [f"sigs.k8s.io/krew/cmd/{n}@{KREW_VERSION}" for n in tools],
+                                      env=dict(os.environ, GOBIN=str(out), CGO_ENABLED="0"),
+                                      capture_output=True, text=True)
+                if proc.returncode != 0:
+                    pytest.skip(f"building krew {KREW_VERSION} from the Go module proxy failed:\n{proc.stderr[-2000:]}")
+    return tools
+
+
+@pytest.fixture
+def released(tmp_path):
+    """The archive and a manifest for it, as a release would publish them: the manifest copied to inject.yaml
+    (krew-index's file name, which validate-krew-manifest checks against metadata.name) with this archive's
+    sha256 (krew checks it for --archive too)."""
+    archive = tmp_path / "kubectl-inject.tar.gz"
+    subprocess.run([sys.executable, os.path.join(REPO, "tools", "build_krew_archive.py"), "--out", str(archive)],
+                   check=True, capture_output=True)
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    with open(os.path.join(REPO, "krew-manifest.yaml")) as fh:
+        text = re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {digest}", fh.read())
+    manifest = tmp_path / "inject.yaml"
+    manifest.write_text(text)
+    return archive, manifest
+
+
+def test_real_validator_accepts_the_manifest(krew_tools, released):
+    _, manifest = released
+    proc = subprocess.run([str(krew_tools["validate-krew-manifest"]), "-manifest", str(manifest), "-skip-install"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "structural validation OK" in proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH: krew runs as `kubectl krew`")
+def test_real_krew_installs_runs_and_uninstalls(krew_tools, released, tmp_path):
+    archive, manifest = released
+    root, bindir = tmp_path / "krew-root", tmp_path / "krew-bin"
+    bindir.mkdir()
+    os.symlink(krew_tools["krew"], bindir / "kubectl-krew")      # kubectl finds `kubectl krew` on PATH
+    # krew's list/uninstall want the default index; an empty one stands in for the git clone we cannot make here
+    (root / "index" / "default" / "plugins").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root / "index" / "default")], check=True)
+    env = {"PATH": os.pathsep.join([str(root / "bin"), str(bindir), os.environ["PATH"]]), "HOME": str(tmp_path),
+           "KREW_ROOT": str(root), "KREW_NO_UPGRADE_CHECK": "1"}
+
+    def kubectl(*args):
+        return subprocess.run(["kubectl", *args], env=env, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+
+    installed = kubectl("krew", "install", f"--manifest={manifest}", f"--archive={archive}")
+    assert installed.returncode == 0, installed.stderr
+    assert (root / "bin" / "kubectl-inject").is_symlink()
+    run = kubectl("inject", "explain", "-f", os.path.join(REPO, "tests", "data", "httpbin.yaml"), "-n", "mesh",
+                  "-o", "json")
+    assert run.returncode == 0, run.stderr
+    assert '"verdict": "injected"' in run.stdout
+    version = kubectl("inject", "version")
+    assert version.returncode == 0 and version.stdout.startswith("kubectl-inject "), version.stderr
+    assert "inject" in kubectl("krew", "list").stdout
+    removed = kubectl("krew", "uninstall", "inject")
+    assert removed.returncode == 0, removed.stderr
+    assert not (root / "bin" / "kubectl-inject").exists() and not any((root / "store").iterdir())

@@ -3,7 +3,6 @@ module proxy and cached) validate the manifest and install the archive that tool
 builds into a scratch KREW_ROOT; `kubectl inject` then runs through krew's symlink with kubectl on PATH, and
 `kubectl krew uninstall inject` removes it. A few rules are also checked directly, so a machine without Go
 still checks the manifest's shape."""
-import fcntl
 import hashlib
 import os
 import re
@@ -15,10 +14,9 @@ import tarfile
 import pytest
 import yaml
 
-from .gobuild import CACHE_ROOT
+from .krewtools import krew_tools  # noqa: F401  (a fixture)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KREW_VERSION = "v0.4.3"       # the newest krew release the Go module proxy serves here
 
 
 @pytest.fixture(scope="module")
@@ -74,28 +72,6 @@ def test_archive_installs_and_runs(tmp_path, manifest):
                           capture_output=True, text=True, env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     assert '"verdict": "injected"' in proc.stdout
-
-
-@pytest.fixture(scope="module")
-def krew_tools():
-    """Paths of the real `krew` and `validate-krew-manifest`, `go install`ed once into the cache."""
-    go = shutil.which("go")
-    if go is None:
-        pytest.skip("Go is not on PATH, so the real krew cannot be built; only the direct checks ran")
-    go_version = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True, check=True).stdout.strip()
-    out = CACHE_ROOT / "krew" / hashlib.sha256(f"{KREW_VERSION} {go_version}".encode()).hexdigest()[:16]
-    tools = {name: out / name for name in ("krew", "validate-krew-manifest")}
-    if not all(p.exists() for p in tools.values()):
-        out.mkdir(parents=True, exist_ok=True)
-        with open(out / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not all(p.exists() for p in tools.values()):
-                proc = subprocess.run([go, "install"] + [f"sigs.k8s.io/krew/cmd/{n}@{KREW_VERSION}" for n in tools],
-                                      env=dict(os.environ, GOBIN=str(out), CGO_ENABLED="0"),
-                                      capture_output=True, text=True)
-                if proc.returncode != 0:
-                    pytest.skip(f"building krew {KREW_VERSION} from the Go module proxy failed:\n{proc.stderr[-2000:]}")
-    return tools
 
 
 @pytest.fixture

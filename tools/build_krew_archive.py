@@ -120,6 +120,8 @@ def main() -> int:
     ap.add_argument("--out", default=None, help="archive path (default dist/kubectl-inject-v<version>.tar.gz)")
     ap.add_argument("--write-manifest", action="store_true", help="write the sha256 and version into krew-manifest.yaml")
     ap.add_argument("--check", action="store_true", help="fail if krew-manifest.yaml does not match this build")
+    ap.add_argument("--manifest-out", metavar="PATH", help="also write a copy of krew-manifest.yaml for this archive "
+                    "(its sha256), to install a local build: kubectl krew install --manifest=PATH --archive=ARCHIVE")
     args = ap.parse_args()
     version = "v" + _version()
     out = args.out or os.path.join(REPO, "dist", f"kubectl-inject-{version}.tar.gz")
@@ -128,6 +130,9 @@ def main() -> int:
     print(f"{out}\nsha256 {digest}")
     with open(MANIFEST) as fh:
         text = fh.read()
+    if args.manifest_out:
+        with open(args.manifest_out, "w") as fh:
+            fh.write(re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {digest}", text))
     if args.write_manifest:
         text = re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {digest}", text)
         text = re.sub(r"version: v[0-9.]+", f"version: {version}", text)

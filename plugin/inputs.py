@@ -84,20 +84,26 @@ def _doc_start_lines(text: str) -> List[int]:
     return starts
 
 
-def iter_paths(path: str) -> Iterator[str]:
+def iter_paths(path: str, recursive: bool = True) -> Iterator[str]:
+    """The manifest files a path names: itself, or a directory's `*.yaml`, `*.yml` and `*.json` files in name
+    order — its subdirectories too only when `recursive` (kubectl's `-f DIR` reads one level unless `-R`)."""
     if os.path.isdir(path):
         for root, dirs, files in os.walk(path):
             dirs.sort()
             for name in sorted(files):
                 if name.endswith((".yaml", ".yml", ".json")):
                     yield os.path.join(root, name)
+            if not recursive:
+                break
     else:
         yield path
 
 
-def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = False) -> Loaded:
+def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = False,
+                 recursive: bool = True) -> Loaded:
     """`keep_raw`: also cut each file the way kubectl does and keep every document's text (-o pod prints
-    untouched documents as written; other outputs need not pay for it)."""
+    untouched documents as written; other outputs need not pay for it). `recursive`: directories are
+    read with their subdirectories (`-R`)."""
     loaded = Loaded()
     for path in paths:
         if path == "-":
@@ -107,7 +113,7 @@ def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = 
         if not os.path.exists(path):
             loaded.problems.append(InputProblem(path, "no such file or directory"))
             continue
-        for file in iter_paths(path):
+        for file in iter_paths(path, recursive):
             try:
                 with open(file, encoding="utf-8") as fh:
                     text = fh.read()

@@ -53,3 +53,27 @@ def test_flags_are_never_abbreviated(capsys):
     run = run_cli("explain", "-f", "tests/data/httpbin.yaml", "--name", "mesh")
     assert run.status == 2
     assert "unrecognized arguments: --name" in capsys.readouterr().err
+
+
+def _manifests(tmp_path):
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec: {containers: [{name: c, image: nginx}]}\n"
+    (tmp_path / "top.yaml").write_text(pod % "top")
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "deep.yaml").write_text(pod % "deep")
+    return str(tmp_path)
+
+
+def test_directories_are_read_one_level_unless_recursive(tmp_path):
+    import json as _json
+
+    folder = _manifests(tmp_path)
+    names = lambda run: [i["object"]["name"] for i in _json.loads(run.stdout)["items"]]  # noqa: E731
+    assert names(run_cli("explain", "-f", folder, "-o", "json")) == ["top"]
+    assert names(run_cli("explain", "-f", folder, "-R", "-o", "json")) == ["top", "deep"]
+
+
+def test_no_color_even_on_a_terminal():
+    coloured = run_cli("explain", "-f", "tests/data/httpbin.yaml", "-n", "mesh", tty=True)
+    plain = run_cli("explain", "-f", "tests/data/httpbin.yaml", "-n", "mesh", "--no-color", tty=True)
+    assert "\x1b[" in coloured.stdout and "\x1b[" not in plain.stdout
+    assert plain.stdout == run_cli("explain", "-f", "tests/data/httpbin.yaml", "-n", "mesh").stdout

@@ -35,6 +35,8 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
                                     "(or pod template) in the input,\nand explain which rule decided.")
     ex.add_argument("-f", "--filename", action="append", required=True, metavar="PATH",
                     help="file, directory or - for stdin (repeatable)")
+    ex.add_argument("-R", "--recursive", action="store_true",
+                    help="read the directories given with -f recursively (as kubectl: one level otherwise)")
     ex.add_argument("-n", "--namespace", help="namespace the objects are created in (default: the object's own, else 'default')")
     ex.add_argument("-o", "--output", default="text", choices=FORMATS, help="output format (default: text)")
     ex.add_argument("--cluster-state", action="append", default=[], metavar="PATH",
@@ -43,6 +45,7 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
     ex.add_argument("--ns-label", action="append", default=[], metavar="KEY=VALUE|KEY-",
                     help="what-if: set (k=v) or remove (k-) a label on the target namespace (repeatable)")
     ex.add_argument("--exit-code", action="store_true", help="exit 1 when any object would not be injected")
+    ex.add_argument("--no-color", action="store_true", help="no colour, even on a terminal (as NO_COLOR=1)")
     ex.add_argument("--inject-config", metavar="FILE", help="the injector's `config` (as istioctl kube-inject "
                     "--injectConfigFile takes it); replaces the default revision's injector configuration")
     ex.add_argument("--values", metavar="FILE", help="the injector's `values` (istioctl --valuesFile)")
@@ -74,6 +77,8 @@ class ExplainedItem(Record):
 
 
 def run(args, env: Environment) -> int:
+    if args.no_color:
+        env = env.replace(environ=dict(env.environ, NO_COLOR="1"))
     from simulator import Options
     from simulator.kube.labels import label_key_error, label_value_error
 
@@ -114,7 +119,7 @@ def run(args, env: Environment) -> int:
         _error(env, message)
         status = ExitStatus.ERROR
 
-    loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod")
+    loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     for p in loaded.problems:
         _error(env, str(p))
         status = ExitStatus.ERROR

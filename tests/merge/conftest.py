@@ -1,7 +1,7 @@
 """The merge oracle: a small Go program (tests/merge/oracle) built on demand and cached.
 
 It links the real k8s.io/api and k8s.io/apimachinery at the versions Istio 1.30 pins, so tests compare
-simulator/kube/strategicpatch.py and simulator/kube/typed.py against the actual strategic-merge code and the actual
+simulator/kube/strategicpatch/ and simulator/kube/typed.py against the actual strategic-merge code and the actual
 corev1.Pod JSON round trip.  The binary is cached under ~/.cache/kubectl-inject/merge-oracle/<key>/, key =
 hash of the program's sources, go.mod, go.sum and `go version`; a file lock keeps parallel sessions from
 building it twice.  Without Go every oracle comparison skips with the reason.

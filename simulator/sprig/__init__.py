@@ -3,8 +3,9 @@
 Injector templates are parsed with sprig's functions installed, so rendering them offline needs the
 same functions with the same edge cases.  Each entry reproduces sprig v3.3.0 (and the libraries it calls:
 spf13/cast, mergo, Masterminds/semver, goutils, encoding/json, regexp) as verified against the real Go
-package by tests/gotemplate.  Implementations live in sprig_text, sprig_data, sprig_math, sprig_json,
-sprig_regex and sprig_semver.
+package by tests/gotemplate.  Implementations live in sibling modules named after sprig's own source files:
+strings, crypto, encoding, regex, paths, env, date (duration), data (dict/list/defaults/reflect), numeric,
+semver; conv and tojson hold the spf13/cast and encoding/json behaviour they share.
 
 Not reproduced, because they depend on the clock, randomness, the network or the process environment,
 which the simulator must not touch: date/time functions, rand*/uuidv4/shuffle, crypto key and
@@ -18,8 +19,9 @@ from collections.abc import Mapping
 
 from ..gotemplate.funcs import FuncError, gofunc
 
-# Where each function lives: "t." sprig_text, "d." sprig_data, "m." sprig_math, "sv." sprig_semver.
-_MODULES = {"t": "strings", "d": "data", "m": "numeric", "sv": "semver"}
+# Where each function lives, by the sprig source file it comes from (the module is imported on first use).
+_MODULES = {"t": "strings", "cr": "crypto", "enc": "encoding", "re": "regex", "p": "paths", "os": "env",
+            "dt": "date", "d": "data", "m": "numeric", "sv": "semver"}
 
 
 def _unsupported(name, why):
@@ -52,8 +54,8 @@ _TABLE = {
     "trimPrefix": "t.trim_prefix", "nospace": "t.nospace", "initials": "t.initials", "swapcase": "t.swapcase",
     "wrap": "t.wrap", "wrapWith": "t.wrap_with", "contains": "t.contains", "hasPrefix": "t.has_prefix",
     "hasSuffix": "t.has_suffix", "quote": "t.quote", "squote": "t.squote", "cat": "t.cat", "indent": "t.indent",
-    "nindent": "t.nindent", "replace": "t.replace", "plural": "t.plural", "sha1sum": "t.sha1sum",
-    "sha256sum": "t.sha256sum", "sha512sum": "t.sha512sum", "adler32sum": "t.adler32sum",
+    "nindent": "t.nindent", "replace": "t.replace", "plural": "t.plural", "sha1sum": "cr.sha1sum",
+    "sha256sum": "cr.sha256sum", "sha512sum": "cr.sha512sum", "adler32sum": "cr.adler32sum",
     "toString": "t.to_string",
 
     # conversions and math
@@ -80,15 +82,15 @@ _TABLE = {
     "kindIs": "d.kind_is", "deepEqual": "d.deep_equal_",
 
     # environment (empty in the simulator)
-    "env": "t.env", "expandenv": "t.expandenv",
+    "env": "os.env", "expandenv": "os.expandenv",
 
     # paths (path/filepath behave like path on Linux)
-    "base": "t.path_base", "dir": "t.path_dir", "clean": "t.path_clean_fn", "ext": "t.path_ext",
-    "isAbs": "t.path_is_abs", "osBase": "t.path_base", "osClean": "t.path_clean_fn", "osDir": "t.path_dir",
-    "osExt": "t.path_ext", "osIsAbs": "t.path_is_abs",
+    "base": "p.path_base", "dir": "p.path_dir", "clean": "p.path_clean_fn", "ext": "p.path_ext",
+    "isAbs": "p.path_is_abs", "osBase": "p.path_base", "osClean": "p.path_clean_fn", "osDir": "p.path_dir",
+    "osExt": "p.path_ext", "osIsAbs": "p.path_is_abs",
 
     # encoding
-    "b64enc": "t.b64enc", "b64dec": "t.b64dec", "b32enc": "t.b32enc", "b32dec": "t.b32dec",
+    "b64enc": "enc.b64enc", "b64dec": "enc.b64dec", "b32enc": "enc.b32enc", "b32dec": "enc.b32dec",
 
     # data structures
     "tuple": "d.list_", "list": "d.list_", "dict": "d.dict_", "get": "d.get", "set": "d.set_", "unset": "d.unset",
@@ -108,15 +110,15 @@ _TABLE = {
     "semver": "sv.semver", "semverCompare": "sv.semver_compare",
 
     # durations
-    "duration": "t.duration",
+    "duration": "dt.duration",
 
     # regular expressions
-    "regexMatch": "t.regex_match", "mustRegexMatch": "t.must_regex_match", "regexFindAll": "t.regex_find_all",
-    "mustRegexFindAll": "t.must_regex_find_all", "regexFind": "t.regex_find", "mustRegexFind": "t.must_regex_find",
-    "regexReplaceAll": "t.regex_replace_all", "mustRegexReplaceAll": "t.must_regex_replace_all",
-    "regexReplaceAllLiteral": "t.regex_replace_all_literal",
-    "mustRegexReplaceAllLiteral": "t.must_regex_replace_all_literal", "regexSplit": "t.regex_split",
-    "mustRegexSplit": "t.must_regex_split", "regexQuoteMeta": "t.regex_quote_meta",
+    "regexMatch": "re.regex_match", "mustRegexMatch": "re.must_regex_match", "regexFindAll": "re.regex_find_all",
+    "mustRegexFindAll": "re.must_regex_find_all", "regexFind": "re.regex_find", "mustRegexFind": "re.must_regex_find",
+    "regexReplaceAll": "re.regex_replace_all", "mustRegexReplaceAll": "re.must_regex_replace_all",
+    "regexReplaceAllLiteral": "re.regex_replace_all_literal",
+    "mustRegexReplaceAllLiteral": "re.must_regex_replace_all_literal", "regexSplit": "re.regex_split",
+    "mustRegexSplit": "re.must_regex_split", "regexQuoteMeta": "re.regex_quote_meta",
 }
 
 for _why, _names in _UNSUPPORTED.items():

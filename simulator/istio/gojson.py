@@ -8,7 +8,7 @@ protobuf messages, which istio.io/api types marshal with jsonpb (their generated
 import json
 
 from ..gotemplate.values import MISSING, GoNilPointer, GoStruct
-from ..kube.typed import go_json_dumps
+from ..kube.typed.jsontext import go_json_dumps
 
 __all__ = ["to_json_value", "marshal"]
 

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 from ..errors import SourcePos, TemplateRenderError
 from ..kube.strategicpatch import MergeError, strategic_merge
-from ..kube.typed import TypedError, roundtrip_pod
+from ..kube.typed import TypedError
+from ..kube.typed.roundtrip import roundtrip_pod
 from .. import yamlio
 from . import images, mesh as meshmod, postprocess
 from .data import deploy_meta_from_pod, template_data

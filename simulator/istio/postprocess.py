@@ -13,7 +13,9 @@ import json
 import re
 
 from ..kube.strategicpatch import MergeError, strategic_merge
-from ..kube.typed import TypedError, go_json_dumps, roundtrip_pod
+from ..kube.typed import TypedError
+from ..kube.typed.jsontext import go_json_dumps
+from ..kube.typed.roundtrip import roundtrip_pod
 
 PROXY = "istio-proxy"
 INIT = "istio-init"

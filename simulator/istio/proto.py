@@ -20,7 +20,7 @@ from ..gotemplate.funcs import gofunc
 from ..gotemplate.values import (
     GoNilPointer, GoStruct, Int32, Int64, StringMap, TypedList, TypedMap, Uint32, Uint64, Float32,
 )
-from ..kube.typed import go_json_dumps
+from ..kube.typed.jsontext import go_json_dumps
 from .proto_schemas import BASE, DURATION, STRUCT, WRAPPERS, go_type_of
 
 _ZERO = {"string": "", "bool": False, "int32": 0, "int64": 0, "uint32": 0, "uint64": 0, "double": 0.0,

@@ -12,7 +12,7 @@ from ..gotemplate.values import (
     Uint64, Float32,
 )
 from ..kube import pod_schema
-from ..kube.typed import split_map
+from ..kube.typed.roundtrip import split_map
 
 _INTS = {"int8": Int8, "int16": Int16, "int32": Int32, "int64": Int64, "int": int, "uint8": Uint8,
          "uint16": Uint16, "uint32": Uint32, "uint64": Uint64}

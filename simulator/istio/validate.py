@@ -7,7 +7,8 @@ annotation-name order.
 
 import re
 
-from ..kube.typed import TypedError, canonical_quantity
+from ..kube.typed import TypedError
+from ..kube.typed.quantity import canonical_quantity
 
 _INTERFACE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.\-]*$")
 

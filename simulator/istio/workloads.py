@@ -5,12 +5,12 @@ booleans become strings wherever the Go field is a string (`version: 1.10` -> "1
 result with `yaml.Marshal`, i.e. Go's JSON encoding: unknown fields gone, zero-valued non-omitempty fields
 present (`strategy: {}`, `status: {}`, `selector: null`), quantities canonical.
 
-The typed round trip of simulator/kube/typed.py is table driven; the tables of the workload kinds
+The typed round trip of simulator/kube/typed/ is table driven; the tables of the workload kinds
 (workload_schema.py, generated) are registered with it so it can decode them too (the Pod table itself
 stays as generated).
 """
 
-from ..kube import typed
+from ..kube.typed import roundtrip as typed
 from ..golang.strconv import format_float
 from . import workload_schema
 

@@ -108,7 +108,8 @@ _WIPED = ("creationTimestamp", "uid", "deletionTimestamp", "deletionGracePeriodS
 
 
 def _decode(pod: Dict[str, Any], namespace: str, records: List[Dict[str, Any]]) -> Dict[str, Any]:
-    from .typed import TypedError, roundtrip_pod
+    from .typed import TypedError
+    from .typed.roundtrip import roundtrip_pod
 
     record: Dict[str, Any] = {"plugin": "Decode", "changed": []}
     records.append(record)
@@ -168,7 +169,8 @@ def _name(obj: Mapping[str, Any]) -> str:
 
 
 def _quantity(v: Any) -> Any:
-    from .typed import TypedError, canonical_quantity
+    from .typed import TypedError
+    from .typed.quantity import canonical_quantity
 
     text = str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
     if not isinstance(text, str):
@@ -183,7 +185,8 @@ def _same_resources(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Semantic equality of two ResourceLists: "1Gi" and "1073741824" are the same quantity."""
     from fractions import Fraction
 
-    from .typed import TypedError, _parse_quantity
+    from .typed import TypedError
+    from .typed.quantity import _parse_quantity
 
     def value(v: Any):
         try:

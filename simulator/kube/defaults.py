@@ -92,7 +92,8 @@ def default_pull_policy(image: str) -> str:
 # -- quantities: SetDefaults_ResourceList rounds every value up to milli precision -------------------------------
 
 def round_up_milli(text: str) -> str:
-    from .typed import TypedError, _canonical, _parse_quantity
+    from .typed import TypedError
+    from .typed.quantity import _canonical, _parse_quantity
 
     try:
         unscaled, exp, fmt, _cached = _parse_quantity(text)

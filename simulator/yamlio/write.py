@@ -224,7 +224,7 @@ def _float(f):
         return ".nan"
     if math.isinf(f):
         return ".inf" if f > 0 else "-.inf"
-    from ..kube.typed import go_json_dumps
+    from ..kube.typed.jsontext import go_json_dumps
 
     # JSON -> YAML: the JSON text of a float64 is read back by go-yaml (an integral one becomes an int).
     text = go_json_dumps(f)

@@ -115,7 +115,7 @@ def object_to_pod(doc):
 
 
 def _normalised(pod, ours):
-    from simulator.kube.typed import roundtrip_pod
+    from simulator.kube.typed.roundtrip import roundtrip_pod
 
     pod = roundtrip_pod(pod)
     anns = (pod.get("metadata") or {}).get("annotations")

@@ -1,7 +1,7 @@
 """The merge oracle: a small Go program (tests/merge/oracle) built on demand and cached.
 
 It links the real k8s.io/api and k8s.io/apimachinery at the versions Istio 1.30 pins, so tests compare
-simulator/kube/strategicpatch/ and simulator/kube/typed.py against the actual strategic-merge code and the actual
+simulator/kube/strategicpatch/ and simulator/kube/typed/ against the actual strategic-merge code and the actual
 corev1.Pod JSON round trip.  The binary is cached under ~/.cache/kubectl-inject/merge-oracle/<key>/, key =
 hash of the program's sources, go.mod, go.sum and `go version`; a file lock keeps parallel sessions from
 building it twice.  Without Go every oracle comparison skips with the reason.
@@ -15,7 +15,7 @@ import pytest
 
 from tests.gobuild import GoProgramUnavailable, go_program
 
-from simulator.kube.typed import go_json_dumps
+from simulator.kube.typed.jsontext import go_json_dumps
 
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
 OracleUnavailable = GoProgramUnavailable

@@ -22,7 +22,7 @@ HEADER = '''"""Go type table for corev1.Pod (k8s.io/api {api_version}), generate
 
 Do not edit: regenerate with `python tests/merge/gen_pod_schema.py`.  It comes from reflection over the real
 Go types in the oracle (tests/merge/oracle, `schema` mode), so strategic-merge keys/strategies and the JSON
-field rules used by simulator/kube/strategicpatch/ and simulator/kube/typed.py are exactly Go's.
+field rules used by simulator/kube/strategicpatch/ and simulator/kube/typed/ are exactly Go's.
 
 TYPES maps the id of every named type reachable from the root to (kind, elem, key, flags, fields):
 - type ids: "<pkg-dir>/<pkg>.<Name>" for named types (e.g. "core/v1.Container"); builtin names ("string",

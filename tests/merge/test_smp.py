@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from simulator.kube.strategicpatch import MergeError, strategic_merge
-from simulator.kube.typed import go_json_dumps, roundtrip_pod
+from simulator.kube.typed.jsontext import go_json_dumps
+from simulator.kube.typed.roundtrip import roundtrip_pod
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "istio" / "1.30.3" / "inject-testdata"
 

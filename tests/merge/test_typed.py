@@ -1,7 +1,7 @@
-"""simulator.kube.typed.roundtrip_pod (and the generated pod_schema) against Go's json.Unmarshal/Marshal of corev1.Pod.
+"""simulator.kube.typed.roundtrip.roundtrip_pod (and the generated pod_schema) against Go's json.Unmarshal/Marshal of corev1.Pod.
 
 Expected outputs are produced by the Go oracle at test time; comparisons are on the exact bytes Go writes
-(field order, map key order, number and string spelling), via simulator.kube.typed.go_json_dumps.
+(field order, map key order, number and string spelling), via simulator.kube.typed.jsontext.go_json_dumps.
 """
 
 import importlib.util
@@ -13,8 +13,11 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from simulator.kube import pod_schema, typed
-from simulator.kube.typed import TypedError, canonical_quantity, go_json_dumps, roundtrip_pod
+from simulator.kube import pod_schema
+from simulator.kube.typed import TypedError, roundtrip
+from simulator.kube.typed.jsontext import go_json_dumps
+from simulator.kube.typed.quantity import canonical_quantity
+from simulator.kube.typed.roundtrip import roundtrip_pod
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[2] / "shared" / "istio" / "1.30.3" / "inject-testdata"
@@ -79,12 +82,12 @@ def _generated_pod_types():
 
 def test_every_custom_json_type_is_handled():
     custom = {tid for tid, entry in _generated_pod_types().items() if entry[0] == "struct" and set(entry[3]) & set("MU")}
-    assert custom == typed._CUSTOM
+    assert custom == roundtrip._CUSTOM
     for tid, entry in pod_schema.TYPES.items():
         for spec in entry[4] or ():
             words = spec.split(" ")
             if "omitzero" in words:
-                assert words[1].lstrip("*") in (typed._TIME, typed._QUANTITY) or words[1] in ("string", "bool")
+                assert words[1].lstrip("*") in (roundtrip._TIME, roundtrip._QUANTITY) or words[1] in ("string", "bool")
             if "string" in words[2:]:
                 pytest.fail("json ,string option on %s.%s is not supported" % (tid, words[0]))
 

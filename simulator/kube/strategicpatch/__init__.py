@@ -9,7 +9,7 @@ step, including its quirks, because the simulator must predict the injected pod 
 - `$patch` (replace/delete), `$retainKeys`, `$deleteFromPrimitiveList/<k>`, `$setElementOrder/<k>` (merge.py);
 - null deletes a key; nulls and directives are stripped from values that are simply taken from the patch,
   but kept in list elements that are appended or in lists that are replaced (the typed round trip of
-  simulator/kube/typed.py drops them later, as Go's unmarshal into corev1.Pod does) (values.py);
+  simulator/kube/typed/ drops them later, as Go's unmarshal into corev1.Pod does) (values.py);
 - list ordering: patch elements in patch order, server-only elements interleaved by Go's mergeSortedSlice,
   using Go's stable sort with its comparator even where that comparator is inconsistent (order.py);
 - values compare with Go interface equality (numbers are all float64; booleans never equal numbers);

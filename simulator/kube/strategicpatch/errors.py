@@ -3,7 +3,7 @@
 The messages are Go's texts word for word, so an explanation can quote what Istio would report.
 """
 
-from ..typed import _float_text
+from ..typed.jsontext import _float_text
 
 
 class MergeError(ValueError):

@@ -4,7 +4,7 @@ strategicpatch's forked copy of it does.
 """
 
 from .. import pod_schema
-from ..typed import elem_of
+from ..typed.roundtrip import elem_of
 from .errors import MergeError, _go_quote
 
 

@@ -25,7 +25,7 @@ class _NilStringMap(StringMap):
 
 @gofunc("*durationpb.Duration", returns="string", name="formatDuration")
 def format_duration(d):
-    from .proto import Duration, format_go_duration
+    from .proto.message import Duration, format_go_duration
 
     if not isinstance(d, Duration):
         d = Duration(0, 0)
@@ -111,7 +111,8 @@ def struct_to_json(v):
 
 @gofunc("any", returns="string", name="protoToJSON")
 def proto_to_json(v):
-    from .proto import Message, to_jsonpb
+    from .proto.encode import to_jsonpb
+    from .proto.message import Message
     from .mesh import clean_proxy_config
 
     if v is None or v is MISSING:
@@ -302,7 +303,7 @@ def _image_tag_digest(image):
 @gofunc("*v1alpha1.MeshConfig", "map[string]string", "map[string]string", "string", "[]v1.Container",
         returns="string", name="otelResourceAttributes")
 def otel_resource_attributes(mc, annotations, labels, namespace, containers):
-    from .proto import Message
+    from .proto.message import Message
 
     enabled = False
     if isinstance(mc, Message):

@@ -24,7 +24,8 @@ def to_json_value(v):
         jv = getattr(v, "json_value", None)
         if jv is not None:
             return jv()
-        from .proto import Duration, Enum, Message, Wrapper, to_jsonpb
+        from .proto.encode import to_jsonpb
+        from .proto.message import Duration, Enum, Message, Wrapper
 
         if isinstance(v, (Message, Duration, Wrapper)):
             return json.loads(to_jsonpb(v))

@@ -11,7 +11,8 @@ the loaders take the release, and whatever derives from an existing message keep
 """
 
 from .. import yamlio
-from .proto import Duration, Message, ProtoError, Wrapper, apply_json
+from .proto.decode import ProtoError, apply_json
+from .proto.message import Duration, Message, Wrapper
 from .proto_schemas import schema_for
 
 MESH = "istio.mesh.v1alpha1.MeshConfig"
@@ -196,7 +197,7 @@ def _to_yaml_roundtrip(pc):
     """protomarshal.ToYAML then YAML->JSON: what mergeWithPrecedence feeds to MergeProxyConfig."""
     import json
 
-    from .proto import to_jsonpb
+    from .proto.encode import to_jsonpb
 
     return json.loads(to_jsonpb(pc))
 

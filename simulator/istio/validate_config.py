@@ -250,7 +250,7 @@ def proxy_config_errors(pc):
         errs.append("invalid proxy admin port: " + problem)
     policy = pc.get("control_plane_auth_policy", 0)
     if policy not in (0, 1):
-        from .proto import Enum
+        from .proto.message import Enum
 
         name = Enum("istio.mesh.v1alpha1.AuthenticationPolicy", policy, pc.schema).name()
         errs.append("invalid authentication policy: unrecognized control plane auth policy %s" % _q(name))
@@ -352,7 +352,7 @@ def _connect_timeout(d):
         return problem
     n = _nanos(d)
     if n < _MS or n > 3600 * _S:
-        from .proto import Duration, format_go_duration
+        from .proto.message import Duration, format_go_duration
 
         return "time %s must be >1ms and <1h0m0s" % format_go_duration(Duration(n // _S, n % _S))
     return None

@@ -4,9 +4,10 @@ Entry points (import them from their modules; this package imports nothing eager
 - `simulator.istio.inject.inject(pod, config, mode="webhook"|"kube-inject", ...)` -> IstioInjection
 - `simulator.istio.kubeinject.kube_inject_object(obj, config, ...)` / `kube_inject_text(text, config, ...)`
 
-Pieces: mesh.py (mesh/proxy config loading and merging), proto.py (+ generated proto_schema.py: protobuf
-messages as Go structs, jsonpb), structs.py (Kubernetes objects as Go structs), funcs.py (Istio's template
-function map), data.py (the template data), values.py, images.py, validate.py, postprocess.py,
-openshift.py, patch.py (the webhook's JSON patch), workloads.py (+ generated workload_schema.py),
-yamlout.py (sigs.k8s.io/yaml output), release.py (what differs between Istio releases).
+Pieces: mesh.py (mesh/proxy config loading and merging), proto/ (+ generated proto_schema.py: protobuf
+messages as Go structs; jsonpb decode and encode), structs.py (Kubernetes objects as Go structs), funcs.py
+(Istio's template function map), data.py (the template data), values.py, images.py, validate.py,
+postprocess.py, app_probe.py (probe rewriting), openshift.py, patch.py (the webhook's JSON patch),
+workloads.py (+ generated workload_schema.py), yamlout.py (sigs.k8s.io/yaml output), release.py (what
+differs between Istio releases).
 """

@@ -27,7 +27,7 @@ from ..kube.strategicpatch import MergeError, strategic_merge
 from ..kube.typed import TypedError
 from ..kube.typed.roundtrip import roundtrip_pod
 from .. import yamlio
-from . import images, mesh as meshmod, postprocess
+from . import app_probe, images, mesh as meshmod, postprocess
 from .data import deploy_meta_from_pod, template_data
 from .funcs import ProcessEnv, injection_funcs
 from .proto_schemas import schema_for
@@ -490,7 +490,7 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         postprocess.apply_prometheus_merge(final, mesh, ctx.release)
         if ctx.release.secure_metrics_port_annotation:
             postprocess.apply_secure_metrics_port(final)
-        postprocess.apply_rewrite(final, ctx.values, mesh, ctx.release)
+        app_probe.apply_rewrite(final, ctx.values, mesh, ctx.release)
         postprocess.apply_metadata(final, template_pod, proxy_envs, ctx.revision,
                                    ctx.config.injected_annotations if ctx.mode == "webhook" else None)
         postprocess.reorder_pod(final, _hold(pod, ctx, mesh))

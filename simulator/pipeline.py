@@ -178,7 +178,7 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState,
                                                            "istio.io/rev": ns_labels["istio.io/rev"]}))
     chain_records: List[Dict[str, Any]] = []
     if options.admission_defaults:
-        from .kube.admission import prepare_for_webhooks, rejection
+        from .kube.admission.chain import prepare_for_webhooks, rejection
 
         pod, chain_records = prepare_for_webhooks(pod, namespace, cluster.admission_objects() or None)
         refused = rejection(chain_records)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.kube.admission import (STEPS, TOKEN_VOLUME_PLACEHOLDER, TOKEN_VOLUME_PREFIX,
-                                      prepare_for_webhooks, rejection)
+from simulator.kube.admission.chain import STEPS, prepare_for_webhooks, rejection
+from simulator.kube.admission.serviceaccount import TOKEN_VOLUME_PLACEHOLDER, TOKEN_VOLUME_PREFIX
 from tests.realcluster import defaults_cases
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "admission_chain" / "real-apiserver.json"

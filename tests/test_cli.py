@@ -67,7 +67,7 @@ def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
     """The patch is relative to what kube-apiserver hands the webhook: the defaulted pod."""
     from plugin.state.sources import load_cluster_state
     from simulator import explain
-    from simulator.kube.admission import prepare_for_webhooks
+    from simulator.kube.admission.chain import prepare_for_webhooks
     from simulator.kube.objects import pod_for
 
     patch = json.loads(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "patch").stdout)

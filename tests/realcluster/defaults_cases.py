@@ -2,7 +2,7 @@
 
 Each case is one pod created in its own fresh namespace, plus the objects that namespace (or the cluster)
 holds when it is created.  The same objects, and the `default` ServiceAccount every namespace gets, are the
-cluster state handed to `simulator.kube.admission.prepare_for_webhooks`, so both sides answer the same
+cluster state handed to `simulator.kube.admission.chain.prepare_for_webhooks`, so both sides answer the same
 question.  Pure data: tests/test_admission_chain.py replays the recorded answers without an apiserver.
 """
 
@@ -215,7 +215,7 @@ def normalize_real(obj: dict) -> dict:
     import copy
     import re
 
-    from simulator.kube.admission import TOKEN_VOLUME_PLACEHOLDER
+    from simulator.kube.admission.serviceaccount import TOKEN_VOLUME_PLACEHOLDER
 
     global _RANDOM_TOKEN_VOLUME
     if _RANDOM_TOKEN_VOLUME is None:

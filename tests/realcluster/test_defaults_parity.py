@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.kube.admission import TOKEN_VOLUME_PLACEHOLDER, prepare_for_webhooks, rejection
+from simulator.kube.admission.chain import prepare_for_webhooks, rejection
+from simulator.kube.admission.serviceaccount import TOKEN_VOLUME_PLACEHOLDER
 
 from . import defaults_cases, recorder
 from .defaults_cases import CAPTURE_LABEL, cluster_objects, normalize_real

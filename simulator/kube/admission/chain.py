@@ -1,0 +1,86 @@
+"""The chain as kube-apiserver runs it before MutatingAdmissionWebhook: the handler's decode, the v1
+defaulting, then each default-on mutating plugin in the apiserver's order, stopping at the first refusal.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ..defaults import apply_pod_defaults
+from .context import _Context, _Rejected
+from .defaulttolerationseconds import _default_tolerations
+from .limitranger import _limit_ranger
+from .priority import _priority
+from .runtimeclass import _runtime_class
+from .serviceaccount import _service_account
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+
+#: The mutating steps before MutatingAdmissionWebhook, in the apiserver's order.
+STEPS = ("Decode", "Defaulting", "LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds",
+         "RuntimeClass")
+
+
+def rejection(records: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The refusal that ended the chain ({"plugin", "code", "reason", "message"}), or None."""
+    for r in records:
+        if "rejected" in r:
+            return dict(r["rejected"], plugin=r["plugin"])
+    return None
+
+
+def prepare_for_webhooks(pod: Mapping[str, Any], namespace: str,
+                         cluster_objects: Optional[Mapping[str, List[Mapping[str, Any]]]] = None
+                         ) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+    """(pod as MutatingAdmissionWebhook's first webhook receives it, one record per step).
+
+    Each record is {"plugin": name, "changed": [paths]} with optional "skipped" (why the step did nothing),
+    "notes" (assumptions made for lack of cluster state) and "rejected" ({"code", "reason", "message"});
+    after a rejection no further step runs and the pod is returned as that plugin left it.
+    """
+    objects = cluster_objects or {}
+    records: List[Dict[str, Any]] = []
+    work = copy.deepcopy(dict(pod))
+    try:
+        work = _decode(work, namespace, records)
+        records.append({"plugin": "Defaulting", "changed": apply_pod_defaults(work)})
+        ctx = _Context(work, namespace, objects)
+        for name, step in (("LimitRanger", _limit_ranger), ("ServiceAccount", _service_account),
+                           ("Priority", _priority), ("DefaultTolerationSeconds", _default_tolerations),
+                           ("RuntimeClass", _runtime_class)):
+            record: Dict[str, Any] = {"plugin": name, "changed": []}
+            records.append(record)
+            step(ctx, record)
+    except _Rejected as e:
+        records[-1]["rejected"] = {"code": e.code, "reason": e.reason, "message": e.message}
+    return work, records
+
+
+# -- decode: what the handler does before any plugin ---------------------------------------------------------------
+
+_WIPED = ("creationTimestamp", "uid", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "managedFields")
+
+
+def _decode(pod: Dict[str, Any], namespace: str, records: List[Dict[str, Any]]) -> Dict[str, Any]:
+    from ..typed import TypedError
+    from ..typed.roundtrip import roundtrip_pod
+
+    record: Dict[str, Any] = {"plugin": "Decode", "changed": []}
+    records.append(record)
+    try:
+        out = roundtrip_pod(pod)
+    except TypedError as e:
+        raise _Rejected(400, "BadRequest", f'Pod in version "v1" cannot be handled as a Pod: {e}') from None
+    out["apiVersion"], out["kind"] = "v1", "Pod"
+    meta = out.setdefault("metadata", {})
+    for key in _WIPED:
+        if key in meta:
+            del meta[key]
+            record["changed"].append("metadata." + key)
+    if meta.get("namespace") != namespace:
+        meta["namespace"] = namespace
+        record["changed"].append("metadata.namespace")
+    return out

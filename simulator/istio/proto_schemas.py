@@ -113,5 +113,31 @@ def schema_for(release=None):
     if s is None:
         from . import proto_schema_1_31
 
-        s = _later["1.31"] = Schema("istio.io/api 1.31", proto_schema_1_31.MESSAGES, proto_schema_1_31.ENUMS)
+        s = _later["1.31"] = Schema("istio.io/api 1.31", *apply_delta(BASE.messages, BASE.enums, proto_schema_1_31))
     return s
+
+
+def apply_delta(messages, enums, delta):
+    """(MESSAGES, ENUMS) of a later istio.io/api, from the base table and the generated delta module over it
+    (format: proto_schema_1_31.py's docstring).  Names come out sorted, as in a whole generated table."""
+    removed = set(delta.MESSAGES_REMOVED)
+    out_messages = {}
+    for name in sorted(set(messages).union(delta.MESSAGES_ADDED)):
+        if name in removed:
+            continue
+        rows = delta.MESSAGES_ADDED.get(name)
+        if rows is None:
+            rows = messages[name]
+            edits = delta.MESSAGES_EDITED.get(name)
+            if edits:
+                edited, pos = [], 0
+                for start, end, new in edits:
+                    edited.extend(rows[pos:start])
+                    edited.extend(new)
+                    pos = end
+                edited.extend(rows[pos:])
+                rows = tuple(edited)
+        out_messages[name] = rows
+    kept = {name: vals for name, vals in enums.items() if name not in delta.ENUMS_REMOVED}
+    kept.update(delta.ENUMS_SET)
+    return out_messages, {name: kept[name] for name in sorted(kept)}

@@ -8,7 +8,7 @@ from ..golang.strconv import (  # noqa: F401  (go_quote & co. are re-exported fo
     _is_print, can_backquote, format_float, go_quote, go_quote_rune,
 )
 from .values import (
-    MISSING, GoNilPointer, GoStruct, TypedList, _GoInt, Float32, Complex64,
+    MISSING, GoNilPointer, GoStruct, TypedList, Uint8, _GoInt, Float32, Complex64,
     go_type_name, sort_keys,
 )
 
@@ -487,7 +487,6 @@ class _Printer:
 
     def print_list(self, v, verb, depth, type_string, elem_uint8=False):
         if elem_uint8:
-            from .values import Uint8
             v = [Uint8(x) for x in v]
         if self.sharpV:
             if getattr(v, "go_nil", False):

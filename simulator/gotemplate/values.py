@@ -447,25 +447,3 @@ def _key_order(k):
     if isinstance(k, str):
         return (2, k.encode("utf-8", "surrogatepass"))
     return (3, str(k))
-
-
-# --- printing (fmt lives in its own module; these are the contract's entry points) ----------------------
-
-def sprint(*args):
-    from .fmt import sprint as _s
-    return _s(*args)
-
-
-def sprintf(format, *args):
-    from .fmt import sprintf as _s
-    return _s(format, *args)
-
-
-def sprintln(*args):
-    from .fmt import sprintln as _s
-    return _s(*args)
-
-
-def format_value(v):
-    from .fmt import format_value as _f
-    return _f(v)

@@ -131,7 +131,7 @@ class FuncMap(Mapping):
     """Function name -> function, each imported and built when first looked up.
 
     A template is parsed knowing only the names; compiling it looks up the functions it calls.  Istio's
-    sidecar template calls a handful of sprig's ~200 functions, and importing all six implementation
+    sidecar template calls a handful of sprig's ~200 functions, and importing all the implementation
     modules up front was ~4 ms of every one-pod run."""
 
     def __init__(self, table):

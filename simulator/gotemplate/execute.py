@@ -35,13 +35,15 @@ _CONTINUE = _Continue()
 
 
 class State:
-    """Per-execution state: output, variable stack, current node (for errors), template name."""
+    """Per-execution state: output, variable stack, current node (for errors), template name, and the
+    process environment that functions declared `environ` read (never shared between executions)."""
 
     __slots__ = ("out", "names", "vals", "ifaces", "node", "tmpl_name", "depth", "dot_iface", "prog",
-                 "missingkey")
+                 "missingkey", "env")
 
-    def __init__(self, prog, name, data):
+    def __init__(self, prog, name, data, env=None):
         self.prog = prog
+        self.env = env if env is not None else {}
         self.out = []
         self.names = ["$"]
         self.vals = [data]
@@ -530,6 +532,7 @@ class Compiler:
             plan[with_final] = (None, tuple(zip(argfns, types)), final_t)
         err0, pairs0, _ = plan[False]
         err1, pairs1, final_t1 = plan[True]
+        environ = sig is not None and sig.environ   # the execution's environment goes first
 
         def call_planned(st, dot, final):
             st.node = ident
@@ -543,7 +546,7 @@ class Compiler:
                 argv = [af(st, dot, t) for af, t in pairs1]
                 argv.append(validate(st, final, final_t1))
             try:
-                return fn(*argv)
+                return fn(st.env, *argv) if environ else fn(*argv)
             except FuncError as e:
                 st.node = node
                 st.errorf("error calling %s: %s" % (name, e.message))

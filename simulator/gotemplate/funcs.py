@@ -47,15 +47,21 @@ def normalize_type(t):
 
 
 class GoSig:
-    """A Go function signature: fixed parameter types, optional variadic element type, result type."""
+    """A Go function signature: fixed parameter types, optional variadic element type, result type.
 
-    __slots__ = ("params", "variadic", "returns", "name")
+    `environ`: the function reads the process environment (os.Getenv).  The simulated process has no
+    environment of its own: it is what the caller gives `Template.execute(..., env=...)`, and the executor
+    passes it as the first Python argument (before the Go parameters), so a template compiled once can be
+    run for different processes, from several threads at once."""
 
-    def __init__(self, params, variadic=None, returns="interface {}", name=None):
+    __slots__ = ("params", "variadic", "returns", "name", "environ")
+
+    def __init__(self, params, variadic=None, returns="interface {}", name=None, environ=False):
         self.params = tuple(normalize_type(p) for p in params)
         self.variadic = normalize_type(variadic)
         self.returns = returns
         self.name = name
+        self.environ = environ
 
     def __repr__(self):
         return "GoSig(%r, variadic=%r, returns=%r)" % (self.params, self.variadic, self.returns)
@@ -68,11 +74,12 @@ class GoSig:
         return "func(%s)%s" % (", ".join(parts), (" " + ret) if ret else "")
 
 
-def gofunc(*params, variadic=None, returns="interface {}", name=None):
-    """Declare the Go signature of a template function: gofunc("string", "any", returns="string")."""
+def gofunc(*params, variadic=None, returns="interface {}", name=None, environ=False):
+    """Declare the Go signature of a template function: gofunc("string", "any", returns="string").
+    `environ=True`: the function reads the execution's environment, given as its first argument (GoSig)."""
 
     def wrap(fn):
-        sig = GoSig(params, variadic, returns, name or getattr(fn, "__name__", None))
+        sig = GoSig(params, variadic, returns, name or getattr(fn, "__name__", None), environ)
         fn.go_sig = sig
         try:
             fn.go_signature = sig.go_string()

@@ -66,20 +66,24 @@ class Template:
     def template_names(self):
         return sorted(self.compiled)
 
-    def execute(self, data=None):
-        """Render the main template with `data` as dot; raises TemplateError like Go's Execute."""
-        return self._run(self.name, data)
+    def execute(self, data=None, env=None):
+        """Render the main template with `data` as dot; raises TemplateError like Go's Execute.
 
-    def execute_template(self, name, data=None):
+        `env` is the environment of the process running the template (a mapping; empty when None), read
+        by functions declared `gofunc(..., environ=True)`.  It belongs to this execution alone, so one
+        Template can be executed for different environments, concurrently."""
+        return self._run(self.name, data, env)
+
+    def execute_template(self, name, data=None, env=None):
         """Render the associated template `name` (a {{define}}d one), like Go's ExecuteTemplate."""
         if name not in self.compiled:
             raise ExecError("template: no template %s associated with template %s"
                             % (go_quote(name), go_quote(self.name)), name=name)
-        return self._run(name, data)
+        return self._run(name, data, env)
 
-    def _run(self, name, data):
+    def _run(self, name, data, env=None):
         root = self.compiled[name]
-        st = State(self, name, MISSING if data is None else data)
+        st = State(self, name, MISSING if data is None else data, env)
         try:
             root(st, st.vals[0])
         except TemplateError:

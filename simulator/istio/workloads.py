@@ -5,17 +5,19 @@ booleans become strings wherever the Go field is a string (`version: 1.10` -> "1
 result with `yaml.Marshal`, i.e. Go's JSON encoding: unknown fields gone, zero-valued non-omitempty fields
 present (`strategy: {}`, `status: {}`, `selector: null`), quantities canonical.
 
-The typed round trip of simulator/kube/typed/ is table driven; the tables of the workload kinds
-(workload_schema.py, generated) are registered with it so it can decode them too (the Pod table itself
-stays as generated).
+The typed round trip of simulator/kube/typed/ is table driven; kube-inject's round trip is given the
+Pod's table and the workload kinds' (workload_schema.py, generated) explicitly, as WORKLOAD_TYPES: nothing
+is registered anywhere, so the webhook path's round trip knows exactly the Pod's types.
 """
 
+from ..kube import pod_schema
 from ..kube.typed import roundtrip as typed
 from ..golang.strconv import format_float
 from . import workload_schema
 
-typed.register_types(workload_schema.TYPES)
-TYPES = typed.TYPES
+#: The Go types kube-inject decodes: the Pod's first (ids both tables define keep the Pod's definition).
+WORKLOAD_TYPES = typed.GoTypes(pod_schema.TYPES, workload_schema.TYPES)
+TYPES = WORKLOAD_TYPES.table
 
 ROOTS = dict(workload_schema.ROOTS)
 _UNMARSHALERS = {tid for tid, e in TYPES.items() if "U" in (e[3] or "") or "t" in (e[3] or "")}
@@ -25,7 +27,12 @@ class DecodeError(ValueError):
     """The document does not decode into its Go type; the message is Go's."""
 
 
-_kind, _elem = typed.kind_of, typed.elem_of
+def _kind(tid):
+    return typed.kind_of(tid, WORKLOAD_TYPES)
+
+
+def _elem(tid):
+    return typed.elem_of(tid, WORKLOAD_TYPES)
 
 
 def _fields(tid):
@@ -90,7 +97,7 @@ def coerce_for_target(value, tid):
 def roundtrip(obj, tid):
     """json.Marshal(json.Unmarshal(obj) into the Go type tid)."""
     try:
-        return typed.roundtrip(obj, tid)
+        return typed.roundtrip(obj, tid, WORKLOAD_TYPES)
     except typed.TypedError as e:
         raise DecodeError(str(e)) from None
 

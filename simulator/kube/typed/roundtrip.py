@@ -37,19 +37,33 @@ def split_map(tid):
     raise ValueError("not a map type id: %r" % tid)
 
 
-def kind_of(tid):
-    """"ptr", "slice", "map", or the registered kind ("struct", "string", "int32", ...) of a type id."""
+class GoTypes:
+    """The Go types one round trip knows: generated tables (the shape of pod_schema.TYPES) looked up in
+    order, given explicitly - as text/template's builtins() hands out its function table - rather than
+    registered into a global; and the decoders built from them, each on first use (a pure function of the
+    tables, so building one twice, from two threads, gives the same decoder).  POD_TYPES holds the Pod's;
+    kube-inject's workload kinds make their own (simulator/istio/workloads.py)."""
+
+    __slots__ = ("table", "decoders")
+
+    def __init__(self, *tables):
+        self.table = ChainMap(*tables)   # read only: the tables are never changed
+        self.decoders = {}
+
+
+def kind_of(tid, gotypes=None):
+    """"ptr", "slice", "map", or the table's kind ("struct", "string", "int32", ...) of a type id."""
     if tid[0] == "*":
         return "ptr"
     if tid.startswith("[]"):
         return "slice"
     if tid.startswith("map["):
         return "map"
-    entry = TYPES.get(tid)
+    entry = (gotypes or POD_TYPES).table.get(tid)
     return entry[0] if entry is not None else tid
 
 
-def elem_of(tid):
+def elem_of(tid, gotypes=None):
     """The element type of a pointer, slice, map or named collection type id."""
     if tid[0] == "*":
         return tid[1:]
@@ -57,7 +71,7 @@ def elem_of(tid):
         return tid[2:]
     if tid.startswith("map["):
         return split_map(tid)[1]
-    return TYPES[tid][1]
+    return (gotypes or POD_TYPES).table[tid][1]
 
 
 _kind, _elem = kind_of, elem_of
@@ -103,42 +117,34 @@ def _json_kind(v):
 # Decoders: one function per Go type, built once from the schema.  A decoder takes the JSON value and the
 # state and returns the value as Go's json.Marshal would write it (_NIL for a nil pointer/slice/map).
 
-_decoders = {}
-
-#: Go types the round trip knows: the Pod's, and whatever register_types added (workload kinds for
-#: kube-inject).  A chain, so the generated Pod table itself is never changed.
-TYPES = ChainMap(pod_schema.TYPES)
+#: The Pod's types (corev1.Pod and everything it reaches).
+POD_TYPES = GoTypes(pod_schema.TYPES)
+TYPES = POD_TYPES.table
 
 
-def register_types(table):
-    """Make the types of `table` (same shape as pod_schema.TYPES) decodable; existing ids are kept."""
-    if not any(m is table for m in TYPES.maps):
-        TYPES.maps.append(table)
-
-
-def roundtrip(obj, tid):
-    """json.Marshal(json.Unmarshal(obj) into the Go type `tid`) as a new JSON value; TypedError with
-    Go's message when Go's decoder would fail."""
+def roundtrip(obj, tid, gotypes=None):
+    """json.Marshal(json.Unmarshal(obj) into the Go type `tid` of `gotypes` (default: POD_TYPES)) as a
+    new JSON value; TypedError with Go's message when Go's decoder would fail."""
     st = _State()
     if type(obj) is not dict:
         st.type_error(_json_kind(obj), _go_type_name(tid), fatal=True)
-    out = _decoder(tid)(obj, st)
+    out = _decoder(tid, gotypes or POD_TYPES)(obj, st)
     if st.saved is not None:
         raise TypedError(st.saved)
     return None if out is _NIL else out
 
 
-def _decoder(tid):
-    d = _decoders.get(tid)
+def _decoder(tid, gotypes):
+    decoders = gotypes.decoders
+    d = decoders.get(tid)
     if d is None:
-        _decoders[tid] = None  # no recursive Go types are reachable from Pod; fail loudly if one appears
-        d = _decoders[tid] = _build_decoder(tid)
+        d = decoders[tid] = _build_decoder(tid, gotypes)   # no recursive Go types are reachable from Pod
     return d
 
 
-def _build_decoder(tid):
+def _build_decoder(tid, gotypes):
     if tid[0] == "*":
-        inner = _decoder(tid[1:])
+        inner = _decoder(tid[1:], gotypes)
         return lambda v, st: _NIL if v is None else inner(v, st)
     if tid == _QUANTITY:
         return lambda v, st: _quantity_from_json(v)
@@ -148,12 +154,12 @@ def _build_decoder(tid):
         return _decode_time
     if tid == _FIELDSV1:
         return lambda v, st: _copy_json(v)  # raw JSON kept as given; null leaves it empty (written as null)
-    kind = _kind(tid)
+    kind = _kind(tid, gotypes)
     name = _go_type_name(tid)
     if kind == "struct":
-        return _StructDecoder(tid).decode
+        return _StructDecoder(tid, gotypes).decode
     if kind == "slice":
-        elem = _decoder(_elem(tid))
+        elem = _decoder(_elem(tid, gotypes), gotypes)
 
         def decode_slice(v, st):
             if type(v) is list:
@@ -163,7 +169,7 @@ def _build_decoder(tid):
             return _NIL
         return decode_slice
     if kind == "map":
-        elem = _decoder(_elem(tid))
+        elem = _decoder(_elem(tid, gotypes), gotypes)
 
         def decode_map(v, st):
             if type(v) is dict:
@@ -256,10 +262,11 @@ _KEEP, _OMIT_NIL, _OMIT_LEN, _OMIT_SCALAR, _OMIT_NULL = range(5)
 class _StructDecoder:
     """Decodes a JSON object into one Go struct type and writes it back in field order."""
 
-    def __init__(self, tid):
+    def __init__(self, tid, gotypes):
         self.name = tid.rsplit(".", 1)[-1]
         self.type_name = _go_type_name(tid)
-        specs = [spec.split(" ") for spec in TYPES[tid][4]]
+        self.gotypes = gotypes
+        specs = [spec.split(" ") for spec in gotypes.table[tid][4]]
         self.names = [w[0] for w in specs]
         self.types = [w[1] for w in specs]
         self.exact = {}
@@ -276,18 +283,19 @@ class _StructDecoder:
                 if w.startswith("embedded="):
                     embedded = tuple(w[9:].split("."))
             self.embedded.append(embedded)
-            self.omit.append(_omit_rule(words[1], "omitempty" in opts, "omitzero" in opts))
+            self.omit.append(_omit_rule(words[1], "omitempty" in opts, "omitzero" in opts, gotypes))
         # Field decoders are built on first use: building all of them builds the decoder of every type
         # reachable from Pod, which a one-pod run would pay for (~5 ms) and mostly never call.
         self.decoders = []
         for t in self.types:
-            self.decoders.append(_LazyField(t, self.decoders, len(self.decoders)))
+            self.decoders.append(_LazyField(t, self, len(self.decoders)))
         # Plain string fields: a JSON string is already their encoding (most fields of a pod are these).
-        self.strings = frozenset(i for i, t in enumerate(self.types) if t not in _CUSTOM and _kind(t) == "string")
+        self.strings = frozenset(i for i, t in enumerate(self.types)
+                                 if t not in _CUSTOM and _kind(t, gotypes) == "string")
         # Fields written even when the JSON lacks them, with the Go zero value's encoding.
         self.absent = {}
         for i, t in enumerate(self.types):
-            z = _zero_encoding(t)
+            z = _zero_encoding(t, gotypes)
             if not _omitted(self.omit[i], z):
                 self.absent[i] = None if z is _NIL else z
         self.absent_keys = frozenset(self.absent)
@@ -318,7 +326,7 @@ class _StructDecoder:
                 # Keys that differ only in case name one field: Go decodes each in turn into the same value.
                 if occurrences is None:
                     occurrences = list(values.items())
-                values[i] = _combine(values[i], raw, self.types[i])
+                values[i] = _combine(values[i], raw, self.types[i], self.gotypes)
             if occurrences is not None:
                 occurrences.append((i, raw))
             values.setdefault(i, raw)
@@ -366,16 +374,16 @@ class _LazyField:
 
     def __init__(self, tid, owner, index):
         self.tid = tid
-        self.owner = owner
+        self.owner = owner   # the _StructDecoder whose field this is
         self.index = index
 
     def __call__(self, raw, st):
-        fn = self.owner[self.index] = _decoder(self.tid)
+        fn = self.owner.decoders[self.index] = _decoder(self.tid, self.owner.gotypes)
         return fn(raw, st)
 
 
-def _omit_rule(tid, omitempty, omitzero):
-    kind = _kind(tid)
+def _omit_rule(tid, omitempty, omitzero, gotypes):
+    kind = _kind(tid, gotypes)
     if omitzero:
         if tid == _TIME:
             return _OMIT_NULL
@@ -405,7 +413,7 @@ def _omitted(rule, enc):
     return enc is _NIL or enc == "" or enc is False or (enc == 0 and type(enc) is not bool)
 
 
-def _zero_encoding(tid):
+def _zero_encoding(tid, gotypes):
     if tid[0] == "*":
         return _NIL
     if tid == _QUANTITY:
@@ -414,11 +422,11 @@ def _zero_encoding(tid):
         return 0
     if tid == _TIME or tid == _FIELDSV1:
         return None
-    kind = _kind(tid)
+    kind = _kind(tid, gotypes)
     if kind in ("slice", "map"):
         return _NIL
     if kind == "struct":
-        return _decoder(tid).__self__.zero()
+        return _decoder(tid, gotypes).__self__.zero()
     if kind == "string":
         return ""
     if kind == "bool":
@@ -426,13 +434,13 @@ def _zero_encoding(tid):
     return 0
 
 
-def _combine(prev, new, tid):
+def _combine(prev, new, tid, gotypes):
     """Two JSON keys naming the same field (case-insensitive match): the second decodes into the first."""
-    kind = _kind(tid)
+    kind = _kind(tid, gotypes)
     if kind == "ptr":
         if new is None or prev is None:
             return new
-        return _combine(prev, new, tid[1:])
+        return _combine(prev, new, tid[1:], gotypes)
     if tid in _CUSTOM:
         return prev if new is None and tid == _FIELDSV1 else new
     if new is None:
@@ -442,15 +450,15 @@ def _combine(prev, new, tid):
         merged.update(new)
         return merged
     if kind == "slice" and type(prev) is list and type(new) is list:
-        elem = _elem(tid)
-        return [_combine(prev[i], x, elem) if i < len(prev) else x for i, x in enumerate(new)]
+        elem = _elem(tid, gotypes)
+        return [_combine(prev[i], x, elem, gotypes) if i < len(prev) else x for i, x in enumerate(new)]
     return new
 
 
 def roundtrip_pod(obj):
     """The pod as Go's json.Marshal prints it after json.Unmarshal into corev1.Pod (a new dict)."""
     st = _State()
-    decode = _decoder(pod_schema.ROOT)
+    decode = _decoder(pod_schema.ROOT, POD_TYPES)
     if obj is not None and type(obj) is not dict:
         st.type_error(_json_kind(obj), _go_type_name(pod_schema.ROOT), fatal=True)
     out = decode(obj if obj is not None else {}, st)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Dict, List, Tuple
+    from typing import Dict, List, Optional, Tuple
 
-from simulator.state import ClusterState, is_istio_injector
+from simulator import ClusterState, EngineCache, injector_for, is_istio_injector
 from simulator.errors import SimulatorError
 from simulator.kube.labels import parse_selector
 from simulator.errors import SelectorError, SourcePos
@@ -32,9 +32,11 @@ def describe_error(doc: Document, e: SimulatorError, loaded: Loaded, prefix: str
     return f"{where}{fld}: {e.message}"
 
 
-def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Document], loaded: Loaded) -> List[str]:
+def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Document], loaded: Loaded,
+                   cache: Optional[EngineCache] = None) -> List[str]:
     """Problems in the cluster state a user must hear about even when the simulation carries on
-    with the real behaviour (apiserver rejecting, Istio skipping a selector)."""
+    with the real behaviour (apiserver rejecting, Istio skipping a selector).  The injector ConfigMaps
+    parsed here are kept in `cache` for the explanations that follow."""
     messages: List[str] = []
     for cfg in state.webhook_configurations:
         name = (cfg.get("metadata") or {}).get("name", "")
@@ -51,7 +53,7 @@ def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Docume
     for ref in state.webhooks():
         if not is_istio_injector(ref):
             continue
-        config, problem, _ = state.injector_for(ref)
+        config, problem, _ = injector_for(state, ref, cache)
         if config is None and problem and "not found" not in problem:
             messages.append(problem)
         elif config is not None:

@@ -1,8 +1,16 @@
-"""The pure engine: Kubernetes objects (plain dicts) in, an explanation (data) out. No I/O here."""
+"""The pure engine: Kubernetes objects (plain dicts) in, an explanation (data) out. No I/O here.
+
+    state = ClusterState.from_objects(objects)       # frozen; changes make new states
+    cache = EngineCache()                            # the caller's, shared by every explain() of a run
+    explanation = explain(pod, "default", state, Options(), cache)
+"""
+from .cache import EngineCache
 from .state import ClusterState
 from .errors import ConfigError, InputError, SimulatorError, SourcePos, TemplateRenderError
+from .istio.revision import injector_for, is_istio_injector
 from .pipeline import Options, explain
 from .trace import Explanation, RuleId, Stage, Verdict
 
-__all__ = ["ClusterState", "ConfigError", "Explanation", "InputError", "Options", "RuleId", "SimulatorError",
-           "SourcePos", "Stage", "TemplateRenderError", "Verdict", "explain"]
+__all__ = ["ClusterState", "ConfigError", "EngineCache", "Explanation", "InputError", "Options", "RuleId",
+           "SimulatorError", "SourcePos", "Stage", "TemplateRenderError", "Verdict", "explain", "injector_for",
+           "is_istio_injector"]

@@ -9,9 +9,14 @@ from __future__ import annotations
 import copy
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional
+    from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from .state import ClusterState, injector_revision, is_istio_injector
+    from .state import ClusterState
+    from .trace import Explanation
+
+    Trial = Callable[[Mapping[str, Any], str, Any], Explanation]
+
+from .istio.revision import injector_revision, is_istio_injector
 from .kube.objects import pod_template_path
 from .istio.policy import INJECT_KEY
 from .trace import RuleId, Verdict
@@ -34,9 +39,10 @@ def _with_pod_label(obj: Mapping[str, Any], key: str, value: Optional[str], wher
     return out
 
 
-def find_hints(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options, explanation) -> List[Dict[str, Any]]:
-    from .pipeline import explain
-
+def find_hints(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options, explanation,
+               explain: Trial) -> List[Dict[str, Any]]:
+    """`explain(object, namespace, options)` runs one trial through the pipeline (pipeline.explain, with the
+    same state and cache): passed in rather than imported, so hints never import the pipeline."""
     if explanation.verdict is not Verdict.NOT_INJECTED:
         return []
     rule = explanation.decided_by.rule
@@ -67,7 +73,7 @@ def find_hints(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, op
         elif c["kind"] == "remove-pod-annotation":
             trial_obj = _with_pod_label(obj, c["key"], None, "annotations")
         try:
-            trial = explain(trial_obj, namespace, cluster, trial_opts)
+            trial = explain(trial_obj, namespace, trial_opts)
         except Exception:  # a hint is advice; a failed trial just yields no hint
             continue
         if trial.verdict is Verdict.INJECTED:

@@ -10,56 +10,40 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional
 
-from .state import ClusterState, is_istio_injector
+from .cache import EngineCache, cache_or_new
+from .state import ClusterState
 from .errors import TemplateRenderError
+from .istio.revision import injector_for, is_istio_injector
 from .istio.injector_config import InjectorConfig
 from .kube.objects import annotations_of, labels_of, name_of, pod_for
 from .istio.policy import INJECT_KEY, decide
 from .kube.webhook.dispatch import Mutation, WebhookRef, dispatch
 from .kube.webhook.request import AdmissionRequest
-from .profile.context import go_data, jinja_context
+from .profile.context import jinja_context
 from .trace import (DecidedBy, Explanation, RuleId, Stage, StageRecord, Verdict, Warning_)
 from .profile import render as render_stage
 from .records import Record
 
 
 class Options(Record):
-    _fields = ("namespace_labels", "hints", "admission_defaults", "manifest", "tree_cache")
+    _fields = ("namespace_labels", "hints", "admission_defaults", "manifest")
 
     def __init__(self, namespace_labels: Optional[Dict[str, Optional[str]]] = None, hints: bool = False,
-                 admission_defaults: bool = True, manifest: bool = False, tree_cache: Any = None):
+                 admission_defaults: bool = True, manifest: bool = False):
         self.namespace_labels = namespace_labels  # --ns-label overrides (None value = remove)
         self.hints = hints  # also simulate the changes that would get a sidecar (costs extra runs)
         # hand webhooks the pod as kube-apiserver does: defaulted, in-tree plugins applied
         self.admission_defaults = admission_defaults
         self.manifest = manifest  # also produce the injected manifest the way `istioctl kube-inject` prints it
-        self.tree_cache = tree_cache  # keeps Go template parse trees between runs: get(key) / put(key, roots)
 
 
-def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any], tree_cache: Any = None) -> str:
-    compiled = config.compiled.get(name)
-    if config.engine == "jinja2":
-        from .profile import jinja
+def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any], cache: EngineCache) -> str:
+    """The embedded profile's templates (Jinja2; real Istio configurations go through simulator.istio)."""
+    from .profile import jinja
 
-        if compiled is None:
-            compiled = config.compiled[name] = jinja.compile_template(config.templates[name], name)
-        return jinja.render(compiled, data, name)
-    from .gotemplate import Template, TemplateError
-    from .istio.funcs import injection_funcs
-
-    try:
-        if compiled is None:
-            compiled = config.compiled[name] = Template(config.templates[name], name="inject", funcs=injection_funcs(),
-                                                        tree_cache=tree_cache)
-        return compiled.execute(data)
-    except TemplateError as e:
-        raise TemplateRenderError(f"template {name!r}: {e}") from None
-
-
-def _data_for(config: InjectorConfig):
-    if config.engine == "jinja2":
-        return lambda pod: jinja_context(pod, config)
-    return lambda pod: go_data(pod, config)
+    text = config.templates[name]
+    compiled = cache.recall(("jinja", name, text), lambda: jinja.compile_template(text, name))
+    return jinja.render(compiled, data, name)
 
 
 class _Injector:
@@ -72,11 +56,11 @@ class _Injector:
         namespace = (pod.get("metadata") or {}).get("namespace", "")
         return istio_inject(pod, config, mode="webhook", namespace=namespace,
                             namespace_object=self.cluster.namespaces.get(namespace),
-                            context=_istio_context(config, self.cluster.nodes, self.tree_cache))
+                            context=_istio_context(config, self.cache, "webhook", self.cluster.nodes))
 
-    def __init__(self, cluster: ClusterState, tree_cache: Any = None):
+    def __init__(self, cluster: ClusterState, cache: EngineCache):
         self.cluster = cluster
-        self.tree_cache = tree_cache
+        self.cache = cache
         self.policy_records: List[Dict[str, Any]] = []
         self.template_records: List[Dict[str, Any]] = []
         self.warnings: List[Warning_] = []
@@ -86,7 +70,7 @@ class _Injector:
         if not is_istio_injector(ref):
             self.warnings.append(Warning_("webhook-effect-unknown", {"webhook": ref.name, "configuration": ref.configuration}))
             return Mutation(pod, "unknown")
-        config, problem, revision = self.cluster.injector_for(ref)
+        config, problem, revision = injector_for(self.cluster, ref, self.cache)
         if config is None:
             self.warnings.append(Warning_("injector-config-unavailable", {"webhook": ref.name, "revision": revision,
                                                                           "problem": problem}))
@@ -105,8 +89,8 @@ class _Injector:
             if config.engine == "go":
                 result = self._istio(pod, config)
             else:
-                result = render_stage.inject(pod, config, functools.partial(_render_one, tree_cache=self.tree_cache),
-                                             _data_for(config))
+                result = render_stage.inject(pod, config, functools.partial(_render_one, cache=self.cache),
+                                             lambda stripped: jinja_context(stripped, config), cache=self.cache)
         except TemplateRenderError as e:
             record["error"] = e
             self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
@@ -120,15 +104,15 @@ class _Injector:
         return Mutation(result.pod, "injected" if result.pod != pod else "unchanged")
 
 
-def _istio_context(config: InjectorConfig, nodes, tree_cache=None):
-    """Istio's per-configuration context (parsed values, mesh, compiled templates), built once."""
-    from .istio.inject import Context
+def _istio_context(config: InjectorConfig, cache: EngineCache, mode: str, nodes=()):
+    """Istio's per-configuration context (parsed values, mesh, compiled templates), built once per
+    configuration, mode and the nodes' kubelet versions (native sidecar detection reads them)."""
+    from .istio.inject import Context, node_versions
 
-    ctx = config.compiled.get("__istio_webhook_context__")
-    if ctx is None:
-        ctx = config.compiled["__istio_webhook_context__"] = Context(config, mode="webhook", nodes=nodes or None,
-                                                                         tree_cache=tree_cache)
-    return ctx
+    versions = node_versions(nodes) if mode == "webhook" else ()
+    return cache.recall_for(("istio-context", mode, versions), config,
+                            lambda: Context(config, mode=mode, nodes=(nodes or None) if mode == "webhook" else None,
+                                            cache=cache))
 
 
 def _object_ref(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
@@ -161,11 +145,16 @@ def namespace_labels(cluster: ClusterState, namespace: str, options: Options) ->
     return labels
 
 
-def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState,
-            options: Optional[Options] = None) -> Explanation:
-    """Raises `SimulatorError` (InputError) only when the object cannot be turned into a pod request."""
+def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options: Optional[Options] = None,
+            cache: Optional[EngineCache] = None) -> Explanation:
+    """Raises `SimulatorError` (InputError) only when the object cannot be turned into a pod request.
+
+    `cache` (an EngineCache, simulator/cache.py) keeps what the explanation derived from the state (parsed
+    injector ConfigMaps, compiled templates, ...) for the next one; pass the same cache to every call of a
+    bulk or long-running run, from any thread.  Without one, everything is derived afresh."""
     if options is None:
         options = Options()
+    cache = cache_or_new(cache)
     pod = pod_for(obj, namespace)
     ns_labels = namespace_labels(cluster, namespace, options)
     if ns_labels is None:
@@ -189,8 +178,8 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState,
                                                     {"message": refused.get("message"), "plugin": refused.get("plugin")}),
                                stages=stages, warnings=warnings, patch=[], pod=pod, original_pod=pod)
     req = AdmissionRequest(namespace=namespace, name=(pod.get("metadata") or {}).get("name", ""), object=pod)
-    injector = _Injector(cluster, options.tree_cache)
-    result = dispatch(cluster.webhooks(), req, ns_labels, injector)
+    injector = _Injector(cluster, cache)
+    result = dispatch(cluster.webhooks(), req, ns_labels, injector, cache)
     for wr, _ in result.mutations:
         if is_istio_injector(next(r for r in cluster.webhooks() if r.position == wr.index)):
             wr.injector = "istio"
@@ -225,13 +214,15 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState,
             from .istio.kubeinject import kube_inject_object
 
             try:
-                expl.manifest = kube_inject_object(dict(obj), config, tree_cache=options.tree_cache)
+                expl.manifest = kube_inject_object(dict(obj), config,
+                                                   context=_istio_context(config, cache, "kube-inject"))
             except Exception as e:  # noqa: BLE001 - kube-inject's own refusals are reported, not raised
                 expl.warnings.append(Warning_("kube-inject-failed", {"error": str(e)}))
     if options.hints:
         from .hints import find_hints
 
-        expl.hints = find_hints(obj, namespace, cluster, options, expl)
+        expl.hints = find_hints(obj, namespace, cluster, options, expl,
+                                lambda o, ns, opts: explain(o, ns, cluster, opts, cache))
     return expl
 
 

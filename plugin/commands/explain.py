@@ -79,7 +79,7 @@ class ExplainedItem(Record):
 def run(args, env: Environment) -> int:
     if args.no_color:
         env = env.replace(environ=dict(env.environ, NO_COLOR="1"))
-    from simulator import Options
+    from simulator import EngineCache, Options
     from simulator.kube.labels import label_key_error, label_value_error
 
     from ..state.sources import apply_config_files, apply_release, load_cluster_state, parse_ns_labels
@@ -105,17 +105,22 @@ def run(args, env: Environment) -> int:
     state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
     try:
         if args.istio_release:
-            apply_release(state, args.istio_release, args.set_flags)
+            state = apply_release(state, args.istio_release, args.set_flags)
         elif args.set_flags:
             raise ValueError("--set needs --istio-release")
-        apply_config_files(state, args.inject_config, args.values, args.mesh_config)
+        state = apply_config_files(state, args.inject_config, args.values, args.mesh_config)
     except (OSError, ValueError) as e:
         _error(env, str(e))
         return ExitStatus.ERROR
     for p in state_problems:
         _error(env, str(p))
         status = ExitStatus.ERROR
-    for message in validate_state(state, index, state_loaded):
+    from plugin.runtime.treecache import DiskTreeCache
+
+    # One cache for the whole run (validation, every object, the bulk workers it forks): what is derived
+    # from the state is derived once; Go template parse trees are also kept on disk for the next run.
+    cache = EngineCache(trees=DiskTreeCache.for_environment(env.environ))
+    for message in validate_state(state, index, state_loaded, cache):
         _error(env, message)
         status = ExitStatus.ERROR
 
@@ -127,11 +132,8 @@ def run(args, env: Environment) -> int:
     from simulator.kube.objects import INJECTABLE_KINDS, name_of, namespace_of
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
-    from plugin.runtime.treecache import DiskTreeCache
-
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
-                      admission_defaults=args.output != "pod", manifest=args.output == "pod",
-                      tree_cache=DiskTreeCache.for_environment(env.environ))
+                      admission_defaults=args.output != "pod", manifest=args.output == "pod")
     from ..runtime.bulk import explain_all, workers_for
 
     slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
@@ -163,7 +165,7 @@ def run(args, env: Environment) -> int:
         from ..printers.structured import pod_fragment
 
         finish = pod_fragment
-    results = explain_all(jobs, state, options, workers_for(len(jobs), env.environ), finish)
+    results = explain_all(jobs, state, options, workers_for(len(jobs), env.environ), finish, cache)
     items: List[ExplainedItem] = []
     for doc, slot in zip(loaded.documents, slots):
         if slot is None or isinstance(slot, ExplainedItem):

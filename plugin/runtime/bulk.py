@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 #: Below this many objects, one process is faster than starting workers.
 MIN_PARALLEL = 96
 
-# What forked workers inherit: (jobs as (document, namespace), cluster state, options, finish).
-_WORK: Optional[Tuple[Sequence[Tuple[Any, str]], Any, Any, Any]] = None
+# What forked workers inherit: (jobs as (document, namespace), cluster state, options, finish, cache).
+_WORK: Optional[Tuple[Sequence[Tuple[Any, str]], Any, Any, Any, Any]] = None
 
 
 def workers_for(count: int, environ: Mapping[str, str]) -> int:
@@ -41,21 +41,21 @@ def _explain_at(position: int):
     """(result, None) or (None, SimulatorError) for one object."""
     from simulator import SimulatorError, explain
 
-    jobs, state, options, finish = _WORK
+    jobs, state, options, finish, cache = _WORK
     doc, namespace = jobs[position]
     try:
-        expl = explain(doc.obj, namespace, state, options)
+        expl = explain(doc.obj, namespace, state, options, cache)
     except SimulatorError as e:
         return None, e
     return (finish(doc, expl) if finish is not None else expl), None
 
 
-def explain_all(jobs: Sequence[Tuple[Any, str]], state, options, workers: int, finish=None) -> List[tuple]:
+def explain_all(jobs: Sequence[Tuple[Any, str]], state, options, workers: int, finish=None, cache=None) -> List[tuple]:
     """[(result, error)] for each (document, namespace) in `jobs`, in order.  The result is the
     explanation, or what `finish(document, explanation)` makes of it - in the worker, so that work
     (e.g. printing) is spread too and only its small result travels back."""
     global _WORK
-    _WORK = (jobs, state, options, finish)
+    _WORK = (jobs, state, options, finish, cache)
     try:
         if workers <= 1 or not jobs or not hasattr(os, "fork"):
             return [_explain_at(i) for i in range(len(jobs))]

@@ -2,7 +2,8 @@
 
 For each kind that the given state contains, its objects replace all of the default's objects of
 that kind; kinds it lacks come from the default, and `origins` records which is which so the
-explanation can say so.
+explanation can say so.  A ClusterState never changes: each step here (the files, --istio-release,
+--inject-config) returns a new one.
 """
 from __future__ import annotations
 
@@ -49,26 +50,13 @@ def load_default() -> List[Document]:
     return loaded.documents
 
 
-def build_state(documents: List[Document], origin: str) -> Tuple[ClusterState, Dict[Tuple[str, str, str], Document]]:
-    state = ClusterState()
+def build_state(documents: List[Document], origins: Optional[Dict[str, str]] = None
+                ) -> Tuple[ClusterState, Dict[Tuple[str, str, str], Document]]:
     index: Dict[Tuple[str, str, str], Document] = {}
     for doc in documents:
-        obj = doc.obj
-        kind = obj.get("kind")
-        meta = obj.get("metadata") or {}
-        name, ns = meta.get("name", ""), meta.get("namespace", "")
-        index[(kind, ns, name)] = doc
-        if kind == "Namespace":
-            state.namespaces[name] = obj
-        elif kind == "MutatingWebhookConfiguration":
-            state.webhook_configurations.append(obj)
-        elif kind == "ConfigMap":
-            state.configmaps[(ns, name)] = obj
-        elif kind == "Node":
-            state.nodes.append(obj)
-        elif kind in STATE_KINDS:
-            state.others.setdefault(kind, []).append(obj)
-    return state, index
+        meta = doc.obj.get("metadata") or {}
+        index[(doc.obj.get("kind"), meta.get("namespace", ""), meta.get("name", ""))] = doc
+    return ClusterState.from_objects([d.obj for d in documents], origins), index
 
 
 def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict, List[InputProblem], Loaded]:
@@ -78,13 +66,14 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
     given_kinds = {d.obj.get("kind") for d in loaded.documents if d.obj.get("kind") in STATE_KINDS}
     docs = [d for d in default_docs if d.obj.get("kind") not in given_kinds] + \
            [d for d in loaded.documents if d.obj.get("kind") in STATE_KINDS]
-    state, index = build_state(docs, "")
     default_kinds = {d.obj.get("kind") for d in default_docs}
+    origins: Dict[str, str] = {}
     for kind in STATE_KINDS:
         if kind in given_kinds:
-            state.origins[kind] = ", ".join(sorted({d.file for d in loaded.documents if d.obj.get("kind") == kind}))
+            origins[kind] = ", ".join(sorted({d.file for d in loaded.documents if d.obj.get("kind") == kind}))
         elif kind in default_kinds:
-            state.origins[kind] = EMBEDDED
+            origins[kind] = EMBEDDED
+    state, index = build_state(docs, origins)
     return state, index, loaded.problems, loaded
 
 
@@ -112,17 +101,17 @@ _CONFIG_KEY_LINE = re.compile(r"^(?:%s)[ \t]*:" % "|".join(sorted(_CONFIG_KEYS))
 
 
 def apply_config_files(state: ClusterState, inject_config: Optional[str], values: Optional[str],
-                       mesh_config: Optional[str]) -> None:
+                       mesh_config: Optional[str]) -> ClusterState:
     """`--inject-config/--values/--mesh-config`: the three files `istioctl kube-inject` takes, placed where a
-    cluster keeps them (the default revision's ConfigMaps in istio-system)."""
+    cluster keeps them (the default revision's ConfigMaps in istio-system).  Returns the new state."""
     if not (inject_config or values or mesh_config):
-        return
+        return state
     from simulator import yamlio
     from simulator.yamlio.write import dump
 
     key = ("istio-system", "istio-sidecar-injector")
-    cm = dict(state.configmaps.get(key) or {"apiVersion": "v1", "kind": "ConfigMap",
-                                            "metadata": {"name": key[1], "namespace": key[0]}, "data": {}})
+    cm = dict(state.configmap(*key) or {"apiVersion": "v1", "kind": "ConfigMap",
+                                        "metadata": {"name": key[1], "namespace": key[0]}, "data": {}})
     meta = dict(cm.get("metadata") or {})
     annotations = dict(meta.get("annotations") or {})
     data = dict(cm.get("data") or {})
@@ -148,34 +137,38 @@ def apply_config_files(state: ClusterState, inject_config: Optional[str], values
         sources.append(values)
     meta["annotations"] = annotations
     cm.update(metadata=meta, data=data)
-    state.configmaps[key] = cm
+    configmaps = {key: cm}
     if mesh_config:
-        state.configmaps[("istio-system", "istio")] = {"apiVersion": "v1", "kind": "ConfigMap",
-                                                       "metadata": {"name": "istio", "namespace": "istio-system"},
-                                                       "data": {"mesh": _read(mesh_config)}}
+        configmaps[("istio-system", "istio")] = {"apiVersion": "v1", "kind": "ConfigMap",
+                                                 "metadata": {"name": "istio", "namespace": "istio-system"},
+                                                 "data": {"mesh": _read(mesh_config)}}
         sources.append(mesh_config)
-    state.origins["ConfigMap"] = ", ".join(sources)
-    state._injectors.clear()
+    return _with_configmaps(state, configmaps, ", ".join(sources))
 
 
-def apply_release(state: ClusterState, directory: str, set_flags: List[str]) -> None:
+def apply_release(state: ClusterState, directory: str, set_flags: List[str]) -> ClusterState:
     """`--istio-release DIR [--set ...]`: the injector and mesh ConfigMaps, and the webhook configurations,
     as the release's chart renders them (the webhooks replace the state's, kind by kind: with
-    `--set revision=canary` the cluster has canary's webhooks and injector)."""
+    `--set revision=canary` the cluster has canary's webhooks and injector).  Returns the new state."""
     from .release import release_configmaps, release_webhooks
 
     if not os.path.isdir(directory):
         raise ValueError(f"--istio-release {directory}: not a directory")
     injector, mesh = release_configmaps(directory, set_flags)
+    origin = f"--istio-release {directory}" + (f" --set {' --set '.join(set_flags)}" if set_flags else "")
+    configmaps = {}
     for cm in (injector, mesh):
         if cm is not None:
             md = cm.get("metadata") or {}
-            state.configmaps[(md.get("namespace", "istio-system"), md.get("name", ""))] = cm
-    origin = f"--istio-release {directory}" + (f" --set {' --set '.join(set_flags)}" if set_flags else "")
-    state.origins["ConfigMap"] = origin
+            configmaps[(md.get("namespace", "istio-system"), md.get("name", ""))] = cm
+    state = _with_configmaps(state, configmaps, origin)
     webhooks = release_webhooks(directory, set_flags)
     if webhooks is not None:
-        state.webhook_configurations[:] = webhooks
-        state._webhooks = None
-        state.origins["MutatingWebhookConfiguration"] = origin
-    state._injectors.clear()
+        state = state.with_kind("MutatingWebhookConfiguration", webhooks, origin=origin)
+    return state
+
+
+def _with_configmaps(state: ClusterState, configmaps: Dict[Tuple[str, str], dict], origin: str) -> ClusterState:
+    """A new state with these ConfigMaps, under the keys given (where the command line puts them), and
+    `origin` recorded for the kind."""
+    return state.replace(configmaps={**state.configmaps, **configmaps}, origins={**state.origins, "ConfigMap": origin})

@@ -353,25 +353,12 @@ def _annotation_func():
     return annotation
 
 
-class ProcessEnv:
-    """The environment the `env` function reads, set by whoever runs the template: templates are compiled
-    once per release and run by contexts with different environments (istiod's for the webhook,
-    istioctl's for kube-inject), and compiling the sidecar template twice cost a one-pod run ~10 ms."""
-
-    def __init__(self, current=None):
-        self.current = dict(current or {})
-
-    def get(self, key, default=""):
-        return self.current.get(key, default)
-
-
-def _env_func(env):
-    @gofunc("string", "string", returns="string", name="env")
-    def env_(key, default):
-        v = env.get(key, "")
-        return v if v != "" else default
-
-    return env_
+@gofunc("string", "string", returns="string", name="env", environ=True)
+def env(environ, key, default):
+    """os.Getenv(key), else default: `environ` is the environment of the process running the template
+    (istiod's for the webhook, istioctl's for kube-inject), given to Template.execute."""
+    v = environ.get(key, "")
+    return v if v != "" else default
 
 
 _COMMON = {
@@ -397,16 +384,16 @@ _COMMON = {
     "strdict": strdict,
     "toJsonMap": to_json_map,
     "mergeMaps": merge_maps,
+    "env": env,
 }
 _SINCE_1_25 = {"omitNil": omit_nil, "otelResourceAttributes": otel_resource_attributes}
 
 
-def injection_funcs(env=None, release=None):
-    """The function map for templates of `release` (a Release, default: the newest supported) run by an
-    istiod (or istioctl) whose process environment is `env` (read by the `env` function)."""
+def injection_funcs(release=None):
+    """The function map for templates of `release` (a Release, default: the newest supported).  The `env`
+    function reads the environment the template is executed with (Template.execute(data, env=...))."""
     funcs = dict(_COMMON)
     funcs["annotation"] = _annotation_func()
-    funcs["env"] = _env_func(env if isinstance(env, ProcessEnv) else dict(env or {}))
     if release is None or release.at_least(1, 25):
         funcs.update(_SINCE_1_25)
     return funcs

@@ -22,6 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional
 
+from ..cache import cache_or_new
 from ..errors import SourcePos, TemplateRenderError
 from ..kube.strategicpatch import MergeError, strategic_merge
 from ..kube.typed import TypedError
@@ -29,7 +30,7 @@ from ..kube.typed.roundtrip import roundtrip_pod
 from .. import yamlio
 from . import app_probe, images, mesh as meshmod, postprocess
 from .data import deploy_meta_from_pod, template_data
-from .funcs import ProcessEnv, injection_funcs
+from .funcs import injection_funcs
 from .proto_schemas import schema_for
 from .release import Release, release_for
 from .validate import validate_annotations
@@ -58,21 +59,24 @@ class IstioInjection(Record):
 
 
 class Context:
-    """Everything about the injector that does not depend on the pod, computed once per configuration."""
+    """Everything about the injector that does not depend on the pod.  What is costly to derive (values,
+    mesh config, compiled templates, parsed renders) is kept in `cache` (an EngineCache; a fresh one when
+    None), so that contexts made for the same configuration share it."""
 
     def __init__(self, config, *, mode="webhook", env=None, native_sidecars=None, nodes=None, version=None,
-                 revision=None, proxy_envs=None, tree_cache=None):
+                 revision=None, proxy_envs=None, cache=None):
         if mode not in ("webhook", "kube-inject"):
             raise ValueError("mode must be 'webhook' or 'kube-inject'")
         self.config = config
         self.mode = mode
+        self.cache = cache = cache_or_new(cache)
         self.release = version if isinstance(version, Release) else release_for(version or guess_version(config))
         try:
-            self.values = _values_of(config)
+            self.values = _values_of(config, cache)
         except ValuesError as e:
             raise TemplateRenderError(str(e), pos=SourcePos("values")) from None
         self.env = dict(env) if env is not None else (istiod_env(self.values) if mode == "webhook" else {})
-        self.mesh = _mesh_of(config, self.release)
+        self.mesh = _mesh_of(config, self.release, cache)
         if mode == "webhook":
             self.revision = revision if revision is not None else (self.env.get("REVISION") or config.revision or "")
         else:
@@ -82,12 +86,6 @@ class Context:
         self.nodes = nodes
         self.proxy_envs = dict(proxy_envs or {})
         self.compliance_policy = self.env.get("COMPLIANCE_POLICY", "")
-        shared = config.compiled.get(("__istio_funcs__", self.release.key))
-        if shared is None:
-            box = ProcessEnv()
-            shared = config.compiled[("__istio_funcs__", self.release.key)] = (box, injection_funcs(box, self.release))
-        self._env_box, self.funcs = shared
-        self.trees = _ParseTrees(config.compiled.setdefault("__parse_trees__", {}), tree_cache)
 
     def native_sidecars(self, pod):
         """DetectNativeSidecar (webhook) / the ENABLE_NATIVE_SIDECARS feature flag (kube-inject)."""
@@ -107,52 +105,20 @@ class Context:
         return detect_native_sidecar(self.nodes, ((pod.get("spec") or {}).get("nodeName") or "")), []
 
     def template(self, name):
-        """The compiled template `name` (cached on the config per release), run with this context's env."""
-        key = (name, self.release.key)
-        compiled = self.config.compiled.get(key)
-        if compiled is None:
+        """The compiled template `name`, kept in the cache by release and text: webhook and kube-inject
+        contexts share it, each executing it with its own environment (`execute(data, env=ctx.env)`)."""
+        text = self.config.templates[name]
+        release = self.release
+
+        def compile_template():
             from ..gotemplate import Template, TemplateError
 
             try:
-                compiled = Template(self.config.templates[name], name="inject", funcs=self.funcs,
-                                    tree_cache=self.trees)
+                return Template(text, name="inject", funcs=injection_funcs(release), tree_cache=self.cache.trees)
             except TemplateError as e:
                 raise TemplateRenderError(str(e), pos=SourcePos("templates." + name)) from None
-            self.config.compiled[key] = compiled
-        return _WithEnv(compiled, self._env_box, self.env)
 
-
-class _WithEnv:
-    """A compiled template that runs with a given process environment (what its `env` function reads)."""
-
-    def __init__(self, template, box, env):
-        self.template, self.box, self.env = template, box, env
-
-    def execute(self, data):
-        self.box.current = self.env
-        return self.template.execute(data)
-
-
-class _ParseTrees:
-    """Parse trees shared by every Context of one configuration (webhook and kube-inject runs parse the
-    same text; only the compiled closures differ, by the env they see), in front of the caller's cache."""
-
-    def __init__(self, memory, outer):
-        self.memory = memory
-        self.outer = outer
-
-    def get(self, key):
-        roots = self.memory.get(key)
-        if roots is None and self.outer is not None:
-            roots = self.outer.get(key)
-            if roots is not None:
-                self.memory[key] = roots
-        return roots
-
-    def put(self, key, roots):
-        self.memory[key] = roots
-        if self.outer is not None:
-            self.outer.put(key, roots)
+        return self.cache.recall(("template", release.key, text), compile_template)
 
 
 def guess_version(config):
@@ -182,36 +148,42 @@ def istiod_env(values):
     return env
 
 
-def _values_of(config):
-    cached = config.compiled.get("__istio_values__")
-    if cached is None or cached[0] is not config.values:
-        cached = (config.values, ValuesConfig(config.values if config.values is not None else {}))
-        config.compiled["__istio_values__"] = cached
-    return cached[1]
+def _values_of(config, cache):
+    values = config.values
+    return cache.recall_for("values", values, lambda: ValuesConfig(values if values is not None else {}))
 
 
-def _mesh_of(config, release=None):
-    """The mesh config as `release` decodes it (its istio.io/api fields), cached per release line."""
-    key = ("__istio_mesh__", schema_for(release).name)
-    cached = config.compiled.get(key)
-    if cached is None or cached[0] is not config.mesh:
-        source = config.mesh
+def _mesh_of(config, release, cache):
+    """The mesh config as `release` decodes it (its istio.io/api fields), kept per release line."""
+    source = config.mesh
+
+    def decode():
         try:
             if source is None:
-                mc = meshmod.default_mesh_config(release=release)
-            elif isinstance(source, str):
-                mc = meshmod.apply_mesh_config(source, release=release)
-            else:
-                mc = meshmod.apply_mesh_config(json.dumps(source), release=release)
+                return meshmod.default_mesh_config(release=release)
+            if isinstance(source, str):
+                return meshmod.apply_mesh_config(source, release=release)
+            return meshmod.apply_mesh_config(json.dumps(source), release=release)
         except meshmod.MeshConfigError as e:
             raise TemplateRenderError(str(e), pos=SourcePos("mesh")) from None
-        cached = (config.mesh, mc)
-        config.compiled[key] = cached
-    return cached[1]
+
+    line = schema_for(release).name
+    if source is None or isinstance(source, str):
+        return cache.recall(("mesh", line, source), decode)
+    return cache.recall_for(("mesh", line), source, decode)
 
 
-def build_context(config, **kw):
-    return Context(config, **kw)
+def node_versions(nodes):
+    """(name, kubelet version) of each node (Node objects, or kubelet version strings named by themselves):
+    all that native sidecar detection reads of them."""
+    out = []
+    for n in nodes:
+        if isinstance(n, str):
+            out.append((n, n))
+        else:
+            name = (n.get("metadata") or {}).get("name", "")
+            out.append((name, (((n.get("status") or {}).get("nodeInfo") or {}).get("kubeletVersion", ""))))
+    return tuple(out)
 
 
 def detect_native_sidecar(nodes, node_name):
@@ -225,13 +197,7 @@ def detect_native_sidecar(nodes, node_name):
         minor = int(m.group(2) or 0)
         return minor >= 33
 
-    versions = {}
-    for n in nodes:
-        if isinstance(n, str):
-            versions[n] = n
-        else:
-            name = (n.get("metadata") or {}).get("name", "")
-            versions[name] = (((n.get("status") or {}).get("nodeInfo") or {}).get("kubeletVersion", ""))
+    versions = dict(node_versions(nodes))
     if node_name and node_name in versions:
         return ok(versions[node_name])
     return all(ok(v) for v in versions.values())
@@ -251,28 +217,22 @@ def decode_pod(pod):
         _fail(str(e))
 
 
-_parsed = {}
+def parse_rendered(text, cache):
+    """yaml.Unmarshal of rendered template text into map[string]any (_BAD when it is not YAML).
 
-
-def parse_rendered(text):
-    """yaml.Unmarshal of rendered template text into map[string]any (None when it is not YAML).
-
-    Replicas of a workload render the same text, so results are cached (bounded); the merge never
+    Replicas of a workload render the same text, so results are kept in the cache; the merge never
     mutates its patch, so sharing is safe."""
-    patch = _parsed.get(text, _BAD)
-    if patch is _BAD:
+    def parse():
         try:
-            patch = yamlio.load(text)
+            return yamlio.load(text)
         except yamlio.YAMLSyntaxError:
-            patch = _BAD
-        if len(_parsed) >= 512:
-            _parsed.pop(next(iter(_parsed)))
-        _parsed[text] = patch
-    return patch
+            return _BAD
+
+    return cache.recall(("overlay", text), parse)
 
 
-def _overlay(target, text, what):
-    patch = parse_rendered(text)
+def _overlay(target, text, what, cache):
+    patch = parse_rendered(text, cache)
     if patch is None:
         patch = {}
     if not isinstance(patch, dict):
@@ -294,18 +254,10 @@ class _MergeFailure(Exception):
     pass
 
 
-_template_pods = {}
-
-
-def _first_template_pod(text):
-    """The first overlay onto the empty pod depends on the text alone: cached like the parse (callers
+def _first_template_pod(text, cache):
+    """The first overlay onto the empty pod depends on the text alone: kept like the parse (callers
     get a copy, since post-processing reads but the merge result may be mutated by callers)."""
-    hit = _template_pods.get(text)
-    if hit is None:
-        hit = _overlay({}, text, "failed applying injection overlay")
-        if len(_template_pods) >= 512:
-            _template_pods.pop(next(iter(_template_pods)))
-        _template_pods[text] = hit
+    hit = cache.recall(("template-pod", text), lambda: _overlay({}, text, "failed applying injection overlay", cache))
     return json.loads(json.dumps(hit))
 
 
@@ -387,7 +339,7 @@ def data_for_pod(pod, ctx, *, type_meta=None, deploy_meta=None, proxy_config=Non
     mesh = mesh if mesh is not None else ctx.mesh
     annotations = (pod.get("metadata") or {}).get("annotations") or {}
     if proxy_config is None:
-        proxy_config = meshmod.effective_proxy_config(mesh, annotations)
+        proxy_config = meshmod.effective_proxy_config(mesh, annotations, ctx.cache)
     if type_meta is None or deploy_meta is None:
         deploy_meta, type_meta = deploy_meta_from_pod(pod)
     if native is None:
@@ -444,15 +396,15 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         from ..gotemplate import TemplateError
 
         try:
-            text = tmpl.execute(data)
+            text = tmpl.execute(data, env=ctx.env)
         except TemplateError as e:
             _fail("failed to run injection template: %s" % e, "templates." + name)
         rendered[name] = text
         try:
             if not template_pod:
-                template_pod = _first_template_pod(text)
+                template_pod = _first_template_pod(text, ctx.cache)
             else:
-                template_pod = _overlay(template_pod, text, "failed applying injection overlay")
+                template_pod = _overlay(template_pod, text, "failed applying injection overlay", ctx.cache)
         except _MergeFailure as e:
             _fail("failed to run injection template: %s" % e, "templates." + name)
         anns = (merged.get("metadata") or {}).get("annotations") or {}
@@ -475,7 +427,7 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
             merged = roundtrip_pod(merged)
         try:
             merged = _overlay(merged, text, "failed parsing generated injected YAML (check Istio sidecar "
-                                            "injector configuration)")
+                                            "injector configuration)", ctx.cache)
         except _MergeFailure as e:
             _fail("failed to run injection template: %s" % e, "templates." + name)
 
@@ -536,7 +488,7 @@ def inject(pod: Mapping[str, Any], config, *, mode: str = "webhook", native_side
            env: Optional[Mapping[str, str]] = None, owner: Optional[Mapping[str, Any]] = None,
            namespace: Optional[str] = None, nodes=None, version=None, revision=None,
            proxy_envs: Optional[Mapping[str, str]] = None, namespace_object: Optional[Mapping[str, Any]] = None,
-           context: Optional[Context] = None, decoded: bool = False) -> IstioInjection:
+           context: Optional[Context] = None, decoded: bool = False, cache=None) -> IstioInjection:
     """Inject `pod` as Istio would; see the module docstring.  The policy decision (inject or not) is the
     caller's (simulator/istio/policy.py); this is what happens once Istio has decided to inject.
 
@@ -547,9 +499,11 @@ def inject(pod: Mapping[str, Any], config, *, mode: str = "webhook", native_side
     Cluster facts the webhook would look up: `nodes` (Node objects or kubelet version strings, for native
     sidecar detection; None = unknown), `namespace_object` (the Namespace, for OpenShift UID ranges).
     `decoded=True` says the pod is already Go's JSON of a corev1.Pod (skips one typed round trip).
+    `cache` (an EngineCache) keeps what is derived from the configuration for the next call; a given
+    `context` brings its own.
     """
     ctx = context or Context(config, mode=mode, env=env, native_sidecars=native_sidecars, nodes=nodes,
-                             version=version, revision=revision, proxy_envs=proxy_envs)
+                             version=version, revision=revision, proxy_envs=proxy_envs, cache=cache)
     pod = dict(pod)
     if owner is not None and mode == "webhook":
         meta = dict(pod.get("metadata") or {})
@@ -592,7 +546,7 @@ def inject(pod: Mapping[str, Any], config, *, mode: str = "webhook", native_side
         else:
             deploy_meta, type_meta = deploy_meta_from_pod(decoded)
     else:
-        proxy_config = meshmod.effective_proxy_config(mesh, meta.get("annotations") or {})
+        proxy_config = meshmod.effective_proxy_config(mesh, meta.get("annotations") or {}, ctx.cache)
         deploy_meta, type_meta = deploy_meta_from_pod(decoded)
     native, notes = ctx.native_sidecars(decoded)
     proxy_ids = (1337, 1337)

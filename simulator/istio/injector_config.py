@@ -33,13 +33,12 @@ class SelectorEntry(Record):
 
 class InjectorConfig(Record):
     _fields = ("name", "namespace", "revision", "policy", "default_templates", "templates", "aliases", "never_inject",
-               "always_inject", "injected_annotations", "values", "engine", "origin", "mesh", "compiled", "parsed")
+               "always_inject", "injected_annotations", "values", "engine", "origin", "mesh")
 
     def __init__(self, name: str, namespace: str, revision: str, policy: str, default_templates: List[str],
                  templates: Dict[str, str], aliases: Dict[str, List[str]], never_inject: List[SelectorEntry],
                  always_inject: List[SelectorEntry], injected_annotations: Dict[str, str], values: Dict[str, Any],
-                 engine: str = "go", origin: str = "cluster-state", mesh: Any = None,
-                 compiled: Optional[Dict[str, Any]] = None, parsed: Optional[Dict[str, Any]] = None):
+                 engine: str = "go", origin: str = "cluster-state", mesh: Any = None):
         self.name = name
         self.namespace = namespace
         self.revision = revision
@@ -54,8 +53,6 @@ class InjectorConfig(Record):
         self.engine = engine
         self.origin = origin  # "cluster-state" | "embedded default" | a file name
         self.mesh = mesh  # the `mesh` ConfigMap text (Istio reads it with its own defaults)
-        self.compiled = compiled if compiled is not None else {}  # template name -> compiled template (cache)
-        self.parsed = parsed if parsed is not None else {}  # rendered text -> parsed overlay (bounded cache)
 
 
 def _line_of(text: str, path: Tuple[Any, ...]) -> Optional[int]:
@@ -90,7 +87,9 @@ def _selectors(raw: Any, key: str, text: str, pos: SourcePos) -> List[SelectorEn
     return out
 
 
-def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str = "cluster-state") -> InjectorConfig:
+def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str = "cluster-state",
+                             mesh: Any = None) -> InjectorConfig:
+    """The injector ConfigMap of `revision`; `mesh` is the text of the revision's mesh ConfigMap."""
     meta = cm.get("metadata") or {}
     name = meta.get("name", "")
     subject = f"ConfigMap {meta.get('namespace', '')}/{name}"
@@ -104,7 +103,7 @@ def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str =
     cfg = parse_config_text(data.get("config") or "", subject=subject, field_prefix="data.config")
     values = parse_values_text(data.get("values"), subject=subject)
     return build_config(cfg, values, name=name, namespace=meta.get("namespace", ""), revision=revision,
-                        engine=engine, origin=origin, text=data.get("config") or "", subject=subject)
+                        engine=engine, origin=origin, text=data.get("config") or "", subject=subject, mesh=mesh)
 
 
 def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") -> Dict[str, Any]:
@@ -141,7 +140,7 @@ def parse_values_text(text: Any, *, subject: str) -> Dict[str, Any]:
 
 
 def build_config(cfg: Mapping[str, Any], values: Dict[str, Any], *, name: str, namespace: str, revision: str,
-                 engine: str, origin: str, text: str = "", subject: str = "") -> InjectorConfig:
+                 engine: str, origin: str, text: str = "", subject: str = "", mesh: Any = None) -> InjectorConfig:
     pos = SourcePos("data.config")
 
     def bad(key: str, msg: str) -> ConfigError:
@@ -168,5 +167,5 @@ def build_config(cfg: Mapping[str, Any], values: Dict[str, Any], *, name: str, n
         never_inject=_selectors(cfg.get("neverInjectSelector"), "neverInjectSelector", text, pos),
         always_inject=_selectors(cfg.get("alwaysInjectSelector"), "alwaysInjectSelector", text, pos),
         injected_annotations={str(k): str(v) for k, v in injected.items()},
-        values=values, engine=engine, origin=origin,
+        values=values, engine=engine, origin=origin, mesh=mesh,
     )

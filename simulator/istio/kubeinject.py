@@ -148,13 +148,13 @@ def decode_list(doc):
 
 
 def kube_inject_object(obj, config, *, native_sidecars=None, env=None, revision=None, version=None,
-                       context=None, warnings=None, tree_cache=None):
+                       context=None, warnings=None, cache=None):
     """One decoded workload document injected as kube-inject does (a new dict, Go's JSON encoding).
 
     `warnings` (a list) receives kube-inject's "===> Skipping injection ..." lines.  Raises
-    KubeInjectError for what makes istioctl fail."""
+    KubeInjectError for what makes istioctl fail.  `cache`: an EngineCache (see inject.Context)."""
     ctx = context or Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars,
-                             version=version, revision=revision, tree_cache=tree_cache)
+                             version=version, revision=revision, cache=cache)
     kind = obj.get("kind")
     if kind not in KINDS:
         return obj
@@ -178,11 +178,12 @@ def _null_timestamps(obj):
     workloads.add_null_creation_timestamps(obj, workloads.ROOTS[kind])
 
 
-def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=None, version=None):
-    """(stdout, stderr, error) of `istioctl kube-inject -f <file with text>` with the given configuration."""
+def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=None, version=None, cache=None):
+    """(stdout, stderr, error) of `istioctl kube-inject -f <file with text>` with the given configuration;
+    `cache`: an EngineCache kept between calls (see inject.Context)."""
     try:
         ctx = Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars, version=version,
-                      revision=revision)
+                      revision=revision, cache=cache)
     except TemplateRenderError as e:   # the mesh or values do not load: istioctl stops before any output
         return "", "", e.message
     out = []

@@ -202,22 +202,15 @@ def _to_yaml_roundtrip(pc):
     return json.loads(to_jsonpb(pc))
 
 
-_effective_cache = {}
-
-
-def effective_proxy_config(mc, annotations):
+def effective_proxy_config(mc, annotations, cache=None):
     """The webhook's proxy config for a pod without ProxyConfig resources (model.EffectiveProxyConfig):
     DefaultProxyConfig <- mesh defaultConfig <- annotation `proxy.istio.io/config` (ignored if unparsable).
-    Cached per mesh config object and annotation value; callers must not mutate the result."""
-    key = (id(mc), annotations.get("proxy.istio.io/config"))
-    hit = _effective_cache.get(key)
-    if hit is not None and hit[0] is mc:
-        return hit[1]
-    pc = _effective(mc, annotations)
-    if len(_effective_cache) >= 256:
-        _effective_cache.pop(next(iter(_effective_cache)))
-    _effective_cache[key] = (mc, pc)
-    return pc
+    Kept in `cache` (an EngineCache) per mesh config object and annotation value; callers must not mutate
+    the result."""
+    if cache is None:
+        return _effective(mc, annotations)
+    return cache.recall_for(("proxy-config", annotations.get("proxy.istio.io/config")), mc,
+                            lambda: _effective(mc, annotations))
 
 
 def _effective(mc, annotations):

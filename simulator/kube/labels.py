@@ -174,17 +174,19 @@ def parse_selector(raw: Any, pos: SourcePos = SourcePos()) -> Selector:
     return Selector(tuple(reqs), source=dict(raw))
 
 
-def parse_cached(raw: Any, pos: SourcePos, cache: Optional[Dict[str, Any]]) -> Selector:
-    """`parse_selector`, remembering the result (or the error) in `cache` under the field name."""
+def parse_cached(raw: Any, pos: SourcePos, cache: Any) -> Selector:
+    """`parse_selector`, the result (or the error) kept in `cache` (an EngineCache, or None) for this very
+    selector object and field."""
     if cache is None:
         return parse_selector(raw, pos)
-    hit = cache.get(pos.field)
-    if hit is None:
+
+    def parse():
         try:
-            hit = parse_selector(raw, pos)
+            return parse_selector(raw, pos)
         except SelectorError as e:
-            hit = e
-        cache[pos.field] = hit
+            return e
+
+    hit = cache.recall_for(("selector", pos.field), raw, parse)
     if isinstance(hit, SelectorError):
         raise hit
     return hit

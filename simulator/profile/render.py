@@ -165,8 +165,12 @@ if TYPE_CHECKING:
 
 
 def inject(pod: Dict[str, Any], config: InjectorConfig, render_one: Renderer,
-           data_for: Callable[[Dict[str, Any]], Dict[str, Any]]) -> RenderResult:
+           data_for: Callable[[Dict[str, Any]], Dict[str, Any]], cache=None) -> RenderResult:
+    """`cache` (an EngineCache) keeps parsed renders for the next call."""
+    from ..cache import cache_or_new
     from ..kube.strategicpatch import MergeError as SmpError, strategic_merge
+
+    cache = cache_or_new(cache)
 
     names = select_templates(pod, config)
     data = data_for(strip_pod(pod))
@@ -177,13 +181,8 @@ def inject(pod: Dict[str, Any], config: InjectorConfig, render_one: Renderer,
         text = render_one(config, name, data)
         rendered[name] = text
         # Replicas of one workload render identical text: parse it once. Overlays are never mutated
-        # (strategic_merge copies), so the cached dict can be shared.
-        overlay = config.parsed.get(text)
-        if overlay is None:
-            overlay = parse_rendered(text, name)
-            if len(config.parsed) >= 256:
-                config.parsed.pop(next(iter(config.parsed)))
-            config.parsed[text] = overlay
+        # (strategic_merge copies), so the kept dict can be shared.
+        overlay = cache.recall(("profile-overlay", name, text), lambda text=text, name=name: parse_rendered(text, name))
         try:
             template_pod = strategic_merge(template_pod, overlay)
             merged = strategic_merge(merged, overlay)

@@ -57,8 +57,7 @@ def _run(pods, config, ctx, forget):
     start = time.perf_counter()
     for pod in pods:
         if forget:
-            mod._parsed.clear()
-            mod._template_pods.clear()
+            ctx.cache.discard("overlay", "template-pod")
         t = time.perf_counter()
         try:
             mod.inject(pod, config, context=ctx)

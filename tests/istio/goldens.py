@@ -63,7 +63,7 @@ def check_kube_inject(case):
 
     config, env = config_for(case)
     text = (parity.CORPUS / case.input).read_text()
-    out, _, error = kube_inject_text(text, config, env=env, version="1.30.3")
+    out, _, error = kube_inject_text(text, config, env=env, version="1.30.3", cache=parity.engine_cache())
     if case.error:
         if error is None or case.error not in error.lower():
             return "expected an error containing %r, got %r" % (case.error, error)
@@ -143,6 +143,7 @@ def _webhook_pod(pod, config, env, namespace, ns_obj):
     if not decide(policy_pod, config).inject:
         return pod
     return inject(pod, config, mode="webhook", env=dict(env, REVISION="default"), nodes=list(NODES),
+                  cache=parity.engine_cache(),
                   namespace=namespace, namespace_object=ns_obj, version="1.30.3").pod
 
 

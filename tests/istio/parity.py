@@ -168,6 +168,18 @@ def _flags(variant):
 
 
 _setups = {}
+# One engine cache for every simulated run of the session, as a bulk run of the plugin shares one: the
+# templates of a configuration are compiled once, whichever case comes first.
+ENGINE_CACHE = None
+
+
+def engine_cache():
+    global ENGINE_CACHE
+    if ENGINE_CACHE is None:
+        from simulator import EngineCache
+
+        ENGINE_CACHE = EngineCache()
+    return ENGINE_CACHE
 
 #: Without --revision, istioctl 1.30 asks a cluster for its default revision (RevisionOrDefault) and, with no
 #: reachable cluster, can wait forever; `--revision default` is what it falls back to anyway ("default" -> "").
@@ -337,7 +349,7 @@ def run_case(release, variant, path):
                                        extra_args=s.kube_args, env=s.env or None)
     name = Path(path).name[: -len(".yaml")]
     try:
-        out, err, error = kube_inject_text(manifest.read_text(), s.config, env=s.env,
+        out, err, error = kube_inject_text(manifest.read_text(), s.config, env=s.env, cache=engine_cache(),
                                            version=simulator_version(release), revision=variant.revision)
     except Exception as e:  # a crash is a difference, reported with its type
         return CaseResult(release, variant.name, name, False, "simulator crashed: %s: %s" % (type(e).__name__, e))

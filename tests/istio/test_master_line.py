@@ -245,7 +245,7 @@ def test_mesh_config_matches_istioctl(istioctl_for, tmp_path, release, case):
                                        mesh_config=mesh, values=s.inputs["values"], extra_args=s.kube_args,
                                        env=s.env or None)
     config = parity.load_config(s.inputs["inject_config"], s.inputs["values"], mesh)
-    out, _, error = kube_inject_text(manifest.read_text(), config, env=s.env,
+    out, _, error = kube_inject_text(manifest.read_text(), config, env=s.env, cache=parity.engine_cache(),
                                      version=parity.simulator_version(release))
     if real.returncode != 0:
         assert error is not None, "istioctl failed, simulator did not: " + real.stderr

@@ -21,14 +21,14 @@ DECLARED = ("object", "oldObject", "request", "authorizer", "namespaceObject")
 _UNDECLARED = re.compile(r"(?<![.\w'\"])(params|variables)\b")
 _STRINGS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"")
 
-_programs: Dict[str, Any] = {}
+def _compile(expression: str, cache: Any = None) -> Tuple[Any, Optional[str]]:
+    """(program, compile_error), kept in `cache` (an EngineCache, or None) by expression text."""
+    if cache is None:
+        return _compile_now(expression)
+    return cache.recall(("cel", expression), lambda: _compile_now(expression))
 
 
-def _compile(expression: str) -> Tuple[Any, Optional[str]]:
-    """Compile once per expression text; returns (program, compile_error)."""
-    cached = _programs.get(expression)
-    if cached is not None:
-        return cached
+def _compile_now(expression: str) -> Tuple[Any, Optional[str]]:
     import celpy  # lazy: only webhooks with matchConditions pay for it (match_conditions checked it is there)
 
     stripped = _STRINGS.sub("''", expression)
@@ -41,7 +41,6 @@ def _compile(expression: str) -> Tuple[Any, Optional[str]]:
             result = (env.program(env.compile(expression)), None)
         except Exception as e:  # celpy's parse errors carry a caret diagram; keep the first line
             result = (None, "compilation failed: " + str(e).strip().splitlines()[0])
-    _programs[expression] = result
     return result
 
 
@@ -70,8 +69,10 @@ def _eval_message(e: Exception) -> str:
     return str(e)
 
 
-def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str) -> Tuple[Check, Optional[str], bool]:
-    """Returns (check, rejection_message, call). `rejection_message` is set when the request fails."""
+def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str,
+                     cache: Any = None) -> Tuple[Check, Optional[str], bool]:
+    """Returns (check, rejection_message, call). `rejection_message` is set when the request fails.
+    `cache` (an EngineCache, or None) keeps compiled programs."""
     conditions = [c for c in (conditions or []) if isinstance(c, _Mapping)]
     if not conditions:
         return Check("matchConditions", Outcome.MATCH, message="no matchConditions"), None, True
@@ -94,7 +95,7 @@ def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str
     for i, cond in enumerate(conditions):
         name = str(cond.get("name", f"#{i}"))
         expr = str(cond.get("expression", ""))
-        program, err = _compile(expr)
+        program, err = _compile(expr, cache)
         value = None
         if program is not None:
             if "authorizer" in _STRINGS.sub("''", expr):

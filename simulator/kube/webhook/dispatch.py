@@ -24,13 +24,15 @@ from ...records import Record
 
 
 class WebhookRef:
+    """One webhook of one configuration, where kube-apiserver's order puts it; never changed once made
+    (what is parsed from it - selectors, CEL programs - is kept in the caller's EngineCache)."""
+
     def __init__(self, configuration: str, webhook: Mapping[str, Any], config_object: Mapping[str, Any],
-                 position: int, parsed: Optional[Dict[str, Any]] = None):
+                 position: int):
         self.configuration = configuration
         self.webhook = webhook
         self.config_object = config_object
         self.position = position  # index in the combined sorted list (apiserver's round_N_index_i)
-        self.parsed = parsed if parsed is not None else {}  # selectors parsed once per webhook
 
     @property
     def name(self) -> str:
@@ -75,13 +77,15 @@ def _not_evaluated(*names: str) -> List[Check]:
     return [Check(n, Outcome.NOT_EVALUATED) for n in names]
 
 
-def should_call(ref: WebhookRef, req: AdmissionRequest, namespace_labels: Optional[Mapping[str, str]]) -> Decision:
+def should_call(ref: WebhookRef, req: AdmissionRequest, namespace_labels: Optional[Mapping[str, str]],
+                cache: Any = None) -> Decision:
+    """`cache` (an EngineCache, or None) keeps the webhook's parsed selectors and compiled conditions."""
     hook = ref.webhook
-    ns_check, ns_error = match_namespace(hook.get("namespaceSelector"), req, namespace_labels, ref.parsed)
+    ns_check, ns_error = match_namespace(hook.get("namespaceSelector"), req, namespace_labels, cache)
     if ns_check.outcome is Outcome.NO_MATCH:
         return Decision(False, RuleId.NAMESPACE_SELECTOR,
                         [ns_check] + _not_evaluated("objectSelector", "rules", "matchConditions"))
-    obj_check, obj_error = match_object(hook.get("objectSelector"), req, ref.parsed)
+    obj_check, obj_error = match_object(hook.get("objectSelector"), req, cache)
     if obj_check.outcome is Outcome.NO_MATCH:
         return Decision(False, RuleId.OBJECT_SELECTOR,
                         [ns_check, obj_check] + _not_evaluated("rules", "matchConditions"))
@@ -94,7 +98,7 @@ def should_call(ref: WebhookRef, req: AdmissionRequest, namespace_labels: Option
         return Decision(False, RuleId.NAMESPACE_SELECTOR, checks + _not_evaluated("matchConditions"), rejection=ns_error)
     if obj_error is not None:
         return Decision(False, RuleId.OBJECT_SELECTOR, checks + _not_evaluated("matchConditions"), rejection=obj_error)
-    cond_check, rejection, call = match_conditions(hook.get("matchConditions"), req, ref.failure_policy)
+    cond_check, rejection, call = match_conditions(hook.get("matchConditions"), req, ref.failure_policy, cache)
     checks.append(cond_check)
     if rejection is not None:
         return Decision(False, RuleId.MATCH_CONDITIONS, checks, rejection=rejection)
@@ -133,7 +137,7 @@ if TYPE_CHECKING:
 
 
 def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Optional[Mapping[str, str]],
-             mutate: MutateFn) -> DispatchResult:
+             mutate: MutateFn, cache: Any = None) -> DispatchResult:
     """Run the mutating webhook phase: round 0 over every webhook, and round 1 for the reinvoke set."""
     obj = req.object   # mutators return new objects; nothing here is changed in place
     results: List[WebhookResult] = []
@@ -155,7 +159,7 @@ def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Op
             if round_ == 1 and ref.position not in reinvoke:
                 continue
             current = AdmissionRequest(**{**req.__dict__, "object": obj})
-            decision = should_call(ref, current, namespace_labels)
+            decision = should_call(ref, current, namespace_labels, cache)
             result = WebhookResult(ref.configuration, ref.name, ref.position, decision.call,
                                    RuleId.REINVOCATION if (round_ == 1 and decision.call) else decision.rule,
                                    decision.checks, ref.failure_policy, ref.reinvocation_policy, round=round_)

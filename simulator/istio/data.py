@@ -2,8 +2,8 @@
 
 Templates read it through Go reflection: `.ObjectMeta` and `.Spec` are the (stripped) pod's metadata and
 spec as Go structs, `.ProxyConfig`/`.MeshConfig` protobuf messages, `.Values` the values map with float64
-numbers, and a few strings and ints.  `sidecar_template_data(pod, config)` keeps the old entry point of
-the generic pipeline working for Go-template ConfigMaps.
+numbers, and a few strings and ints.  The data is built by inject.data_for_pod, which this module never
+imports (it is the lower layer).
 """
 
 from ..gotemplate.values import Int64
@@ -83,10 +83,3 @@ def template_data(*, pod, type_meta, deploy_meta, proxy_config, mesh_config, val
     })
     return SimpleStruct("inject.SidecarTemplateData", fields, ptr=True)
 
-
-def sidecar_template_data(pod, config):
-    """Template data for the generic pipeline (webhook defaults, no cluster facts)."""
-    from .inject import build_context, data_for_pod
-
-    ctx = build_context(config, mode="webhook")
-    return data_for_pod(pod, ctx)

@@ -54,9 +54,3 @@ def jinja_context(pod: Mapping[str, Any], config: InjectorConfig) -> Dict[str, A
         "proxy_image": proxy_image(config.values),
     }
 
-
-def go_data(pod: Mapping[str, Any], config: InjectorConfig) -> Dict[str, Any]:
-    """Go-struct data for Istio templates, via `simulator.istio` when available."""
-    from ..istio.data import sidecar_template_data
-
-    return sidecar_template_data(pod, config)

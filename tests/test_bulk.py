@@ -42,3 +42,60 @@ def test_small_inputs_stay_in_process():
     assert bulk.workers_for(bulk.MIN_PARALLEL - 1, {"KUBECTL_INJECT_WORKERS": "8"}) == 1
     assert bulk.workers_for(10_000, {"KUBECTL_INJECT_WORKERS": "1"}) == 1
     assert bulk.workers_for(10_000, {"KUBECTL_INJECT_WORKERS": "3"}) == 3
+
+
+def _work(n):
+    """A Work of n small pods, each explained against the embedded cluster state."""
+    from simulator import EngineCache, Options
+    from plugin.state.sources import load_cluster_state
+
+    state = load_cluster_state([])[0]
+    jobs = [(_Doc({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"p{i}", "labels": {"app": f"a{i % 5}"}},
+                   "spec": {"containers": [{"name": "web", "image": "nginx"}]}}), "mesh" if i % 2 else "default")
+            for i in range(n)]
+    return bulk.Work(jobs, state, Options(), EngineCache(), finish=lambda doc, expl: expl.verdict.value)
+
+
+class _Doc:
+    def __init__(self, obj):
+        self.obj = obj
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes; this platform cannot fork")
+def test_forked_workers_get_their_inputs_from_the_work_they_are_given():
+    """Two runs in one process, each with its own inputs, forked or not: each sees only its own."""
+    first, second = _work(70), _work(50)
+    second.jobs[:] = [(doc, "mesh") for doc, _ in second.jobs]
+    forked = bulk.explain_all(first, 3), bulk.explain_all(second, 2)
+    in_process = bulk.explain_all(first, 1), bulk.explain_all(second, 1)
+    assert forked == in_process
+    assert [r for r, _ in forked[0]] == ["injected" if i % 2 else "not-injected" for i in range(70)]
+    assert [r for r, _ in forked[1]] == ["injected"] * 50
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes; this platform cannot fork")
+def test_a_failure_in_a_worker_is_raised_in_the_parent_not_a_hang():
+    work = _work(60)
+
+    def finish(doc, expl):
+        if doc.obj["metadata"]["name"] == "p41":
+            raise RuntimeError("a bug in printing p41")
+        return expl.verdict.value
+
+    with pytest.raises(RuntimeError, match="p41"):
+        bulk.explain_all(work.replace(finish=finish), 3)
+
+
+def test_a_process_with_other_threads_does_not_fork():
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not bulk.can_fork()
+        results = bulk.explain_all(_work(40), 4)      # explained in-process instead
+    finally:
+        stop.set()
+        thread.join()
+    assert len(results) == 40 and all(e is None for _, e in results)

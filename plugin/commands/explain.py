@@ -134,7 +134,7 @@ def run(args, env: Environment) -> int:
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
                       admission_defaults=args.output != "pod", manifest=args.output == "pod")
-    from ..runtime.bulk import explain_all, workers_for
+    from ..runtime.bulk import Work, explain_all, workers_for
 
     slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
     jobs = []
@@ -165,7 +165,7 @@ def run(args, env: Environment) -> int:
         from ..printers.structured import pod_fragment
 
         finish = pod_fragment
-    results = explain_all(jobs, state, options, workers_for(len(jobs), env.environ), finish, cache)
+    results = explain_all(Work(jobs, state, options, cache, finish), workers_for(len(jobs), env.environ))
     items: List[ExplainedItem] = []
     for doc, slot in zip(loaded.documents, slots):
         if slot is None or isinstance(slot, ExplainedItem):

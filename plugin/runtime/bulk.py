@@ -2,9 +2,18 @@
 
 A bulk run (a directory of manifests, a whole namespace's pods) is CPU-bound Python: one process uses one
 core.  The simulator is pure, so objects can be explained anywhere: for large inputs the work is forked
-into worker processes that inherit the loaded cluster state and the templates already compiled by the
-parent (compiling is done once, before the fork), take object positions, and send back explanations in
-input order.  Small inputs stay in-process, where starting workers would cost more than it saves.
+into worker processes that inherit the `Work` (jobs, cluster state, options, and the engine cache with the
+templates the parent already compiled: compiling is done once, before the fork), take object positions,
+and send back results in input order.  Small inputs stay in-process, where starting workers would cost
+more than it saves.
+
+The workers get the `Work` as an argument of the function they run (inherited through fork, never
+pickled), not through a module global, so two runs in one process cannot see each other's inputs.
+
+Forking is for one-shot commands only: a process with other threads (a kubernetes client's, a watch's)
+must not fork (the child inherits locks other threads may hold, and their sockets), so explain_all runs
+in-process whenever other threads exist.  A long-running command explains with threads sharing one
+EngineCache instead.
 
 `KUBECTL_INJECT_WORKERS` sets the number of processes (1 turns this off); the default is the number of
 cores this process may use.
@@ -12,15 +21,30 @@ cores this process may use.
 from __future__ import annotations
 
 import os
+import sys
+
+from simulator.records import Record
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, List, Mapping, Optional, Sequence, Tuple
+    from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 #: Below this many objects, one process is faster than starting workers.
 MIN_PARALLEL = 96
 
-# What forked workers inherit: (jobs as (document, namespace), cluster state, options, finish, cache).
-_WORK: Optional[Tuple[Sequence[Tuple[Any, str]], Any, Any, Any, Any]] = None
+
+class Work(Record):
+    """One bulk run's inputs: `jobs` as (document, namespace), and what every explanation shares."""
+
+    _fields = ("jobs", "state", "options", "cache", "finish")
+
+    def __init__(self, jobs: Sequence[Tuple[Any, str]], state: Any, options: Any, cache: Any = None,
+                 finish: Optional[Callable[[Any, Any], Any]] = None):
+        self.jobs = jobs
+        self.state = state
+        self.options = options
+        self.cache = cache      # an EngineCache shared by every explanation (None: one per object)
+        self.finish = finish    # finish(document, explanation) -> the result (run where it is explained)
 
 
 def workers_for(count: int, environ: Mapping[str, str]) -> int:
@@ -37,34 +61,92 @@ def workers_for(count: int, environ: Mapping[str, str]) -> int:
     return max(1, min(wanted, count // 32))
 
 
-def _explain_at(position: int):
+def explain_at(work: Work, position: int):
     """(result, None) or (None, SimulatorError) for one object."""
     from simulator import SimulatorError, explain
 
-    jobs, state, options, finish, cache = _WORK
-    doc, namespace = jobs[position]
+    doc, namespace = work.jobs[position]
     try:
-        expl = explain(doc.obj, namespace, state, options, cache)
+        expl = explain(doc.obj, namespace, work.state, work.options, work.cache)
     except SimulatorError as e:
         return None, e
-    return (finish(doc, expl) if finish is not None else expl), None
+    return (work.finish(doc, expl) if work.finish is not None else expl), None
 
 
-def explain_all(jobs: Sequence[Tuple[Any, str]], state, options, workers: int, finish=None, cache=None) -> List[tuple]:
-    """[(result, error)] for each (document, namespace) in `jobs`, in order.  The result is the
-    explanation, or what `finish(document, explanation)` makes of it - in the worker, so that work
-    (e.g. printing) is spread too and only its small result travels back."""
-    global _WORK
-    _WORK = (jobs, state, options, finish, cache)
+def explain_all(work: Work, workers: int) -> List[tuple]:
+    """[(result, error)] for each job of `work`, in order.  The result is the explanation, or what
+    `work.finish(document, explanation)` makes of it - in the worker, so that work (e.g. printing) is
+    spread too and only its small result travels back."""
+    jobs = work.jobs
+    if workers <= 1 or len(jobs) < 2 or not can_fork():
+        return [explain_at(work, i) for i in range(len(jobs))]
+    first = explain_at(work, 0)     # compiles the templates once; the workers inherit them
+    return [first] + _forked(work, range(1, len(jobs)), workers)
+
+
+def can_fork() -> bool:
+    """Forking is safe only in a process with no other thread (see the module docstring)."""
+    if not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")   # not imported: no thread was started through it
+    return threading is None or threading.active_count() <= 1
+
+
+def _forked(work: Work, positions: range, workers: int) -> List[tuple]:
+    """Explain `positions` in `workers` forked processes: each takes every workers-th chunk, and sends its
+    results back through its own pipe, chunk by chunk, as they are ready."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    size = max(1, min(64, len(positions) // (workers * 8)))
+    chunks = [positions[i:i + size] for i in range(0, len(positions), size)]
+    readers = {}
+    for share in (chunks[w::workers] for w in range(min(workers, len(chunks)))):
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_serve, args=(work, share, writer), daemon=True)
+        process.start()
+        writer.close()   # the worker holds the only write end: its exit ends the reader's input
+        readers[reader] = process
+    processes = list(readers.values())
+    done = {}
     try:
-        if workers <= 1 or not jobs or not hasattr(os, "fork"):
-            return [_explain_at(i) for i in range(len(jobs))]
-        import multiprocessing
-
-        first = _explain_at(0)     # compiles the templates once; the workers inherit them
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            rest = pool.map(_explain_at, range(1, len(jobs)), chunksize=max(1, min(64, len(jobs) // (workers * 8))))
-        return [first] + rest
+        while readers:
+            for reader in wait(list(readers)):
+                try:
+                    message = reader.recv()
+                except EOFError:
+                    process = readers.pop(reader)
+                    process.join()
+                    raise RuntimeError("a bulk worker process ended early (exit status %s)" % process.exitcode)
+                if message is None:
+                    readers.pop(reader).join()
+                    continue
+                start, values, failure = message
+                if failure is not None:
+                    raise failure
+                done[start] = values
     finally:
-        _WORK = None
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+    return [r for chunk in chunks for r in done[chunk.start]]
+
+
+def _serve(work: Work, chunks: List[range], results) -> None:
+    """A worker: explain its chunks, sending (start, results, None) for each, then None; a failure is
+    sent as (start, None, exception) and re-raised in the parent, as multiprocessing.Pool.map does."""
+    for chunk in chunks:
+        try:
+            message = (chunk.start, [explain_at(work, i) for i in chunk], None)
+        except Exception as e:  # noqa: BLE001 - the parent re-raises it
+            message = (chunk.start, None, e)
+        try:
+            results.send(message)
+        except Exception as e:  # noqa: BLE001 - e.g. a result that does not pickle: say so in the parent
+            results.send((chunk.start, None, RuntimeError("bulk worker: %s: %s" % (type(e).__name__, e))))
+            return
+        if message[2] is not None:
+            return
+    results.send(None)

@@ -138,3 +138,47 @@ def test_output_that_cannot_be_written_is_an_error_not_a_verdict():
         proc = subprocess.run([ENTRY, "--version"], stdout=full, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.returncode == 2
     assert "error: writing the output" in proc.stderr
+
+
+def _leave_in_a_child(setup, status=3):
+    """Run `setup` in a fresh interpreter, then startup.leave(status); (exit status, stdout)."""
+    code = "import sys\nsys.path.insert(0, %r)\nfrom plugin.runtime import startup\n" % REPO
+    code += textwrap.dedent(setup) + "\nstartup.leave(%d)\n" % status
+    proc = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=REPO)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_a_one_shot_run_leaves_at_once_with_its_status():
+    status, out, err = _leave_in_a_child("""
+        import os
+        real_exit = os._exit
+        os._exit = lambda code: (print("fast"), sys.stdout.flush(), real_exit(code))
+    """)
+    assert (status, out.split(), err) == (3, ["fast"], "")
+
+
+def test_what_is_registered_to_run_at_exit_still_runs():
+    """A long-running command's buffered log lines are written at exit (logging.shutdown, which logging
+    registers with atexit): leave must not skip that, nor any other atexit handler."""
+    status, out, err = _leave_in_a_child("""
+        import atexit, logging, logging.handlers
+        buffered = logging.handlers.MemoryHandler(100, target=logging.StreamHandler(sys.stdout))
+        logging.getLogger().addHandler(buffered)
+        logging.warning("the log tail")
+        atexit.register(lambda: print("atexit ran"))
+    """)
+    assert status == 3, err
+    assert out.split("\n") == ["atexit ran", "the log tail", ""]
+
+
+def test_other_threads_finish_before_the_process_ends(tmp_path):
+    marker = tmp_path / "done"
+    status, _, err = _leave_in_a_child("""
+        import threading, time
+        def work():
+            time.sleep(0.3)
+            open(%r, "w").write("x")
+        threading.Thread(target=work).start()
+    """ % str(marker), status=0)
+    assert status == 0, err
+    assert marker.exists()

@@ -12,8 +12,15 @@ there, without running any `.pth` file.  Where that cannot be right, `site` runs
     of sys.meta_path; the import is then tried again.  Other misses are left alone: the standard library
     probes for optional modules (`org.python.core`, ...) on every start.
 
-At the end, `leave` flushes the output and ends the process at once: tearing the interpreter down frees
-every module and object one by one, ~15 ms after a one-pod run whose output is already written.
+At the end, `leave` flushes the output and ends the process at once (os._exit): tearing the interpreter
+down frees every module and object one by one, ~15 ms after a one-pod run whose output is already written.
+That is safe only for a one-shot command that leaves nothing behind: os._exit runs no atexit handler (so
+no `logging.shutdown`, which flushes log handlers: a long-running `watch` would lose its log tail), no
+`finally` still pending in other threads, and kills those threads mid-work.  So `leave` takes the fast way
+only when nothing can be lost - no atexit handler registered (importing `logging` registers one), no thread
+but the main one - and otherwise exits normally, with the interpreter's full teardown.  A long-running
+command must exit through that normal path: return its status from main() and let `leave` decide; never
+call os._exit itself.
 """
 from __future__ import annotations
 
@@ -66,13 +73,14 @@ class SiteOnDemand:
 
 
 def leave(status: int) -> None:
-    """Exit with `status` once stdout and stderr are flushed, skipping the interpreter's teardown (no
-    atexit handlers run: the entry points register none).  A reader that stopped reading is not an error,
-    as in plugin.cli; any other failure to write is."""
+    """Exit with `status` once stdout and stderr are flushed: at once when nothing is registered to run
+    at exit (see the module docstring), else through the interpreter's normal exit.  A reader that stopped
+    reading is not an error, as in plugin.cli; any other failure to write is."""
+    broken_pipe = False
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        pass
+        broken_pipe = True
     except (OSError, ValueError) as e:
         from ..exitcodes import ExitStatus
 
@@ -85,4 +93,23 @@ def leave(status: int) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+    if needs_teardown():
+        if broken_pipe:   # what is still buffered would fail again at shutdown: send it nowhere
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+        sys.exit(int(status or 0))
     os._exit(int(status or 0))
+
+
+def needs_teardown() -> bool:
+    """Whether exiting at once could lose something: an atexit handler (logging's flush among them) or a
+    thread other than the main one."""
+    import atexit
+
+    count = getattr(atexit, "_ncallbacks", None)
+    if count is None or count() > 0:      # an interpreter that cannot tell: the safe way
+        return True
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1

@@ -8,6 +8,7 @@ the way Go's regexp/syntax parser reads it (reporting Go's error texts for malfo
 translated into an equivalent Python pattern; matching loops follow Go's rules.
 """
 
+import functools
 import re
 
 from ..sprig.conv import go_is_digit, go_is_letter
@@ -659,18 +660,11 @@ def _extract(s):
     return name, num, s[i:]
 
 
-_CACHE = {}
-
-
+@functools.lru_cache(maxsize=256)
 def compile_go(expr):
-    """regexp.Compile: a GoRegexp, or RegexpError with Go's message."""
-    rx = _CACHE.get(expr)
-    if rx is None:
-        rx = GoRegexp(expr)
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[expr] = rx
-    return rx
+    """regexp.Compile: a GoRegexp, or RegexpError with Go's message.  Remembered by expression (a memo of
+    a pure function: the compiled pattern is never changed; errors are not remembered)."""
+    return GoRegexp(expr)
 
 
 def must_compile_message(expr, err):

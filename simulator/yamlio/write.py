@@ -10,6 +10,7 @@ float formatting.  It does not fold long lines at column 80 as libyaml does; the
 forms read back identically.
 """
 
+import functools
 import math
 import re
 
@@ -19,27 +20,20 @@ __all__ = ["dump", "key_sort"]
 
 
 def key_sort(keys):
-    """go-yaml v2's keyList order for string keys: letters before digits, digit runs compared as numbers.
-
-    Objects of one type share their key sets, so orders are remembered (bounded)."""
-    seen = tuple(keys)
-    order = _ORDERS.get(seen)
-    if order is None:
-        import functools
-
-        order = sorted(keys, key=functools.cmp_to_key(_cmp_keys))
-        if len(_ORDERS) >= _MEMO_LIMIT:
-            _ORDERS.clear()
-        _ORDERS[seen] = order
-    return list(order)
+    """go-yaml v2's keyList order for string keys: letters before digits, digit runs compared as numbers."""
+    return list(_key_order(tuple(keys)))
 
 
 # Printing thousands of pods meets the same keys, names and images over and over: the key orders and
-# the quoted forms of strings are remembered, up to this many of each.
+# the quoted forms of strings are remembered, up to this many of each.  These are memos of pure functions
+# of short strings (never stale, bounded, safe from any thread), not engine state: see simulator/cache.py.
 _MEMO_LIMIT = 20000
-_ORDERS = {}
-_KEY_TEXT = {}
-_VALUE_TEXT = {}
+
+
+@functools.lru_cache(maxsize=_MEMO_LIMIT)
+def _key_order(keys):
+    """Objects of one type share their key sets: their order is remembered."""
+    return tuple(sorted(keys, key=functools.cmp_to_key(_cmp_keys)))
 
 
 def _cmp_keys(a, b):
@@ -332,15 +326,15 @@ _BOOLISH = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "
 
 
 def _string(s, indent, key):
-    memo = _KEY_TEXT if key else _VALUE_TEXT
-    text = memo.get(s)
-    if text is None:
-        text = _string_style(s, indent, key)
-        if text[-1:] != "\n":     # a literal block depends on the indentation: not remembered
-            if len(memo) >= _MEMO_LIMIT:
-                memo.clear()
-            memo[s] = text
-    return text
+    if "\n" in s:     # may become a literal block, which depends on the indentation: not remembered
+        return _string_style(s, indent, key)
+    return _line_text(s, key)
+
+
+@functools.lru_cache(maxsize=_MEMO_LIMIT)
+def _line_text(s, key):
+    """The text of a one-line string (its style does not depend on the indentation)."""
+    return _string_style(s, 0, key)
 
 
 def _string_style(s, indent, key):

@@ -73,14 +73,15 @@ def cold_start(runs: int) -> dict:
 
 def throughput(n: int) -> dict:
     from plugin.state.sources import load_cluster_state
-    from simulator import explain
+    from simulator import EngineCache, explain
 
     state, _, _, _ = load_cluster_state([])
+    cache = EngineCache()      # one for the run, as the CLI keeps one
     pods = generated_pods(n)
     t = time.perf_counter()
     verdicts = {}
     for pod in pods:
-        v = explain(pod, "mesh", state).verdict.value
+        v = explain(pod, "mesh", state, None, cache).verdict.value
         verdicts[v] = verdicts.get(v, 0) + 1
     elapsed = time.perf_counter() - t
     return {"pods": n, "seconds": elapsed, "pods_per_s": n / elapsed, "verdicts": verdicts}

@@ -182,14 +182,15 @@ def main(argv=None):
             print("  istioctl kube-inject               %6.0f pods/s  (%.1f s)" % (args.pods / t, t))
 
         from plugin.state.sources import apply_config_files, load_cluster_state
-        from simulator import Options, explain
+        from simulator import EngineCache, Options, explain
 
         state = load_cluster_state([])[0]
-        apply_config_files(state, files["inject-config.yaml"], files["values.json"], files["mesh-config.yaml"])
+        state = apply_config_files(state, files["inject-config.yaml"], files["values.json"], files["mesh-config.yaml"])
         options = Options(admission_defaults=True)
-        explain(pods[0], "mesh", state, options)
+        cache = EngineCache()      # one for the run, as the CLI keeps one
+        explain(pods[0], "mesh", state, options, cache)
         t = time.perf_counter()
-        verdicts = [explain(p, "mesh", state, options).verdict.value for p in pods]
+        verdicts = [explain(p, "mesh", state, options, cache).verdict.value for p in pods]
         t = time.perf_counter() - t
         assert verdicts.count("injected") == len(pods), "every fleet pod must be injected"
         print("engine alone, explain() per pod:     %6.0f pods/s" % (len(pods) / t))

@@ -193,7 +193,8 @@ class Compiler:
 
     def compile_if_with(self, n, is_with):
         # Each branch is compiled when it is first taken: one pod takes few of the branches of a template
-        # like Istio's, and compiling the others cost more than running the ones taken.
+        # like Istio's, and compiling the others cost more than running the ones taken.  Two threads taking
+        # a branch first at once both compile it; either closure is right (they hold no execution state).
         pipe = self.compile_pipe(n.pipe)
         compile_list = self.compile_list
         has_else = n.else_list is not None

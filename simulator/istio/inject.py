@@ -70,7 +70,8 @@ class Context:
         self.config = config
         self.mode = mode
         self.cache = cache = cache_or_new(cache)
-        self.release = version if isinstance(version, Release) else release_for(version or guess_version(config))
+        self.release = version if isinstance(version, Release) else release_for(version) if version else \
+            config.release
         try:
             self.values = _values_of(config, cache)
         except ValuesError as e:
@@ -119,23 +120,6 @@ class Context:
                 raise TemplateRenderError(str(e), pos=SourcePos("templates." + name)) from None
 
         return self.cache.recall(("template", release.key, text), compile_template)
-
-
-def guess_version(config):
-    """The release an injector ConfigMap comes from, when the caller does not say: a template reading
-    `.ProxyInitImage` only renders on 1.31 (older injectors fail on the unknown field, so the marker is
-    reliable), and 1.31's charts alone trim canonical names with `trimAll "-_."`; `.NativeSidecars`
-    (1.25 and later) or the ENABLE_NATIVE_SIDECARS env var (older).  Anything else is taken for the
-    default line (release.LATEST)."""
-    templates = [t for t in (config.templates or {}).values() if isinstance(t, str)]
-    if any(".ProxyInitImage" in t or 'trimAll "-_."' in t for t in templates):
-        return "1.31"
-    text = (config.templates or {}).get("sidecar") or ""
-    if ".NativeSidecars" in text or "omitNil" in text or "otelResourceAttributes" in text:
-        return None
-    if 'env "ENABLE_NATIVE_SIDECARS"' in text:
-        return "1.24.6"
-    return None
 
 
 def istiod_env(values):

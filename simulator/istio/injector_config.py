@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from ..errors import ConfigError, SelectorError, SourcePos
 from ..kube.labels import Selector, parse_selector
 from ..records import Record
+from .release import Release, guess_version, release_for
 
 ENGINE_ANNOTATION = "kubectl-inject.io/template-engine"   # "jinja2" for the plugin's own profile
 ENGINES = ("go", "jinja2")
@@ -33,12 +34,12 @@ class SelectorEntry(Record):
 
 class InjectorConfig(Record):
     _fields = ("name", "namespace", "revision", "policy", "default_templates", "templates", "aliases", "never_inject",
-               "always_inject", "injected_annotations", "values", "engine", "origin", "mesh")
+               "always_inject", "injected_annotations", "values", "engine", "origin", "mesh", "release")
 
     def __init__(self, name: str, namespace: str, revision: str, policy: str, default_templates: List[str],
                  templates: Dict[str, str], aliases: Dict[str, List[str]], never_inject: List[SelectorEntry],
                  always_inject: List[SelectorEntry], injected_annotations: Dict[str, str], values: Dict[str, Any],
-                 engine: str = "go", origin: str = "cluster-state", mesh: Any = None):
+                 engine: str = "go", origin: str = "cluster-state", mesh: Any = None, release: Optional[Release] = None):
         self.name = name
         self.namespace = namespace
         self.revision = revision
@@ -53,6 +54,11 @@ class InjectorConfig(Record):
         self.engine = engine
         self.origin = origin  # "cluster-state" | "embedded default" | a file name
         self.mesh = mesh  # the `mesh` ConfigMap text (Istio reads it with its own defaults)
+        # The Istio line whose rules apply (policy, data, post-processing): the caller's, else the one the
+        # templates come from; the embedded Jinja profile follows the current line.
+        if release is None:
+            release = Release() if engine == "jinja2" else release_for(guess_version(self))
+        self.release = release
 
 
 def _line_of(text: str, path: Tuple[Any, ...]) -> Optional[int]:

@@ -88,3 +88,20 @@ class Release(FrozenRecord):
 
 def release_for(version):
     return Release(version or LATEST)
+
+
+def guess_version(config):
+    """The release an injector ConfigMap comes from, when the caller does not say: a template reading
+    `.ProxyInitImage` only renders on 1.31 (older injectors fail on the unknown field, so the marker is
+    reliable), and 1.31's charts alone trim canonical names with `trimAll "-_."`; `.NativeSidecars`
+    (1.25 and later) or the ENABLE_NATIVE_SIDECARS env var (older).  Anything else is taken for the
+    default line (release.LATEST)."""
+    templates = [t for t in (config.templates or {}).values() if isinstance(t, str)]
+    if any(".ProxyInitImage" in t or 'trimAll "-_."' in t for t in templates):
+        return "1.31"
+    text = (config.templates or {}).get("sidecar") or ""
+    if ".NativeSidecars" in text or "omitNil" in text or "otelResourceAttributes" in text:
+        return None
+    if 'env "ENABLE_NATIVE_SIDECARS"' in text:
+        return "1.24.6"
+    return None

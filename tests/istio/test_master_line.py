@@ -178,7 +178,7 @@ def test_guessed_line_matches_istioctl(istioctl_for, inputs, monkeypatch, case):
 
 @pytest.mark.parametrize("release, line", [(MASTER, "1.31"), ("1.30.3", "1.30.3"), ("1.24.6", "1.24.6")])
 def test_guess_version_of_each_lines_configuration(istioctl_for, release, line):
-    from simulator.istio.inject import guess_version
+    from simulator.istio.release import guess_version
     from simulator.istio.release import release_for
 
     istioctl_for(release)
@@ -192,7 +192,7 @@ class _Config:
 
 
 def test_guess_version_markers():
-    from simulator.istio.inject import guess_version
+    from simulator.istio.release import guess_version
 
     assert guess_version(_Config(sidecar='image: "{{ .ProxyInitImage }}"')) == "1.31"
     assert guess_version(_Config(sidecar="x", gateway='{{ .DeploymentMeta.Name | trimAll "-_." }}')) == "1.31"

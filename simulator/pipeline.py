@@ -75,7 +75,7 @@ class _Injector:
             self.warnings.append(Warning_("injector-config-unavailable", {"webhook": ref.name, "revision": revision,
                                                                           "problem": problem}))
             return Mutation(pod, "unknown", details={"revision": revision})
-        decision = decide(pod, config)
+        decision = decide(pod, config, config.release)
         self.warnings.extend(w for w in decision.warnings if w.to_dict() not in [x.to_dict() for x in self.warnings])
         self.policy_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
                                     "injector": f"{config.namespace}/{config.name}", "revision": revision,

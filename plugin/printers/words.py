@@ -61,13 +61,20 @@ def decided(rule: str, detail: Mapping[str, Any], item: Mapping[str, Any]) -> st
     if rule == "inject-label":
         value = inputs.get("label")
         extra = " (the label wins over the annotation)" if inputs.get("annotation") is not None else ""
-        return f"the pod label {INJECT_KEY}=\"{value}\" {'asks for' if value == 'true' else 'opts out of'} injection{extra}"
+        return f"the pod label {INJECT_KEY}=\"{value}\" {_asks(policy, value)} injection{extra}"
     if rule == "inject-annotation":
         value = inputs.get("annotation")
-        return f"the pod annotation {INJECT_KEY}: \"{value}\" {'asks for' if value == 'true' else 'opts out of'} injection"
+        return f"the pod annotation {INJECT_KEY}: \"{value}\" {_asks(policy, value)} injection"
     if rule == "policy-invalid":
         return f"the injector policy \"{policy.get('policy') if policy else ''}\" is neither enabled nor disabled, so Istio injects nothing"
     return rule
+
+
+def _asks(policy: Optional[Mapping[str, Any]], value: Any) -> str:
+    """The label or annotation decided, so the call's verdict is its answer (Istio lines before 1.25 also
+    take yes/on/y for "true" and any other word for "false")."""
+    inject = policy.get("inject") if policy is not None else value == "true"
+    return "asks for" if inject else "opts out of"
 
 
 def _policy_call(item: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:

@@ -13,11 +13,11 @@ from ..yamlio.reader import SeparatorError, split_documents
 from ..errors import TemplateRenderError
 from . import workloads
 from .inject import Context, inject
+from .policy import KUBE_INJECT, decide
 from ..yamlio.write import dump
 
 KINDS = ("Pod", "ReplicationController", "Deployment", "DaemonSet", "ReplicaSet", "Job", "CronJob",
          "StatefulSet", "List", "DeploymentConfig")
-IGNORED_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "local-path-storage")
 
 
 class KubeInjectError(ValueError):
@@ -28,28 +28,6 @@ def _go_quote(s):
     from ..golang.strconv import go_quote
 
     return go_quote(s)
-
-
-def inject_required(pod_meta, pod_spec, release):
-    """injectRequired with policy "enabled" and no selectors (kube-inject's call)."""
-    if pod_spec.get("hostNetwork"):
-        return False
-    if pod_meta.get("namespace", "") in IGNORED_NAMESPACES:
-        return False
-    annotations = pod_meta.get("annotations") or {}
-    labels = pod_meta.get("labels") or {}
-    value = annotations.get("sidecar.istio.io/inject", "")
-    if "sidecar.istio.io/inject" in labels:
-        value = labels["sidecar.istio.io/inject"]
-    if release.strict_inject_values:
-        if value == "false":
-            return False
-        return True
-    if value.lower() in ("y", "yes", "true", "on"):
-        return True
-    if value == "":
-        return True
-    return False
 
 
 def _locate(obj, kind):
@@ -107,7 +85,7 @@ def inject_object(obj, ctx, warnings):
             apply_proxy_config_annotation(pod_meta["annotations"]["proxy.istio.io/config"], ctx.mesh)
         except MeshConfigError as e:
             raise KubeInjectError(str(e)) from None
-    if not inject_required(pod_meta, pod_spec, ctx.release):
+    if not decide({"metadata": pod_meta, "spec": pod_spec}, KUBE_INJECT, ctx.release).inject:
         warnings.append(_skip(kind_name, full, "has sidecar injection disabled"))
         return obj
     owner = {"kind": type_meta["Kind"], "apiVersion": type_meta["APIVersion"],

@@ -3,20 +3,59 @@
 Istio returns a bare bool and logs its reasons; here every link of the chain is a `PolicyStep`, in
 Istio's fixed order, so the explanation can mark the one that decided and show the ones that did not
 get a say. Namespace labels are never read here: namespaces are selected by the webhook selectors.
+
+One implementation for both callers: the webhook passes the injector's configuration, `istioctl
+kube-inject` passes `KUBE_INJECT` (IntoObject calls injectRequired with `&Config{Policy:
+InjectionPolicyEnabled}` and no selectors).  The release matters for one link, the value of the
+`sidecar.istio.io/inject` label or annotation (`Release.strict_inject_values`).
 """
 from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, List, Mapping, Optional
+    from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
-from .injector_config import InjectorConfig
+    from .injector_config import InjectorConfig, SelectorEntry
+    from .release import Release
+
 from ..kube.objects import annotations_of, labels_of
 from ..trace import Check, Outcome, PolicyStep, RuleId, Warning_
-from ..records import Record
+from ..records import FrozenRecord, Record
 
 INJECT_KEY = "sidecar.istio.io/inject"
 IGNORED_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "local-path-storage")
+#: Values the older lines (before 1.25) take for "inject", compared lower-cased (YAML 1.1's true words).
+_LENIENT_TRUE = ("y", "yes", "true", "on")
+
+
+class PolicyConfig(FrozenRecord):
+    """The three inputs of injectRequired's Config; an InjectorConfig has the same attributes."""
+
+    _fields = ("policy", "never_inject", "always_inject")
+
+    def __init__(self, policy: str, never_inject: Sequence[SelectorEntry] = (),
+                 always_inject: Sequence[SelectorEntry] = ()):
+        self.policy = policy
+        self.never_inject = tuple(never_inject)
+        self.always_inject = tuple(always_inject)
+
+
+#: What `istioctl kube-inject` decides with, whatever the injector ConfigMap says.
+KUBE_INJECT = PolicyConfig("enabled")
+
+
+def explicit_value(value: str, release: Release) -> Tuple[Optional[bool], bool]:
+    """(the pod's explicit answer or None for "use the default", whether Istio accepts the value).
+
+    1.25 and later: exactly "true" or "false"; anything else is logged as invalid and the default
+    applies.  Older lines: y/yes/true/on in any case inject, the empty string is the default, and any
+    other value - "false", "no", or a typo - is an explicit "do not inject"."""
+    if value == "":
+        return None, True
+    if release.strict_inject_values:
+        explicit = {"true": True, "false": False}.get(value)
+        return explicit, explicit is not None
+    return value.lower() in _LENIENT_TRUE, True
 
 
 class PolicyDecision(Record):
@@ -34,7 +73,8 @@ def _remaining(rules: List[RuleId]) -> List[PolicyStep]:
     return [PolicyStep(r, Outcome.NOT_EVALUATED) for r in rules]
 
 
-def decide(pod: Mapping[str, Any], config: InjectorConfig) -> PolicyDecision:
+def decide(pod: Mapping[str, Any], config: InjectorConfig | PolicyConfig, release: Release) -> PolicyDecision:
+    """injectRequired for `pod` (its own metadata.namespace is the one checked) under `config`."""
     spec = pod.get("spec") or {}
     namespace = (pod.get("metadata") or {}).get("namespace", "")
     labels = labels_of(pod)
@@ -67,8 +107,8 @@ def decide(pod: Mapping[str, Any], config: InjectorConfig) -> PolicyDecision:
     has_label = INJECT_KEY in labels
     has_annotation = INJECT_KEY in annotations
     value = labels[INJECT_KEY] if has_label else annotations.get(INJECT_KEY, "")
-    explicit: Optional[bool] = {"true": True, "false": False}.get(value)
-    if value not in ("", "true", "false"):
+    explicit, accepted = explicit_value(value, release)
+    if not accepted:
         warnings.append(Warning_("invalid-inject-value", {"value": value, "source": "label" if has_label else "annotation",
                                                           "key": INJECT_KEY}))
     label_inputs = {"label": labels.get(INJECT_KEY) if has_label else None}

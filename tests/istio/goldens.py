@@ -137,10 +137,11 @@ def _webhook_pod(pod, config, env, namespace, ns_obj):
     the pod is injected; a pod Istio declines is allowed unchanged."""
     from simulator.istio.inject import inject
     from simulator.istio.policy import decide
+    from simulator.istio.release import release_for
 
     policy_pod = dict(pod, metadata=dict(pod.get("metadata") or {}))
     policy_pod["metadata"].setdefault("namespace", namespace)
-    if not decide(policy_pod, config).inject:
+    if not decide(policy_pod, config, release_for("1.30.3")).inject:
         return pod
     return inject(pod, config, mode="webhook", env=dict(env, REVISION="default"), nodes=list(NODES),
                   cache=parity.engine_cache(),

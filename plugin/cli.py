@@ -103,11 +103,15 @@ def main(argv: Optional[List[str]] = None, env: Optional[Environment] = None) ->
         return ExitStatus.CTRL_C
     except BrokenPipeError:
         return ExitStatus.OK
-    except Exception as e:  # a bug of ours must still not print a traceback at the user
-        if env.environ.get("KUBECTL_INJECT_DEBUG"):
-            raise
-        _error(env, f"internal error: {type(e).__name__}: {e} (this is a kubectl-inject bug; "
-                    "set KUBECTL_INJECT_DEBUG=1 to see the traceback)")
+    except Exception as e:  # a bug of ours: one line, never a verdict, never a traceback unless asked for
+        debug = env.environ.get("KUBECTL_INJECT_DEBUG")
+        if debug:
+            import traceback
+
+            traceback.print_exc(file=env.stderr)
+        what = " ".join(f"{type(e).__name__}: {e}".split())
+        _error(env, f"internal error: {what} (this is a bug in kubectl-inject"
+                    f"{'' if debug else '; set KUBECTL_INJECT_DEBUG=1 to see the traceback'})")
         return ExitStatus.ERROR
 
 

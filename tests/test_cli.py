@@ -386,6 +386,43 @@ def test_inject_config_file_full_and_bare_template(cli, tmp_path):
     assert cli("explain", "-f", HTTPBIN, "--inject-config", "/no/such/file").status == 2
 
 
+def _buggy_template_function(monkeypatch, tmp_path):
+    """An injector whose template calls a function with a bug: a Python exception, which models no Go
+    error or panic (those are FuncError/FuncPanic)."""
+    import simulator.istio.inject as istio_inject
+
+    real = istio_inject.injection_funcs
+
+    def broken():
+        raise KeyError("no such thing")
+
+    monkeypatch.setattr(istio_inject, "injection_funcs", lambda *a, **k: dict(real(*a, **k), broken=broken))
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("spec:\n  containers:\n  - name: istio-proxy\n    image: proxy:{{ broken }}\n")
+    return bare
+
+
+@pytest.mark.parametrize("output", ["text", "json", "pod"])
+def test_an_engine_bug_is_an_internal_error_not_a_rejected_pod(cli, tmp_path, monkeypatch, output):
+    bare = _buggy_template_function(monkeypatch, tmp_path)
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare), "-o", output)
+    assert run.status == 2
+    assert run.stderr.splitlines() == ["error: internal error: KeyError: 'no such thing' (this is a bug in "
+                                       "kubectl-inject; set KUBECTL_INJECT_DEBUG=1 to see the traceback)"]
+    assert "rejected" not in run.stdout.lower() + run.stderr.lower()
+
+
+def test_debug_shows_the_internal_errors_traceback(tmp_path, monkeypatch):
+    from tests.conftest import TREE_CACHE, run_cli
+
+    bare = _buggy_template_function(monkeypatch, tmp_path)
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare), "-o", "json",
+                  environ={"KUBECTL_INJECT_DEBUG": "1", "KUBECTL_INJECT_CACHE_DIR": TREE_CACHE})
+    assert run.status == 2
+    assert run.stderr.startswith("Traceback") and "in broken" in run.stderr
+    assert run.stderr.splitlines()[-1] == "error: internal error: KeyError: 'no such thing' (this is a bug in kubectl-inject)"
+
+
 def test_istio_release_chart_with_set(cli, shared_dir):
     chart = os.path.join(shared_dir, "istio", "1.30.3", "chart")
     item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart, "-o", "json"))[0]

@@ -4,7 +4,6 @@ Each function mirrors one of Go's executor steps (evalField, evalCall, validateT
 printValue) because the texts of Go's errors depend on exactly which step fails and on which node.
 """
 
-from .errors import ExecError
 from .fmt import format_value, go_quote
 from .funcs import FuncError, can_be_nil, convert_int, prepare_arg, signature_of
 from .nodes import BoolNode, NumberNode, StringNode
@@ -330,16 +329,9 @@ def call_function(st, dot, fn, sig, is_builtin, node, name, argnodes, argfns, fi
             st.errorf("error calling %s: %s" % (name, e.message))
     try:
         return fn(*argv)
-    except FuncError as e:
+    except FuncError as e:   # a returned error, or a modelled panic (FuncPanic): Go reports both so
         st.node = node
         st.errorf("error calling %s: %s" % (name, e.message))
-    except ExecError:
-        raise
-    except RecursionError:
-        raise
-    except Exception as e:  # a panic inside the function: Go recovers it into the same error form
-        st.node = node
-        st.errorf("error calling %s: %s" % (name, e))
 
 
 def _go_call(callee, fn, *args):
@@ -369,9 +361,4 @@ def _go_call(callee, fn, *args):
             argv.append(prepare_arg(a, t))
         except FuncError as e:
             raise FuncError("arg %d: %s" % (i, e.message))
-    try:
-        return fn(*argv)
-    except FuncError:
-        raise
-    except Exception as e:
-        raise FuncError(str(e))
+    return fn(*argv)

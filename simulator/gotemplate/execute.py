@@ -548,14 +548,9 @@ class Compiler:
                 argv.append(validate(st, final, final_t1))
             try:
                 return fn(st.env, *argv) if environ else fn(*argv)
-            except FuncError as e:
+            except FuncError as e:   # a returned error, or a modelled panic (FuncPanic): Go reports both so
                 st.node = node
                 st.errorf("error calling %s: %s" % (name, e.message))
-            except (ExecError, RecursionError):
-                raise
-            except Exception as e:  # a panic inside the function: Go recovers it into the same error form
-                st.node = node
-                st.errorf("error calling %s: %s" % (name, e))
         return call_planned
 
     # arguments ---------------------------------------------------------------------------------------

@@ -84,14 +84,13 @@ class Template:
     def _run(self, name, data, env=None):
         root = self.compiled[name]
         st = State(self, name, MISSING if data is None else data, env)
+        # Only Go's own errors leave as TemplateError: errors the executor raises, functions' errors and
+        # modelled panics (FuncError, FuncPanic).  Any other exception is a bug of this engine and goes
+        # up as it is, so that it is never shown as the template's fault.
         try:
             root(st, st.vals[0])
-        except TemplateError:
-            raise
         except RecursionError:
             raise ExecError("template: %s: exceeded maximum template depth (100000)" % name, name=name)
-        except Exception as e:  # an engine bug must still surface as a template error, never a crash
-            raise ExecError("template: %s: internal error: %s: %s" % (name, type(e).__name__, e), name=name) from e
         return "".join(st.out)
 
 

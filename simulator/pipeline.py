@@ -206,24 +206,35 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
         from .istio.patch import create_patch
 
         patch = create_patch(pod, final)
+    manifest, manifest_error = (_manifest(obj, injector, options, cache) if verdict is Verdict.INJECTED
+                                else (None, None))
     expl = Explanation(object=_object_ref(obj, namespace), verdict=verdict, decided_by=decided, stages=stages,
-                       warnings=warnings, patch=patch, pod=final, original_pod=pod)
-    if options.manifest and verdict is Verdict.INJECTED:
-        config = next((d.get("config") for d in injector.decisions if d["inject"] and d.get("config")), None)
-        if config is not None and config.engine == "go":
-            from .istio.kubeinject import kube_inject_object
-
-            try:
-                expl.manifest = kube_inject_object(dict(obj), config,
-                                                   context=_istio_context(config, cache, "kube-inject"))
-            except Exception as e:  # noqa: BLE001 - kube-inject's own refusals are reported, not raised
-                expl.warnings.append(Warning_("kube-inject-failed", {"error": str(e)}))
+                       warnings=warnings, patch=patch, pod=final, original_pod=pod, manifest=manifest,
+                       manifest_error=manifest_error)
     if options.hints:
         from .hints import find_hints
 
         expl.hints = find_hints(obj, namespace, cluster, options, expl,
                                 lambda o, ns, opts: explain(o, ns, cluster, opts, cache))
     return expl
+
+
+def _manifest(obj: Mapping[str, Any], injector: _Injector, options: Options, cache: EngineCache):
+    """(the object as `istioctl kube-inject` prints it, or the error istioctl would stop with) for a
+    real Istio configuration that injected; (None, None) when not asked for or not a Go configuration."""
+    if not options.manifest:
+        return None, None
+    config = next((d.get("config") for d in injector.decisions if d["inject"] and d.get("config")), None)
+    if config is None or config.engine != "go":
+        return None, None
+    from .istio.kubeinject import KubeInjectError, kube_inject_object
+
+    try:
+        return kube_inject_object(dict(obj), config, context=_istio_context(config, cache, "kube-inject")), None
+    except KubeInjectError as e:   # what istioctl refuses; anything else is a bug
+        return None, str(e)
+    except TemplateRenderError as e:
+        return None, e.message
 
 
 def _verdict(result, injector: _Injector):

@@ -204,12 +204,13 @@ class StageRecord(Record):
 
 class Explanation(Record):
     _fields = ("object", "verdict", "decided_by", "stages", "warnings", "patch", "pod", "original_pod", "sources",
-               "hints", "manifest")
+               "hints", "manifest", "manifest_error")
 
     def __init__(self, object: Dict[str, Any], verdict: Verdict, decided_by: DecidedBy, stages: List[StageRecord],
                  warnings: List[Warning_], patch: List[Dict[str, Any]], pod: Optional[Dict[str, Any]] = None,
                  original_pod: Optional[Dict[str, Any]] = None, sources: Optional[Dict[str, str]] = None,
-                 hints: Optional[List[Dict[str, Any]]] = None, manifest: Optional[Dict[str, Any]] = None):
+                 hints: Optional[List[Dict[str, Any]]] = None, manifest: Optional[Dict[str, Any]] = None,
+                 manifest_error: Optional[str] = None):
         self.object = object
         self.verdict = verdict
         self.decided_by = decided_by
@@ -221,6 +222,7 @@ class Explanation(Record):
         self.sources = sources if sources is not None else {}
         self.hints = hints if hints is not None else []
         self.manifest = manifest              # the input object as `istioctl kube-inject` would print it
+        self.manifest_error = manifest_error  # or why `istioctl kube-inject` would refuse it (manifest is None)
 
     def to_dict(self) -> Dict[str, Any]:
         return {

@@ -184,9 +184,13 @@ def run(args, env: Environment) -> int:
             item = ExplainedItem(doc, result, None, result.object, origins, result.verdict.value)
             rejection = result.decided_by.detail.get("message")
         items.append(item)
+        kind = doc.obj.get("kind")
         if item.verdict == "rejected":
-            kind = doc.obj.get("kind")
             _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)} would be rejected: {rejection}")
+            status = ExitStatus.ERROR
+        if result.manifest_error is not None:   # -o pod: istioctl kube-inject stops with this error
+            _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)}: istioctl kube-inject refuses it: "
+                        f"{result.manifest_error}")
             status = ExitStatus.ERROR
     for line in skipped:
         env.stderr.write(f"note: {line}\n")

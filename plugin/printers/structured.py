@@ -31,20 +31,23 @@ class Fragment(Record):
     """An item's output already made by the process that explained it (so that, in bulk runs, the
     workers do that work too), and what the CLI still needs to know of the item."""
 
-    _fields = ("verdict", "rejection", "object", "text", "member", "reencode_list")
+    _fields = ("verdict", "rejection", "object", "text", "member", "reencode_list", "manifest_error")
 
     def __init__(self, verdict: str, rejection: Optional[str], object: Dict[str, Any], text: Optional[str] = None,
-                 member: Optional[Dict[str, Any]] = None, reencode_list: bool = False):
+                 member: Optional[Dict[str, Any]] = None, reencode_list: bool = False,
+                 manifest_error: Optional[str] = None):
         self.verdict = verdict
         self.rejection = rejection
         self.object = object
         self.text = text  # -o json: the item; -o pod: the whole document
         self.member = member  # -o pod, for a List's item: the object to put in the List
         self.reencode_list = reencode_list  # -o pod: a real Istio configuration injected this List item
+        self.manifest_error = manifest_error  # -o pod: why istioctl kube-inject would refuse the object
 
 
 def _fragment(explanation, **kw) -> Fragment:
-    return Fragment(explanation.verdict.value, explanation.decided_by.detail.get("message"), explanation.object, **kw)
+    return Fragment(explanation.verdict.value, explanation.decided_by.detail.get("message"), explanation.object,
+                    manifest_error=explanation.manifest_error, **kw)
 
 
 def json_fragment(origins, document, explanation) -> Fragment:
@@ -95,8 +98,8 @@ def injected_object(item) -> Dict[str, Any]:
     like `istioctl kube-inject` prints workloads."""
     obj = item.document.obj
     expl = item.explanation
-    if expl is None or expl.verdict.value != "injected":
-        return obj
+    if expl is None or expl.verdict.value != "injected" or expl.manifest_error is not None:
+        return obj   # not injected, or kube-inject refuses it (the CLI reports that): the object as given
     if expl.manifest is not None:          # a real Istio configuration: exactly what kube-inject prints
         return expl.manifest
     pod = copy.deepcopy(expl.pod)

@@ -11,6 +11,7 @@ its controller reference; the namespace checked against the system namespaces is
 from .. import yamlio
 from ..yamlio.reader import SeparatorError, split_documents
 from ..errors import TemplateRenderError
+from ..golang.jsonkind import json_kind
 from . import workloads
 from .inject import Context, inject
 from .policy import KUBE_INJECT, decide
@@ -22,6 +23,28 @@ KINDS = ("Pod", "ReplicationController", "Deployment", "DaemonSet", "ReplicaSet"
 
 class KubeInjectError(ValueError):
     """istioctl kube-inject would exit with this error (documents before it were already written)."""
+
+
+#: How sigs.k8s.io/yaml's Unmarshal wraps a decoding error (FromRawToObject decodes with it).
+UNMARSHAL_ERROR = "error unmarshaling JSON: while decoding JSON: "
+
+
+def _decode_error(message):
+    return KubeInjectError(UNMARSHAL_ERROR + message)
+
+
+def check_type_meta(doc):
+    """FromRawToObject's first step, yaml.Unmarshal into metav1.TypeMeta: a document that is not a mapping,
+    or an apiVersion/kind that is a list or a mapping, fails (scalars are made strings for string fields);
+    null decodes into anything."""
+    if doc is None:
+        return
+    if not isinstance(doc, dict):
+        raise _decode_error("json: cannot unmarshal %s into Go value of type v1.TypeMeta" % json_kind(doc))
+    for key, value in doc.items():
+        if key in ("apiVersion", "kind") and isinstance(value, (list, dict)):
+            raise _decode_error("json: cannot unmarshal %s into Go struct field TypeMeta.%s of type string"
+                                % (json_kind(value), key))
 
 
 def _go_quote(s):
@@ -53,15 +76,14 @@ def inject_object(obj, ctx, warnings):
     """IntoObject on a decoded (canonical) object of a known kind; returns the object to print."""
     kind = obj.get("kind")
     if kind == "List":
+        if obj.get("items") is None:
+            return obj
         items = []
-        for raw in obj.get("items") or []:
+        for raw in obj["items"]:
+            check_type_meta(raw)
             if isinstance(raw, dict) and raw.get("kind") in KINDS:
-                decoded = workloads.decode_object(raw["kind"], raw) if raw["kind"] != "List" else decode_list(raw)
-                items.append(inject_object(decoded, ctx, warnings))
-            elif isinstance(raw, dict) and "kind" not in raw and "apiVersion" not in raw:
-                # yaml.Unmarshal into TypeMeta works, gvk is empty: not registered, left as is.
-                items.append(raw)
-            else:
+                items.append(inject_object(_decode(raw), ctx, warnings))
+            else:   # a kind kube-inject does not know (or none): not registered, left as is
                 items.append(raw)
         obj["items"] = items
         return obj
@@ -108,21 +130,34 @@ def _skip(kind, full, why):
 
 
 def decode_list(doc):
-    """corev1.List: TypeMeta, ListMeta, and items kept as raw JSON (runtime.RawExtension)."""
+    """corev1.List: TypeMeta, ListMeta, and items kept as raw JSON (runtime.RawExtension).  sigs.k8s.io/yaml
+    does not see the inline TypeMeta's fields, so a number there is not made a string and fails."""
     out = {}
     for key in ("kind", "apiVersion"):
         v = doc.get(key)
         if v is not None and not isinstance(v, str):
-            raise workloads.DecodeError("json: cannot unmarshal %s into Go struct field List.%s of type string"
-                                        % (type(v).__name__, key))
+            raise workloads.DecodeError("json: cannot unmarshal %s into Go struct field List.TypeMeta.%s of type "
+                                        "string" % (json_kind(v), key))
         if v:
             out[key] = v
     meta = doc.get("metadata")
     out["metadata"] = workloads.roundtrip(workloads.coerce_for_target(meta, "meta/v1.ListMeta"),
                                           "meta/v1.ListMeta") if isinstance(meta, dict) else {}
     items = doc.get("items")
-    out["items"] = items if isinstance(items, list) else None
+    if items is not None and not isinstance(items, list):
+        raise workloads.DecodeError("json: cannot unmarshal %s into Go struct field List.items of type "
+                                    "[]runtime.RawExtension" % json_kind(items))
+    out["items"] = items
     return out
+
+
+def _decode(doc):
+    """The document decoded into the Go type of its (known) kind, as kube-inject's yaml.Unmarshal does."""
+    kind = doc["kind"]
+    try:
+        return decode_list(doc) if kind == "List" else workloads.decode_object(kind, doc)
+    except workloads.DecodeError as e:
+        raise _decode_error(str(e)) from None
 
 
 def kube_inject_object(obj, config, *, native_sidecars=None, env=None, revision=None, version=None,
@@ -133,14 +168,10 @@ def kube_inject_object(obj, config, *, native_sidecars=None, env=None, revision=
     KubeInjectError for what makes istioctl fail.  `cache`: an EngineCache (see inject.Context)."""
     ctx = context or Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars,
                              version=version, revision=revision, cache=cache)
-    kind = obj.get("kind")
-    if kind not in KINDS:
+    check_type_meta(obj)
+    if obj.get("kind") not in KINDS:
         return obj
-    try:
-        decoded = decode_list(obj) if kind == "List" else workloads.decode_object(kind, obj)
-    except workloads.DecodeError as e:
-        raise KubeInjectError(str(e)) from None
-    out = inject_object(decoded, ctx, warnings if warnings is not None else [])
+    out = inject_object(_decode(obj), ctx, warnings if warnings is not None else [])
     if not ctx.release.omits_zero_creation_timestamp:
         _null_timestamps(out)
     return out
@@ -177,9 +208,7 @@ def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=N
                 doc = yamlio.load(raw)
             except yamlio.YAMLSyntaxError as e:
                 raise KubeInjectError("error converting YAML to JSON: yaml: %s" % e) from None
-            if doc is not None and not isinstance(doc, dict):
-                raise KubeInjectError("json: cannot unmarshal %s into Go value of type v1.TypeMeta"
-                                      % ("array" if isinstance(doc, list) else "string"))
+            check_type_meta(doc)
             kind = (doc or {}).get("kind")
             if not isinstance(kind, str) or kind not in KINDS:
                 out.append(raw if raw.endswith("\n") or not raw else raw + "\n")

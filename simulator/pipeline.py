@@ -5,7 +5,6 @@ policy and templates for Istio webhooks), decide the verdict and the single rule
 """
 from __future__ import annotations
 
-import functools
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional
@@ -19,9 +18,7 @@ from .kube.objects import annotations_of, labels_of, name_of, pod_for
 from .istio.policy import INJECT_KEY, decide
 from .kube.webhook.dispatch import Mutation, WebhookRef, dispatch
 from .kube.webhook.request import AdmissionRequest
-from .profile.context import jinja_context
 from .trace import (DecidedBy, Explanation, RuleId, Stage, StageRecord, Verdict, Warning_)
-from .profile import render as render_stage
 from .records import Record
 
 
@@ -35,15 +32,6 @@ class Options(Record):
         # hand webhooks the pod as kube-apiserver does: defaulted, in-tree plugins applied
         self.admission_defaults = admission_defaults
         self.manifest = manifest  # also produce the injected manifest the way `istioctl kube-inject` prints it
-
-
-def _render_one(config: InjectorConfig, name: str, data: Dict[str, Any], cache: EngineCache) -> str:
-    """The embedded profile's templates (Jinja2; real Istio configurations go through simulator.istio)."""
-    from .profile import jinja
-
-    text = config.templates[name]
-    compiled = cache.recall(("jinja", name, text), lambda: jinja.compile_template(text, name))
-    return jinja.render(compiled, data, name)
 
 
 class _Injector:
@@ -88,9 +76,11 @@ class _Injector:
         try:
             if config.engine == "go":
                 result = self._istio(pod, config)
-            else:
-                result = render_stage.inject(pod, config, functools.partial(_render_one, cache=self.cache),
-                                             lambda stripped: jinja_context(stripped, config), cache=self.cache)
+            else:   # the embedded teaching profile: Istio's template stage with the Jinja renderer
+                from .istio import templates
+                from .profile.jinja import JinjaRenderer
+
+                result = templates.inject(pod, config, JinjaRenderer(config, self.cache))
         except TemplateRenderError as e:
             record["error"] = e
             self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,

@@ -1,14 +1,15 @@
 """Inject a pod exactly as Istio's webhook (`injectPod`) or `istioctl kube-inject` (`IntoObject`) would.
 
     from simulator.istio.inject import inject
-    result = inject(pod, config, mode="webhook")   # IstioInjection: .pod, .template_pod, .rendered, .added
+    result = inject(pod, config, mode="webhook")   # templates.Injection: .pod, .template_pod, .rendered, .added
 
 The pod goes through Istio's steps in order (pkg/kube/inject/webhook.go `injectPod`, inject.go
 `RunTemplate`): annotation validation, cluster/network, stripping of a previous injection, the template
-data, every selected template rendered and strategically merged into an empty pod and into the pod (each
-merge followed by Go's typed decode), the native-sidecar move, user overrides of injected containers,
-then post-processing (postprocess.py).  Anything Istio would refuse raises TemplateRenderError with
-Istio's message.
+data, then the template stage (templates.py: every selected template rendered and strategically merged into
+an empty pod and into the pod, the native-sidecar move) with Go text/template as its renderer and Go's typed
+decode after each merge, user overrides of injected containers, then post-processing (postprocess.py,
+app_probe.py, and templates.py's metadata and container order).  Anything Istio would refuse raises
+TemplateRenderError with Istio's message.
 
 Istiod's environment (what `env`, native sidecars, compliance policy and the revision depend on): the
 `env` argument when given; otherwise, in webhook mode, `values.pilot.env` (the chart renders istiod's
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional
+    from typing import Any, Mapping, Optional
 
 from ..cache import cache_or_new
 from ..errors import SourcePos, TemplateRenderError
@@ -28,34 +29,15 @@ from ..kube.strategicpatch import MergeError, strategic_merge
 from ..kube.typed import TypedError
 from ..kube.typed.roundtrip import roundtrip_pod
 from .. import yamlio
-from . import app_probe, images, mesh as meshmod, postprocess
+from . import app_probe, images, mesh as meshmod, postprocess, templates
 from .data import deploy_meta_from_pod, template_data
 from .funcs import injection_funcs
-from .proto_schemas import schema_for
 from .release import Release, release_for
 from .validate import validate_annotations
-from .values import ValuesConfig, ValuesError
-from ..records import Record
+from .templates import Injection, Renderer
+from .values import ValuesError, values_of
 
-TEMPLATES_ANNOTATION = "inject.istio.io/templates"
 PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config"
-STATUS = postprocess.STATUS
-
-
-class IstioInjection(Record):
-    _fields = ("pod", "original", "template_pod", "templates", "rendered", "added", "native_sidecars", "notes")
-
-    def __init__(self, pod: Dict[str, Any], original: Dict[str, Any], template_pod: Dict[str, Any],
-                 templates: List[str], rendered: Dict[str, str], added: Optional[Dict[str, List[str]]] = None,
-                 native_sidecars: bool = False, notes: Optional[List[str]] = None):
-        self.pod = pod  # the pod after injection (Go's JSON of the patched corev1.Pod)
-        self.original = original  # the pod as Istio decoded it: the basis of the patch
-        self.template_pod = template_pod  # what the templates alone produced (feeds the status annotation)
-        self.templates = templates
-        self.rendered = rendered  # template name -> rendered text
-        self.added = added if added is not None else {}
-        self.native_sidecars = native_sidecars
-        self.notes = notes if notes is not None else []
 
 
 class Context:
@@ -73,11 +55,11 @@ class Context:
         self.release = version if isinstance(version, Release) else release_for(version) if version else \
             config.release
         try:
-            self.values = _values_of(config, cache)
+            self.values = values_of(config, cache)
         except ValuesError as e:
             raise TemplateRenderError(str(e), pos=SourcePos("values")) from None
         self.env = dict(env) if env is not None else (istiod_env(self.values) if mode == "webhook" else {})
-        self.mesh = _mesh_of(config, self.release, cache)
+        self.mesh = meshmod.mesh_of(config, self.release, cache)
         if mode == "webhook":
             self.revision = revision if revision is not None else (self.env.get("REVISION") or config.revision or "")
         else:
@@ -130,31 +112,6 @@ def istiod_env(values):
     if isinstance(platform, str) and platform:
         env.setdefault("PLATFORM", platform)
     return env
-
-
-def _values_of(config, cache):
-    values = config.values
-    return cache.recall_for("values", values, lambda: ValuesConfig(values if values is not None else {}))
-
-
-def _mesh_of(config, release, cache):
-    """The mesh config as `release` decodes it (its istio.io/api fields), kept per release line."""
-    source = config.mesh
-
-    def decode():
-        try:
-            if source is None:
-                return meshmod.default_mesh_config(release=release)
-            if isinstance(source, str):
-                return meshmod.apply_mesh_config(source, release=release)
-            return meshmod.apply_mesh_config(json.dumps(source), release=release)
-        except meshmod.MeshConfigError as e:
-            raise TemplateRenderError(str(e), pos=SourcePos("mesh")) from None
-
-    line = schema_for(release).name
-    if source is None or isinstance(source, str):
-        return cache.recall(("mesh", line, source), decode)
-    return cache.recall_for(("mesh", line), source, decode)
 
 
 def node_versions(nodes):
@@ -238,6 +195,40 @@ class _MergeFailure(Exception):
     pass
 
 
+class _GoRenderer(Renderer):
+    """Go text/template on Istio's data, run with istiod's (or istioctl's) environment; each merge followed
+    by Go's typed decode (applyOverlayYAML)."""
+
+    error_prefix = "failed to run injection template: "
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def render(self, name, data):
+        from ..gotemplate import TemplateError
+
+        tmpl = self.ctx.template(name)
+        try:
+            return tmpl.execute(data, env=self.ctx.env)
+        except TemplateError as e:
+            _fail("failed to run injection template: %s" % e, "templates." + name)
+
+    def overlay(self, target, text, name, onto_template_pod):
+        cache = self.ctx.cache
+        try:
+            if not onto_template_pod:
+                return _overlay(target, text, "failed parsing generated injected YAML (check Istio sidecar "
+                                              "injector configuration)", cache)
+            if not target:
+                return _first_template_pod(text, cache)
+            return _overlay(target, text, "failed applying injection overlay", cache)
+        except _MergeFailure as e:
+            _fail("failed to run injection template: %s" % e, "templates." + name)
+
+    def decode(self, pod):
+        return roundtrip_pod(pod)
+
+
 def _first_template_pod(text, cache):
     """The first overlay onto the empty pod depends on the text alone: kept like the parse (callers
     get a copy, since post-processing reads but the merge result may be mutated by callers)."""
@@ -246,43 +237,21 @@ def _first_template_pod(text, cache):
 
 
 def _strip_pod(pod, status_port, release=None):
-    """stripPod: drop containers a previous injection added; the status annotation and our Prometheus
-    annotations go too (only the template data sees this pod)."""
-    meta = pod.get("metadata") or {}
-    annotations = meta.get("annotations") or {}
-    if STATUS not in annotations:
+    """stripPod (templates.strip_previous), and our Prometheus annotations go too when they point at the
+    status port (only the template data sees this pod)."""
+    status = templates.previous_status(pod)
+    if status is None:
         return pod
-    try:
-        st = json.loads(annotations[STATUS])
-    except ValueError:
-        return pod
-    if not isinstance(st, dict) or not _status_shape_ok(st):
-        return pod
-    pod = json.loads(json.dumps(pod))
-    spec = pod.setdefault("spec", {})
-    for key in ("containers", "initContainers"):
-        for name in st.get(key) or []:
-            spec[key] = postprocess._modify(spec.get(key), name, "remove")
-        if key in spec and not spec[key] and key == "initContainers":
-            del spec[key]
+    pod = templates.strip_previous(pod, status)
     anns = pod["metadata"]["annotations"]
     ports = postprocess._variants(anns, "prometheus_io_port")
     if ports and anns[ports[0]] == str(status_port):
         cleared = postprocess.prometheus_cleared(release)
         for k in [k for k in anns if postprocess._sanitize_label_name(k) in cleared]:
             del anns[k]
-    del anns[STATUS]
     if not anns:
         del pod["metadata"]["annotations"]
     return roundtrip_pod(pod)
-
-
-def _status_shape_ok(st):
-    for key in ("initContainers", "containers", "volumes", "imagePullSecrets"):
-        v = st.get(key)
-        if v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
-            return False
-    return st.get("revision") is None or isinstance(st.get("revision"), str)
 
 
 def _reinsert_overrides(pod):
@@ -300,21 +269,6 @@ def _reinsert_overrides(pod):
             if postprocess.find_container(c.get("name", ""), spec.get(key)) is None:
                 spec.setdefault(key, []).append(c)
     return roundtrip_pod(pod)
-
-
-def select_templates(pod, ctx):
-    annotations = (pod.get("metadata") or {}).get("annotations") or {}
-    if TEMPLATES_ANNOTATION in annotations:
-        names = [n.strip() for n in annotations[TEMPLATES_ANNOTATION].split(",")]
-    elif ctx.mode == "webhook":
-        names = list(ctx.config.default_templates) or ["sidecar"]
-    else:
-        names = ["sidecar"]
-    aliases = ctx.config.aliases if ctx.mode == "webhook" else {}
-    out = []
-    for n in names:
-        out.extend(aliases.get(n, [n]))
-    return out
 
 
 def data_for_pod(pod, ctx, *, type_meta=None, deploy_meta=None, proxy_config=None, mesh=None, native=None,
@@ -340,7 +294,7 @@ def data_for_pod(pod, ctx, *, type_meta=None, deploy_meta=None, proxy_config=Non
 
 def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, notes=(), proxy_ids=(1337, 1337),
                request_pod=None):
-    """injectPod: `pod` is the decoded pod; returns IstioInjection or raises TemplateRenderError."""
+    """injectPod: `pod` is the decoded pod; returns templates.Injection or raises TemplateRenderError."""
     annotations = (pod.get("metadata") or {}).get("annotations") or {}
     problem = validate_annotations(annotations, ctx.release)
     if problem is not None:
@@ -366,54 +320,9 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
     data = data_for_pod(stripped, ctx, type_meta=type_meta, deploy_meta=deploy_meta, proxy_config=proxy_config,
                         mesh=mesh, native=native, proxy_ids=proxy_ids)
 
-    merged = pod
-    template_pod = {}
-    rendered = {}
-    names = select_templates(pod, ctx)
-    for name in names:
-        if name not in ctx.config.templates:
-            _fail('failed to run injection template: requested template "%s" not found; have %s'
-                  % (name, ", ".join(sorted(ctx.config.templates))),
-                  "metadata.annotations." + TEMPLATES_ANNOTATION if TEMPLATES_ANNOTATION in annotations
-                  else "defaultTemplates")
-        tmpl = ctx.template(name)
-        from ..gotemplate import TemplateError
-
-        try:
-            text = tmpl.execute(data, env=ctx.env)
-        except TemplateError as e:
-            _fail("failed to run injection template: %s" % e, "templates." + name)
-        rendered[name] = text
-        try:
-            if not template_pod:
-                template_pod = _first_template_pod(text, ctx.cache)
-            else:
-                template_pod = _overlay(template_pod, text, "failed applying injection overlay", ctx.cache)
-        except _MergeFailure as e:
-            _fail("failed to run injection template: %s" % e, "templates." + name)
-        anns = (merged.get("metadata") or {}).get("annotations") or {}
-        use_native = native
-        if anns.get("sidecar.istio.io/nativeSidecar") == "true":
-            use_native = True
-        elif anns.get("sidecar.istio.io/nativeSidecar") == "false":
-            use_native = False
-        tspec = template_pod.get("spec") or {}
-        mspec = merged.get("spec") or {}
-        if (use_native and postprocess.find_container(postprocess.PROXY, tspec.get("initContainers")) is not None
-                and postprocess.find_container(postprocess.PROXY, mspec.get("containers")) is not None):
-            merged = json.loads(json.dumps(merged))
-            spec = merged["spec"]
-            containers = spec.get("containers") or []
-            idx = next(i for i, c in enumerate(containers) if c.get("name", "") == postprocess.PROXY)
-            moved = containers.pop(idx)
-            spec["containers"] = containers
-            spec["initContainers"] = list(spec.get("initContainers") or []) + [moved]
-            merged = roundtrip_pod(merged)
-        try:
-            merged = _overlay(merged, text, "failed parsing generated injected YAML (check Istio sidecar "
-                                            "injector configuration)", ctx.cache)
-        except _MergeFailure as e:
-            _fail("failed to run injection template: %s" % e, "templates." + name)
+    names = templates.select_templates(pod, ctx.config, ctx.mode)
+    merged, template_pod, rendered = templates.run_templates(pod, names, data, ctx.config, _GoRenderer(ctx),
+                                                             native=native)
 
     try:
         merged = postprocess.reapply_overwritten_containers(merged, pod, template_pod, proxy_config)
@@ -427,9 +336,10 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         if ctx.release.secure_metrics_port_annotation:
             postprocess.apply_secure_metrics_port(final)
         app_probe.apply_rewrite(final, ctx.values, mesh, ctx.release)
-        postprocess.apply_metadata(final, template_pod, proxy_envs, ctx.revision,
-                                   ctx.config.injected_annotations if ctx.mode == "webhook" else None)
-        postprocess.reorder_pod(final, _hold(pod, ctx, mesh))
+        templates.apply_metadata(final, template_pod, proxy_envs, ctx.revision,
+                                 ctx.config.injected_annotations if ctx.mode == "webhook" else None)
+        templates.reorder_pod(final, meshmod.hold_application(mesh, (pod.get("metadata") or {}).get("annotations")
+                                                              or {}, ctx.values))
     except postprocess.PostProcessError as e:
         _fail("failed to process pod: %s" % e)
     except meshmod.MeshConfigError as e:
@@ -438,8 +348,6 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         final = roundtrip_pod(final)
     except TypedError as e:
         _fail("failed to process pod: %s" % e)
-    from ..profile.render import added_items
-
     if request_pod is not None and request_pod != pod:
         # The patch is computed against the pod as modified before injection (namespace filled,
         # managedFields dropped, OpenShift user reset); the API server applies it to the pod it sent.
@@ -449,8 +357,8 @@ def inject_pod(pod, ctx, *, type_meta, deploy_meta, proxy_config, mesh, native, 
         patch = create_patch(pod, final)
         pod = request_pod
         final = roundtrip_pod(apply_patch(request_pod, patch))
-    return IstioInjection(pod=final, original=pod, template_pod=template_pod, templates=names, rendered=rendered,
-                          added=added_items(pod, final), native_sidecars=native, notes=list(notes))
+    return Injection(pod=final, original=pod, template_pod=template_pod, templates=names, rendered=rendered,
+                     added=templates.added_items(pod, final), native_sidecars=native, notes=list(notes))
 
 
 def _status_port(mc):
@@ -458,21 +366,11 @@ def _status_port(mc):
     return pc.get("status_port", 0) if pc is not None else 0
 
 
-def _hold(pod, ctx, mesh):
-    mc = mesh
-    value = ((pod.get("metadata") or {}).get("annotations") or {}).get(PROXY_CONFIG_ANNOTATION)
-    if value is not None:
-        mc = meshmod.apply_proxy_config_annotation(value, mesh)
-    pc = mc.get("default_config")
-    hold = pc.get("hold_application_until_proxy_starts") if pc is not None else None
-    return bool(hold is not None and hold.value) or ctx.values.hold_application_until_proxy_starts()
-
-
 def inject(pod: Mapping[str, Any], config, *, mode: str = "webhook", native_sidecars: Optional[bool] = None,
            env: Optional[Mapping[str, str]] = None, owner: Optional[Mapping[str, Any]] = None,
            namespace: Optional[str] = None, nodes=None, version=None, revision=None,
            proxy_envs: Optional[Mapping[str, str]] = None, namespace_object: Optional[Mapping[str, Any]] = None,
-           context: Optional[Context] = None, decoded: bool = False, cache=None) -> IstioInjection:
+           context: Optional[Context] = None, decoded: bool = False, cache=None) -> Injection:
     """Inject `pod` as Istio would; see the module docstring.  The policy decision (inject or not) is the
     caller's (simulator/istio/policy.py); this is what happens once Istio has decided to inject.
 

@@ -256,3 +256,40 @@ def inbound_traffic_policy_mode(mc):
     itp = mc.get("inbound_traffic_policy")
     mode = itp.get("mode", 0) if itp is not None else 0
     return "localhost" if mode == 1 else "passthrough"
+
+
+def mesh_of(config, release, cache):
+    """The configuration's mesh config as `release` decodes it (its istio.io/api fields), kept in `cache`
+    (an EngineCache) per release line; raises TemplateRenderError (field `mesh`) when it does not load."""
+    import json
+
+    from ..errors import SourcePos, TemplateRenderError
+
+    source = config.mesh
+
+    def decode():
+        try:
+            if source is None:
+                return default_mesh_config(release=release)
+            if isinstance(source, str):
+                return apply_mesh_config(source, release=release)
+            return apply_mesh_config(json.dumps(source), release=release)
+        except MeshConfigError as e:
+            raise TemplateRenderError(str(e), pos=SourcePos("mesh")) from None
+
+    line = schema_for(release).name
+    if source is None or isinstance(source, str):
+        return cache.recall(("mesh", line, source), decode)
+    return cache.recall_for(("mesh", line), source, decode)
+
+
+def hold_application(mc, annotations, values):
+    """HoldApplicationUntilProxyStarts as the webhook reads it for reorderPod: the mesh's defaultConfig with
+    the pod's `proxy.istio.io/config` applied, or values.global.proxy's.  Raises MeshConfigError for an
+    annotation that does not apply."""
+    value = annotations.get("proxy.istio.io/config")
+    if value is not None:
+        mc = apply_proxy_config_annotation(value, mc)
+    pc = mc.get("default_config")
+    hold = pc.get("hold_application_until_proxy_starts") if pc is not None else None
+    return bool(hold is not None and hold.value) or values.hold_application_until_proxy_starts()

@@ -3,9 +3,9 @@
 `reapply_overwritten_containers` (user-supplied istio-proxy / istio-init win over the template, and are
 remembered in `proxy.istio.io/overrides`), `adjust_init_container_user`, then `post_process`:
 cluster/network env, Prometheus metrics merge (1.31: with scrape targets and port checks), the secure
-metrics port annotation (1.31), probe rewriting (app_probe.py), status annotation and injected annotations,
-container order.  Pods are canonical JSON dicts (what json.Marshal of a corev1.Pod gives);
-functions mutate them in place unless they say otherwise.
+metrics port annotation (1.31), probe rewriting (app_probe.py); then the status annotation, injected
+annotations and container order, which every template engine gets (templates.py).  Pods are canonical JSON
+dicts (what json.Marshal of a corev1.Pod gives); functions mutate them in place unless they say otherwise.
 """
 
 import functools
@@ -16,13 +16,8 @@ from ..kube.strategicpatch import MergeError, strategic_merge
 from ..kube.typed import TypedError
 from ..kube.typed.jsontext import go_json_dumps
 from ..kube.typed.roundtrip import roundtrip_pod
+from .templates import INIT, PROXY, STATUS, VALIDATION, find_container
 
-
-PROXY = "istio-proxy"
-INIT = "istio-init"
-VALIDATION = "istio-validation"
-CORE_DUMP = "enable-core-dump"
-STATUS = "sidecar.istio.io/status"
 OVERRIDES = "proxy.istio.io/overrides"
 
 
@@ -36,13 +31,6 @@ def _spec(pod):
 
 def _meta(pod):
     return pod.setdefault("metadata", {})
-
-
-def find_container(name, containers):
-    for c in containers or ():
-        if c.get("name", "") == name:
-            return c
-    return None
 
 
 def find_in_pod(name, pod):
@@ -361,57 +349,3 @@ def apply_secure_metrics_port(pod):
         if e.get("name", "") == "ENVOY_SECURE_MERGED_METRICS_PORT" and value not in ("", "0"):
             annotations["prometheus.istio.io/secure-port"] = value
             return
-
-
-def status_annotation(template_pod, revision):
-    spec = template_pod.get("spec") or {}
-
-    def names(key):
-        items = spec.get(key) or []
-        return [x.get("name", "") for x in items] if items else None
-
-    stat = {"initContainers": names("initContainers"), "containers": names("containers"),
-            "volumes": names("volumes"), "imagePullSecrets": names("imagePullSecrets"),
-            "revision": revision or "default"}
-    return go_json_dumps(stat, sort_keys=False)
-
-
-def apply_metadata(pod, template_pod, proxy_envs, revision, injected_annotations):
-    meta = _meta(pod)
-    if "ISTIO_META_NETWORK" in proxy_envs:
-        meta.setdefault("labels", {})["topology.istio.io/network"] = proxy_envs["ISTIO_META_NETWORK"]
-    annotations = meta.setdefault("annotations", {})
-    annotations[STATUS] = status_annotation(template_pod, revision)
-    for k, v in (injected_annotations or {}).items():
-        annotations[k] = v
-
-
-def _modify(cl, name, where):
-    rest = []
-    match = None
-    for c in cl or []:
-        if c.get("name", "") != name:
-            rest.append(c)
-        else:
-            match = c
-    if match is None:
-        return rest
-    if where == "first":
-        return [match] + rest
-    if where == "last":
-        return rest + [match]
-    return rest
-
-
-def reorder_pod(pod, hold):
-    spec = _spec(pod)
-    spec["containers"] = _modify(spec.get("containers"), PROXY, "first" if hold else "last")
-    init = spec.get("initContainers")
-    if find_container(PROXY, init) is not None:
-        for name in (CORE_DUMP, PROXY, VALIDATION, INIT):
-            init = _modify(init, name, "first")
-    else:
-        init = _modify(init, VALIDATION, "first")
-        init = _modify(init, INIT, "last")
-        init = _modify(init, CORE_DUMP, "last")
-    spec["initContainers"] = init

@@ -108,3 +108,10 @@ def _env_text(v):
     if v is None:
         return ""
     return _fmt.sprint(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+
+def values_of(config, cache):
+    """The injector configuration's values as a ValuesConfig, kept in `cache` (an EngineCache) by the values
+    object; raises ValuesError when they do not load."""
+    values = config.values
+    return cache.recall_for("values", values, lambda: ValuesConfig(values if values is not None else {}))

@@ -1,8 +1,9 @@
-"""What a template can read. Two shapes, one per engine.
+"""What the embedded Jinja profile reads: plain, snake_case names a learner can read in the template itself.
 
-Go templates (real Istio ConfigMaps) read Istio's `SidecarTemplateData` by Go field names; the
-faithful Go-struct view lives in `simulator.istio`. The Jinja profile gets plain, snake_case names
-a learner can read in the template itself.
+(Real Istio ConfigMaps are Go templates reading Istio's `SidecarTemplateData`: simulator.istio.data.)
+The values the names are made from follow Istio's own rules: the proxy image is `.ProxyImage`'s
+(simulator.istio.images), holding the application until the proxy starts is the webhook's
+(simulator.istio.mesh.hold_application).
 """
 from __future__ import annotations
 
@@ -10,22 +11,25 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, Mapping
 
-from ..istio.injector_config import InjectorConfig
+    from ..istio.injector_config import InjectorConfig
 
-PROXY = "istio-proxy"
+from ..errors import SourcePos, TemplateRenderError
+from ..istio import images
+from ..istio.templates import PROXY
+from ..istio.values import ValuesError, values_of
 
-
-def proxy_image(values: Mapping[str, Any]) -> str:
-    g = values.get("global") or {}
-    hub = g.get("hub") or "docker.io/istio"
-    image = ((g.get("proxy") or {}).get("image")) or "proxyv2"
-    if "/" in image:
-        return image
-    tag = g.get("tag")
-    return f"{hub}/{image}:{tag}" if tag not in (None, "") else f"{hub}/{image}"
+PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config"
 
 
-def jinja_context(pod: Mapping[str, Any], config: InjectorConfig) -> Dict[str, Any]:
+def _values(config: InjectorConfig, cache: Any):
+    try:
+        return values_of(config, cache)
+    except ValuesError as e:
+        raise TemplateRenderError(str(e), pos=SourcePos("values")) from None
+
+
+def jinja_context(pod: Mapping[str, Any], config: InjectorConfig, cache: Any) -> Dict[str, Any]:
+    """The names the template reads; `cache` (an EngineCache) keeps the configuration's parsed values."""
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     annotations = dict(meta.get("annotations") or {})
@@ -51,6 +55,26 @@ def jinja_context(pod: Mapping[str, Any], config: InjectorConfig) -> Dict[str, A
         "workload_name": workload,
         "values": config.values,
         "revision": config.revision or "default",
-        "proxy_image": proxy_image(config.values),
+        "proxy_image": images.proxy_image(_values(config, cache), None, annotations, config.release),
     }
 
+
+def hold_application(pod: Mapping[str, Any], config: InjectorConfig, cache: Any) -> bool:
+    """The webhook's rule; the profile checks no annotation (Istio would refuse a proxy config annotation it
+    cannot read before it got here), so one that does not apply holds nothing, and a mesh that does not
+    load is Istio's default mesh.  That default never holds: Istio's mesh loading is paid only where a mesh
+    or a proxy config annotation is given."""
+    values = _values(config, cache)
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    if config.mesh is None and PROXY_CONFIG_ANNOTATION not in annotations:
+        return values.hold_application_until_proxy_starts()
+    from ..istio import mesh as meshmod
+
+    try:
+        mesh = meshmod.mesh_of(config, config.release, cache)
+    except TemplateRenderError:
+        mesh = meshmod.default_mesh_config(release=config.release)
+    try:
+        return meshmod.hold_application(mesh, annotations, values)
+    except meshmod.MeshConfigError:
+        return meshmod.hold_application(mesh, {}, values)

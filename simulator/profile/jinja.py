@@ -1,16 +1,22 @@
-"""Adapter for the plugin's own injection profile, written in Jinja2 and rendered in Jinja's sandbox.
+"""The renderer of the plugin's own injection profile, written in Jinja2 and rendered in Jinja's sandbox.
 
 Real Istio ConfigMaps use Go text/template (see `gotemplate`); Jinja serves the embedded profile,
 which is meant to be read by learners. The sandbox matters because a cluster-state file may carry a
 template from anywhere. Jinja is imported lazily: a pod that is never injected never pays for it.
+The profile goes through Istio's template stage (simulator.istio.templates) with this renderer: plain
+data (context.py), and plain strategic merges, with no typed decode after them.
 """
 from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict
+    from typing import Any, Dict, Mapping
 
-from ..errors import SourcePos, TemplateRenderError
+    from ..istio.injector_config import InjectorConfig
+
+from ..errors import MergeError, SourcePos, TemplateRenderError
+from ..istio.templates import Renderer
+from . import context
 
 _env = None
 
@@ -65,3 +71,51 @@ def _lineno(exc: BaseException):
                 line = tmpl.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
     return line
+
+
+class JinjaRenderer(Renderer):
+    """Templates compiled once, rendered texts parsed once (replicas render the same): kept in `cache`, an
+    EngineCache."""
+
+    def __init__(self, config: InjectorConfig, cache: Any):
+        self.config = config
+        self.cache = cache
+
+    def render(self, name: str, data: Dict[str, Any]) -> str:
+        text = self.config.templates[name]
+        compiled = self.cache.recall(("jinja", name, text), lambda: compile_template(text, name))
+        return render(compiled, data, name)
+
+    def overlay(self, target: Dict[str, Any], text: str, name: str, onto_template_pod: bool) -> Dict[str, Any]:
+        from ..kube.strategicpatch import MergeError as SmpError, strategic_merge
+
+        # Overlays are never mutated (strategic_merge copies), so the kept dict can be shared.
+        patch = self.cache.recall(("profile-overlay", name, text), lambda: parse_rendered(text, name))
+        try:
+            return strategic_merge(target, patch)
+        except (MergeError, SmpError) as e:
+            raise TemplateRenderError(f"template {name!r} could not be merged into the pod: {e}",
+                                      pos=SourcePos(f"templates.{name}")) from None
+
+    def data(self, pod: Dict[str, Any]) -> Dict[str, Any]:
+        return context.jinja_context(pod, self.config, self.cache)
+
+    def hold(self, pod: Mapping[str, Any]) -> bool:
+        return context.hold_application(pod, self.config, self.cache)
+
+
+def parse_rendered(text: str, name: str) -> Dict[str, Any]:
+    """Istio reads the rendered text with sigs.k8s.io/yaml (first document only); so does yamlio."""
+    from .. import yamlio
+
+    try:
+        doc = yamlio.load(text)
+    except yamlio.YAMLSyntaxError as e:
+        raise TemplateRenderError(f"template {name!r} rendered invalid YAML: {e}",
+                                  pos=SourcePos(f"templates.{name}", e.line)) from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise TemplateRenderError(f"template {name!r} must render a Pod fragment (a mapping), got {type(doc).__name__}",
+                                  pos=SourcePos(f"templates.{name}"))
+    return doc

@@ -80,6 +80,38 @@ def can_backquote(s):
 
 
 
+def underscore_ok(s):
+    """strconv's underscoreOK, for literals with base prefixes: underscores only between digits (the prefix
+    counts as a digit), never first or last.  Go lower-cases with `c | 0x20`, so only ASCII letters fold."""
+    saw = "^"
+    i = 0
+    if s[:1] in ("-", "+"):
+        s = s[1:]
+    hexa = False
+    if len(s) >= 2 and s[0] == "0" and _ascii_lower(s[1]) in "box":
+        i = 2
+        saw = "0"
+        hexa = _ascii_lower(s[1]) == "x"
+    while i < len(s):
+        c = s[i]
+        if "0" <= c <= "9" or hexa and "a" <= _ascii_lower(c) <= "f":
+            saw = "0"
+        elif c == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        else:
+            if saw == "_":
+                return False
+            saw = "!"
+        i += 1
+    return saw != "_"
+
+
+def _ascii_lower(c):
+    return c.lower() if "A" <= c <= "Z" else c
+
+
 def _shortest_digits(v, size):
     """Shortest decimal digits that round-trip v: (digits, decimal point position)."""
     if size == 32:

@@ -2,6 +2,7 @@
 
 import math
 
+from ..golang.strconv import underscore_ok
 from .errors import ParseError
 from .lex import ItemType as T, Lexer
 from .nodes import (
@@ -529,33 +530,6 @@ def unquote(s):
     return "".join(out)
 
 
-def _underscore_ok(s):
-    """strconv's underscoreOK: underscores only between digits (or after a base prefix)."""
-    saw = "^"
-    i = 0
-    if s and s[0] in "+-":
-        s = s[1:]
-    hexa = False
-    if len(s) >= 2 and s[0] == "0" and s[1].lower() in "bxo":
-        i = 2
-        saw = "0"
-        hexa = s[1].lower() == "x"
-    while i < len(s):
-        c = s[i]
-        if "0" <= c <= "9" or (hexa and c.lower() in "abcdef"):
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        i += 1
-    return saw != "_"
-
-
 def _parse_uint(text):
     """strconv.ParseUint(text, 0, 64), returning None on any error."""
     s = text
@@ -574,7 +548,7 @@ def _parse_uint(text):
         else:
             base, body = 8, s[1:]
     if "_" in s:
-        if not _underscore_ok(s):
+        if not underscore_ok(s):
             return None
         body = body.replace("_", "")
     if not body:
@@ -607,7 +581,7 @@ def _parse_float(text):
     """strconv.ParseFloat(text, 64) for the forms the lexer can produce; None on error."""
     s = text
     if "_" in s:
-        if not _underscore_ok(s):
+        if not underscore_ok(s):
             return None
         s = s.replace("_", "")
     body = s.lstrip("+-")

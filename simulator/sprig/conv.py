@@ -11,6 +11,7 @@ byte-indexed operations go through `to_bytes` / `from_bytes`.
 import math
 import re
 
+from ..golang.strconv import underscore_ok
 from ..gotemplate.values import MISSING, GoNilPointer, GoStruct, TypedList, TypedMap, _GoInt, go_type_name
 
 INT64_MIN = -(1 << 63)
@@ -129,33 +130,6 @@ def go_is_digit(c):
 
 def _lower(c):
     return c.lower() if "A" <= c <= "Z" else c
-
-
-def underscore_ok(s):
-    """strconv's underscoreOK: underscores only between digits (a base prefix counts as a digit)."""
-    saw = "^"
-    i = 0
-    if s[:1] in ("-", "+"):
-        s = s[1:]
-    hexa = False
-    if len(s) >= 2 and s[0] == "0" and _lower(s[1]) in "box":
-        i = 2
-        saw = "0"
-        hexa = _lower(s[1]) == "x"
-    while i < len(s):
-        c = s[i]
-        if "0" <= c <= "9" or hexa and "a" <= _lower(c) <= "f":
-            saw = "0"
-        elif c == "_":
-            if saw != "0":
-                return False
-            saw = "_"
-        else:
-            if saw == "_":
-                return False
-            saw = "!"
-        i += 1
-    return saw != "_"
 
 
 class StrconvError(ValueError):

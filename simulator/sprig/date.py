@@ -3,45 +3,14 @@
 sprig's other date functions read the clock and are not reproduced (see simulator/sprig/__init__.py).
 """
 
+from ..golang.duration import duration_string as go_duration_string
 from ..gotemplate.funcs import gofunc
 from .conv import wrap_int64
 
 
 def duration_string(d):
-    """time.Duration.String for a nanosecond count."""
-    d = wrap_int64(d)
-    if d == 0:
-        return "0s"
-    neg = d < 0
-    u = -d if neg else d
-    if u < 1000000000:
-        if u < 1000:
-            s = "%dns" % u
-        elif u < 1000000:
-            s = _frac(u, 3) + "µs"
-        else:
-            s = _frac(u, 6) + "ms"
-    else:
-        secs, frac = divmod(u, 1000000000)
-        text = str(secs % 60)
-        if frac:
-            text += "." + ("%09d" % frac).rstrip("0")
-        text += "s"
-        mins = secs // 60
-        if mins:
-            text = "%dm" % (mins % 60) + text
-            hours = mins // 60
-            if hours:
-                text = "%dh" % hours + text
-        s = text
-    return ("-" if neg else "") + s
-
-
-def _frac(v, prec):
-    whole, frac = divmod(v, 10 ** prec)
-    if frac:
-        return "%d.%s" % (whole, ("%0*d" % (prec, frac)).rstrip("0"))
-    return str(whole)
+    """time.Duration.String for a nanosecond count (int64 arithmetic: it wraps)."""
+    return go_duration_string(wrap_int64(d))
 
 
 @gofunc("any", returns="string")

@@ -5,6 +5,7 @@ A template reads them with protoc-gen-go's Go names (`.ProxyConfig.ProxyMetadata
 message keeps the table it was made with.
 """
 
+from ...golang.duration import duration_string
 from ...gotemplate.funcs import gofunc
 from ...gotemplate.values import (
     GoNilPointer, GoStruct, Int32, Int64, StringMap, TypedList, TypedMap, Uint32, Uint64, Float32,
@@ -382,38 +383,4 @@ def _go_value(f, raw):
 
 def format_go_duration(d):
     """time.Duration.String() of a Duration (formatDuration in Istio's funcmap)."""
-    n = d.total_nanos()
-    if n == 0:
-        return "0s"
-    neg = n < 0
-    u = -n if neg else n
-    if u < 1000000000:
-        if u < 1000:
-            out = "%dns" % u
-        elif u < 1000000:
-            out = _frac(u, 3) + "\u00b5s"
-        else:
-            out = _frac(u, 6) + "ms"
-    else:
-        secs_total = u // 1000000000
-        frac_ns = u % 1000000000
-        h, rem = divmod(secs_total, 3600)
-        m, s = divmod(rem, 60)
-        sec = str(s)
-        if frac_ns:
-            sec += ("." + "%09d" % frac_ns).rstrip("0")
-        out = ""
-        if h:
-            out = "%dh%dm" % (h, m)
-        elif m:
-            out = "%dm" % m
-        out += sec + "s"
-    return ("-" if neg else "") + out
-
-
-def _frac(v, prec):
-    whole, frac = divmod(v, 10 ** prec)
-    text = str(whole)
-    if frac:
-        text += ("." + ("%0" + str(prec) + "d") % frac).rstrip("0")
-    return text
+    return duration_string(d.total_nanos())

@@ -12,6 +12,7 @@ from .. import yamlio
 from ..yamlio.reader import SeparatorError, split_documents
 from ..errors import TemplateRenderError
 from ..golang.jsonkind import json_kind
+from ..golang.strconv import go_quote
 from . import workloads
 from .inject import Context, inject
 from .policy import KUBE_INJECT, decide
@@ -45,12 +46,6 @@ def check_type_meta(doc):
         if key in ("apiVersion", "kind") and isinstance(value, (list, dict)):
             raise _decode_error("json: cannot unmarshal %s into Go struct field TypeMeta.%s of type string"
                                 % (json_kind(value), key))
-
-
-def _go_quote(s):
-    from ..golang.strconv import go_quote
-
-    return go_quote(s)
 
 
 def _locate(obj, kind):
@@ -125,8 +120,8 @@ def inject_object(obj, ctx, warnings):
 
 def _skip(kind, full, why):
     if kind:
-        return "===> Skipping injection because %s %s %s\n" % (kind, _go_quote(full), why)
-    return "===> Skipping injection because %s %s\n" % (_go_quote(full), why)
+        return "===> Skipping injection because %s %s %s\n" % (kind, go_quote(full), why)
+    return "===> Skipping injection because %s %s\n" % (go_quote(full), why)
 
 
 def decode_list(doc):

@@ -38,23 +38,3 @@ def _go_fmt_s(v, top=True):
     if v is None:
         return "%!s(<nil>)" if top else "<nil>"
     return str(v)
-
-
-def _go_quote(s):
-    import unicodedata
-    out = ['"']
-    named = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-             "\\": "\\\\", '"': '\\"'}
-    for c in s:
-        if c in named:
-            out.append(named[c])
-        elif c == " " or (c.isprintable() and unicodedata.category(c)[0] not in "CZ"):
-            out.append(c)
-        elif ord(c) < 0x80:
-            out.append("\\x%02x" % ord(c))
-        elif ord(c) <= 0xFFFF:
-            out.append("\\u%04x" % ord(c))
-        else:
-            out.append("\\U%08x" % ord(c))
-    out.append('"')
-    return "".join(out)

@@ -3,9 +3,10 @@
 strategicpatch's forked copy of it does.
 """
 
+from ...golang.strconv import go_quote
 from .. import pod_schema
 from ..typed.roundtrip import elem_of
-from .errors import MergeError, _go_quote
+from .errors import MergeError
 
 
 _fields_cache = {}
@@ -115,7 +116,7 @@ def _lookup_struct_uncached(tid, key):
                 break
     if f is None:
         raise MergeError("unable to find api field in struct %s for the json field %s"
-                         % (t.rsplit(".", 1)[-1], _go_quote(key)))
+                         % (t.rsplit(".", 1)[-1], go_quote(key)))
     return f[1], f[2], f[3]
 
 

@@ -1,12 +1,14 @@
 """How Go's encoding/json names a JSON value in its errors (`json: cannot unmarshal <kind> into ...`).
 
-The decoded value is a Python one (dict, list, str, bool, int/float); `null` never appears in these
-errors, since Go decodes it into anything.
+The decoded value is a Python one: dict, list, str, bool, int or float, None for null.
 """
 
 
 def json_kind(value):
-    """UnmarshalTypeError.Value for a value Go could not decode: bool, number, string, array, object."""
+    """UnmarshalTypeError.Value: bool, number, string, array, object (and null, which Go decodes into
+    anything, so it appears in no error of Go's own)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float)):

@@ -7,25 +7,15 @@ whole list.  Go visits map keys in random order; here they go in sorted order, w
 document when applied.
 """
 
+from ..golang.jsonkind import json_kind
+
 
 def _path(base, key):
     return base + "/" + str(key).replace("~", "~0").replace("/", "~1")
 
 
 def _kind(v):
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, dict):
-        return "map"
-    if isinstance(v, list):
-        return "array"
-    return type(v).__name__
+    return None if v is None else json_kind(v)
 
 
 def create_patch(old, new):
@@ -46,7 +36,7 @@ def _values(a, b, p, ops):
     if ka != kb:
         ops.append({"op": "replace", "path": p, "value": b})
         return
-    if ka == "map":
+    if ka == "object":
         for key in sorted(b):
             if key not in a:
                 ops.append({"op": "add", "path": _path(p, key), "value": b[key]})

@@ -6,6 +6,7 @@ jsonpb's (ProtoError).
 
 import re
 
+from ...golang.jsonkind import json_kind
 from ...kube.typed.jsontext import go_json_dumps
 from ..proto_schemas import BASE, DURATION, STRUCT, WRAPPERS
 from .message import _GO_SCALAR, Duration, Message, Wrapper, _is_default
@@ -29,7 +30,7 @@ def apply_json(msg, obj, *, strict=False):
         return msg
     if not isinstance(obj, dict):
         raise ProtoError("json: cannot unmarshal %s into Go value of type map[string]json.RawMessage"
-                         % _json_kind(obj))
+                         % json_kind(obj))
     d = msg._d
     remaining = dict(obj)
     for f in d.fields:
@@ -57,29 +58,15 @@ def apply_json(msg, obj, *, strict=False):
 _MISSING_RAW = object()
 
 
-def _json_kind(v):
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return "null"
-
-
 def _decode_value(f, raw):
     if f.card == "list":
         if not isinstance(raw, list):
-            raise ProtoError("json: cannot unmarshal %s into Go value of type []json.RawMessage" % _json_kind(raw))
+            raise ProtoError("json: cannot unmarshal %s into Go value of type []json.RawMessage" % json_kind(raw))
         return [_decode_single(f, x) for x in raw]
     if f.card == "map":
         if not isinstance(raw, dict):
             raise ProtoError("json: cannot unmarshal %s into Go value of type map[string]json.RawMessage"
-                             % _json_kind(raw))
+                             % json_kind(raw))
         return {str(k): _decode_single(f, x) for k, x in raw.items()}
     return _decode_single(f, raw)
 
@@ -101,11 +88,11 @@ def _decode_single(f, raw):
 def decode_scalar(kind, raw):
     if kind == "string":
         if not isinstance(raw, str):
-            raise ProtoError("json: cannot unmarshal %s into Go value of type string" % _json_kind(raw))
+            raise ProtoError("json: cannot unmarshal %s into Go value of type string" % json_kind(raw))
         return raw
     if kind == "bool":
         if not isinstance(raw, bool):
-            raise ProtoError("json: cannot unmarshal %s into Go value of type bool" % _json_kind(raw))
+            raise ProtoError("json: cannot unmarshal %s into Go value of type bool" % json_kind(raw))
         return raw
     if kind in _INT_RANGE:
         return _decode_int(raw, kind, kind)
@@ -118,14 +105,14 @@ def decode_scalar(kind, raw):
             except ValueError:
                 raise ProtoError("invalid character looking for beginning of value") from None
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise ProtoError("json: cannot unmarshal %s into Go value of type %s" % (_json_kind(raw),
+            raise ProtoError("json: cannot unmarshal %s into Go value of type %s" % (json_kind(raw),
                                                                                       _GO_SCALAR[kind]))
         return float(raw)
     if kind == "bytes":
         import base64
 
         if not isinstance(raw, str):
-            raise ProtoError("json: cannot unmarshal %s into Go value of type []uint8" % _json_kind(raw))
+            raise ProtoError("json: cannot unmarshal %s into Go value of type []uint8" % json_kind(raw))
         return base64.b64decode(raw)
     raise ProtoError("unsupported kind %s" % kind)
 
@@ -136,7 +123,7 @@ _NUMBER_TEXT = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
 def _decode_int(raw, kind, go_type, quoted_ok=True):
     """encoding/json decoding of a JSON number (or, after jsonpb's trimQuote, a quoted one) into an int."""
     if isinstance(raw, bool) or raw is None:
-        raise ProtoError("json: cannot unmarshal %s into Go value of type %s" % (_json_kind(raw), go_type))
+        raise ProtoError("json: cannot unmarshal %s into Go value of type %s" % (json_kind(raw), go_type))
     if isinstance(raw, str):
         text = raw if quoted_ok else None
         if text is None or not _NUMBER_TEXT.match(text):
@@ -146,7 +133,7 @@ def _decode_int(raw, kind, go_type, quoted_ok=True):
     elif isinstance(raw, (int, float)):
         text = go_json_dumps(raw)
     else:
-        raise ProtoError("json: cannot unmarshal %s into Go value of type %s" % (_json_kind(raw), go_type))
+        raise ProtoError("json: cannot unmarshal %s into Go value of type %s" % (json_kind(raw), go_type))
     lo, hi = _INT_RANGE[kind]
     if not re.match(r"^-?[0-9]+$", text):
         raise ProtoError("json: cannot unmarshal number %s into Go value of type %s" % (text, go_type))
@@ -159,14 +146,14 @@ def _decode_int(raw, kind, go_type, quoted_ok=True):
 def decode_message(full, raw, schema=None):
     if full == DURATION:
         if not isinstance(raw, str):
-            raise ProtoError("json: cannot unmarshal %s into Go value of type string" % _json_kind(raw))
+            raise ProtoError("json: cannot unmarshal %s into Go value of type string" % json_kind(raw))
         return parse_duration(raw)
     if full in WRAPPERS:
         return Wrapper(full, decode_scalar(WRAPPERS[full], raw))
     if full == STRUCT:
         if not isinstance(raw, dict):
             raise ProtoError("bad StructValue: json: cannot unmarshal %s into Go value of type "
-                             "map[string]json.RawMessage" % _json_kind(raw))
+                             "map[string]json.RawMessage" % json_kind(raw))
         return raw
     schema = schema or BASE
     if full not in schema.messages:

@@ -7,6 +7,7 @@ for what that does to a pod.
 import re
 from collections import ChainMap
 
+from ...golang.jsonkind import json_kind
 from .. import pod_schema
 from . import TypedError
 from .jsontext import _number_text
@@ -21,7 +22,6 @@ _QUANTITY, _INTORSTRING, _TIME, _FIELDSV1 = ("api/resource.Quantity", "util/ints
                                              "meta/v1.FieldsV1")
 _CUSTOM = {_QUANTITY, _INTORSTRING, _TIME, _FIELDSV1}
 _INT_BITS = {"int8": 8, "int16": 16, "int32": 32, "int64": 64, "int": 64}
-_JSON_KIND = {dict: "object", list: "array", str: "string", bool: "bool", int: "number", float: "number"}
 
 
 def split_map(tid):
@@ -110,10 +110,6 @@ class _State:
             self.saved = msg
 
 
-def _json_kind(v):
-    return _JSON_KIND.get(type(v), "value")
-
-
 # Decoders: one function per Go type, built once from the schema.  A decoder takes the JSON value and the
 # state and returns the value as Go's json.Marshal would write it (_NIL for a nil pointer/slice/map).
 
@@ -127,7 +123,7 @@ def roundtrip(obj, tid, gotypes=None):
     new JSON value; TypedError with Go's message when Go's decoder would fail."""
     st = _State()
     if type(obj) is not dict:
-        st.type_error(_json_kind(obj), _go_type_name(tid), fatal=True)
+        st.type_error(json_kind(obj), _go_type_name(tid), fatal=True)
     out = _decoder(tid, gotypes or POD_TYPES)(obj, st)
     if st.saved is not None:
         raise TypedError(st.saved)
@@ -165,7 +161,7 @@ def _build_decoder(tid, gotypes):
             if type(v) is list:
                 return [elem(x, st) for x in v]
             if v is not None:
-                st.type_error(_json_kind(v), name)
+                st.type_error(json_kind(v), name)
             return _NIL
         return decode_slice
     if kind == "map":
@@ -176,7 +172,7 @@ def _build_decoder(tid, gotypes):
                 decoded = {k: elem(x, st) for k, x in v.items()}  # Go decodes in text order
                 return {k: decoded[k] for k in sorted(decoded)}
             if v is not None:
-                st.type_error(_json_kind(v), name)
+                st.type_error(json_kind(v), name)
             return _NIL
         return decode_map
     if kind == "string":
@@ -184,7 +180,7 @@ def _build_decoder(tid, gotypes):
             if type(v) is str:
                 return v
             if v is not None:
-                st.type_error(_json_kind(v), name)
+                st.type_error(json_kind(v), name)
             return ""
         return decode_string
     if kind == "bool":
@@ -192,7 +188,7 @@ def _build_decoder(tid, gotypes):
             if type(v) is bool:
                 return v
             if v is not None:
-                st.type_error(_json_kind(v), name)
+                st.type_error(json_kind(v), name)
             return False
         return decode_bool
     bits = _INT_BITS.get(kind)
@@ -209,7 +205,7 @@ def _build_decoder(tid, gotypes):
                     return 0
                 return n
             if v is not None:
-                st.type_error(_json_kind(v), name)
+                st.type_error(json_kind(v), name)
             return 0
         return decode_int
     if kind in ("float64", "float32"):
@@ -217,7 +213,7 @@ def _build_decoder(tid, gotypes):
             if type(v) in (int, float):
                 return v
             if v is not None:
-                st.type_error(_json_kind(v), name)
+                st.type_error(json_kind(v), name)
             return 0
         return decode_float
     raise TypedError("kind %s of %s is not supported by the typed round trip" % (kind, tid))
@@ -237,12 +233,12 @@ def _decode_int_or_string(v, st):
         if n is None:
             st.type_error("number " + text, "int32", fatal=True)
         return n
-    st.type_error(_json_kind(v), "int32", fatal=True)
+    st.type_error(json_kind(v), "int32", fatal=True)
 
 
 def _decode_time(v, st):
     if v is not None and type(v) is not str:
-        st.type_error(_json_kind(v), "string", fatal=True)
+        st.type_error(json_kind(v), "string", fatal=True)
     return _time_from_json(v)
 
 
@@ -309,7 +305,7 @@ class _StructDecoder:
     def decode(self, obj, st):
         if type(obj) is not dict:
             if obj is not None:
-                st.type_error(_json_kind(obj), self.type_name)
+                st.type_error(json_kind(obj), self.type_name)
             return self.zero()
         exact = self.exact
         values = {}
@@ -460,7 +456,7 @@ def roundtrip_pod(obj):
     st = _State()
     decode = _decoder(pod_schema.ROOT, POD_TYPES)
     if obj is not None and type(obj) is not dict:
-        st.type_error(_json_kind(obj), _go_type_name(pod_schema.ROOT), fatal=True)
+        st.type_error(json_kind(obj), _go_type_name(pod_schema.ROOT), fatal=True)
     out = decode(obj if obj is not None else {}, st)
     if st.saved is not None:
         raise TypedError(st.saved)

@@ -36,16 +36,9 @@ def _elem_is_iface(container):
 
 
 def printable(st, node, v):
-    """Go's printValue: the text an action prints for its value."""
-    if v is MISSING:
-        return "<no value>"
-    t = type(v)
-    if t is str:
+    """Go's printValue: the text an action prints for its value (fmt's %v, but for pointers and functions)."""
+    if type(v) is str:   # most actions print text: spare it the call
         return v
-    if t is int:
-        return str(v)
-    if t is bool:
-        return "true" if v else "false"
     if isinstance(v, GoStruct):
         if v.go_pointer and getattr(v, "go_string", None) is None:
             return _format_deref(v)  # Go prints what the pointer points to (unless it is a Stringer)

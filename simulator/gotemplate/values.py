@@ -234,10 +234,8 @@ class GoNilPointer:
 
 # --- type names and kinds ------------------------------------------------------------------------------
 
-def go_type_name(v):
-    """The Go type name of v as fmt's %T prints it."""
-    if v is None or v is MISSING:
-        return "<nil>"
+def _basic_type_name(v):
+    """The Go type of a string, bool or number (sized ones carry theirs); None for anything else."""
     t = type(v)
     if t is str:
         return "string"
@@ -247,10 +245,6 @@ def go_type_name(v):
         return "int"
     if t is float:
         return "float64"
-    if t is dict:
-        return "map[string]interface {}"
-    if t is list or t is tuple:
-        return "[]interface {}"
     if isinstance(v, (_GoInt, Float32, Complex64)):
         return v.go_type
     if isinstance(v, bool):
@@ -263,6 +257,21 @@ def go_type_name(v):
         return "complex128"
     if isinstance(v, str):
         return "string"
+    return None
+
+
+def go_type_name(v):
+    """The Go type name of v as fmt's %T prints it."""
+    if v is None or v is MISSING:
+        return "<nil>"
+    t = type(v)
+    if t is dict:
+        return "map[string]interface {}"
+    if t is list or t is tuple:
+        return "[]interface {}"
+    basic = _basic_type_name(v)
+    if basic is not None:
+        return basic
     if isinstance(v, TypedMap):
         return "map[%s]%s" % (v.key_type, v.elem_type)
     if isinstance(v, dict):
@@ -287,30 +296,13 @@ def go_kind(v):
     if v is None or v is MISSING:
         return "invalid"
     t = type(v)
-    if t is str:
-        return "string"
-    if t is bool:
-        return "bool"
-    if t is int:
-        return "int"
-    if t is float:
-        return "float64"
     if t is dict:
         return "map"
     if t is list:
         return "slice"
-    if isinstance(v, (_GoInt, Float32, Complex64)):
-        return v.go_type.replace("rune", "int32").replace("byte", "uint8")
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, complex):
-        return "complex128"
-    if isinstance(v, str):
-        return "string"
+    basic = _basic_type_name(v)
+    if basic is not None:
+        return basic.replace("rune", "int32").replace("byte", "uint8")
     if isinstance(v, dict):
         return "map"
     if isinstance(v, (list, tuple, bytes, bytearray)):

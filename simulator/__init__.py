@@ -9,8 +9,9 @@ from .state import ClusterState
 from .errors import ConfigError, InputError, SimulatorError, SourcePos, TemplateRenderError
 from .istio.revision import injector_for, is_istio_injector
 from .pipeline import Options, explain
+from .istio.policy import INJECT_KEY
 from .trace import Explanation, RuleId, Stage, Verdict
 
-__all__ = ["ClusterState", "ConfigError", "EngineCache", "Explanation", "InputError", "Options", "RuleId",
-           "SimulatorError", "SourcePos", "Stage", "TemplateRenderError", "Verdict", "explain", "injector_for",
-           "is_istio_injector"]
+__all__ = ["ClusterState", "ConfigError", "EngineCache", "Explanation", "INJECT_KEY", "InputError", "Options",
+           "RuleId", "SimulatorError", "SourcePos", "Stage", "TemplateRenderError", "Verdict", "explain",
+           "injector_for", "is_istio_injector"]

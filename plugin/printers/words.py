@@ -9,7 +9,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, Mapping, Optional
 
-INJECT_KEY = "sidecar.istio.io/inject"
+from simulator import INJECT_KEY  # the label and annotation Istio's policy reads
 
 
 def requirement(expected: Mapping[str, Any], observed: Mapping[str, Any], whose: str) -> str:

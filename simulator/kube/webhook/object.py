@@ -10,22 +10,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional, Tuple
 
-from ...errors import SelectorError, SourcePos
 from ..objects import labels_of
-from ..labels import parse_cached
 from ...trace import Check, Outcome
 from .request import AdmissionRequest
+from .selector import selector_for
 
 
 def match_object(raw_selector: Any, req: AdmissionRequest, cache=None) -> Tuple[Check, Optional[str]]:
-    if raw_selector is None:
-        raw_selector = {}
-    if isinstance(raw_selector, _Mapping) and not raw_selector.get("matchLabels") and not raw_selector.get("matchExpressions"):
-        return Check("objectSelector", Outcome.MATCH, expected={}, message="empty selector matches everything"), None
-    try:
-        selector = parse_cached(raw_selector, SourcePos("objectSelector"), cache)
-    except SelectorError as e:
-        return Check("objectSelector", Outcome.ERROR, expected=raw_selector, message=str(e)), f"invalid objectSelector: {e}"
+    selector, decided, error = selector_for(raw_selector, "objectSelector", cache)
+    if decided is not None:
+        return decided, error
     checks = []
     for side, obj in (("object", req.object), ("oldObject", req.old_object)):
         if isinstance(obj, _Mapping) and isinstance(obj.get("metadata"), _Mapping):

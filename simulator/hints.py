@@ -9,20 +9,30 @@ from __future__ import annotations
 import copy
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, List, Mapping, Optional
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
     from .state import ClusterState
     from .trace import Explanation
 
     Trial = Callable[[Mapping[str, Any], str, Any], Explanation]
 
+from .errors import SimulatorError
 from .istio.revision import injector_revision, is_istio_injector
 from .kube.objects import pod_template_path
 from .istio.policy import INJECT_KEY
-from .trace import RuleId, Verdict
+from .records import Frozen
+from .trace import Hint, HintKind, RuleId, Verdict
 
 
-def _with_pod_label(obj: Mapping[str, Any], key: str, value: Optional[str], where: str = "labels") -> Dict[str, Any]:
+class _Change(Frozen):
+    """A change to try: a label on the namespace or the pod, or an opt-out removed."""
+
+    kind: HintKind
+    key: str
+    value: Optional[str] = None
+
+
+def _with_pod_metadata(obj: Mapping[str, Any], key: str, value: Optional[str], where: str = "labels") -> Dict[str, Any]:
     out = copy.deepcopy(dict(obj))
     target = out
     path = pod_template_path(out.get("kind")) if out.get("kind") != "Pod" else ()
@@ -39,44 +49,48 @@ def _with_pod_label(obj: Mapping[str, Any], key: str, value: Optional[str], wher
     return out
 
 
-def find_hints(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options, explanation,
-               explain: Trial) -> List[Dict[str, Any]]:
-    """`explain(object, namespace, options)` runs one trial through the pipeline (pipeline.explain, with the
-    same state and cache): passed in rather than imported, so hints never import the pipeline."""
-    if explanation.verdict is not Verdict.NOT_INJECTED:
-        return []
-    rule = explanation.decided_by.rule
-    labels = dict(options.namespace_labels or {})
-    candidates: List[Dict[str, Any]] = []
+def candidates(rule: RuleId, cluster: ClusterState) -> List[_Change]:
+    """The changes that could undo what `rule` decided for a pod left without a sidecar."""
     if rule is RuleId.NO_MATCHING_WEBHOOK:
-        candidates.append({"kind": "namespace-label", "key": "istio-injection", "value": "enabled"})
         revisions = sorted({injector_revision(r) for r in cluster.webhooks() if is_istio_injector(r)} - {"default"})
-        for rev in revisions:
-            candidates.append({"kind": "namespace-label", "key": "istio.io/rev", "value": rev})
-        candidates.append({"kind": "pod-label", "key": INJECT_KEY, "value": "true"})
-    elif rule is RuleId.INJECT_LABEL:
-        candidates.append({"kind": "remove-pod-label", "key": INJECT_KEY})
-    elif rule is RuleId.INJECT_ANNOTATION:
-        candidates.append({"kind": "remove-pod-annotation", "key": INJECT_KEY})
-    elif rule in (RuleId.POLICY_DISABLED, RuleId.NEVER_INJECT_SELECTOR):
-        candidates.append({"kind": "pod-label", "key": INJECT_KEY, "value": "true"})
-    hints = []
+        return ([_Change(HintKind.NAMESPACE_LABEL, "istio-injection", "enabled")] +
+                [_Change(HintKind.NAMESPACE_LABEL, "istio.io/rev", rev) for rev in revisions] +
+                [_Change(HintKind.POD_LABEL, INJECT_KEY, "true")])
+    if rule is RuleId.INJECT_LABEL:
+        return [_Change(HintKind.REMOVE_POD_LABEL, INJECT_KEY)]
+    if rule is RuleId.INJECT_ANNOTATION:
+        return [_Change(HintKind.REMOVE_POD_ANNOTATION, INJECT_KEY)]
+    if rule in (RuleId.POLICY_DISABLED, RuleId.NEVER_INJECT_SELECTOR):
+        return [_Change(HintKind.POD_LABEL, INJECT_KEY, "true")]
+    return []
+
+
+def find_hints(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, options, rule: RuleId,
+               explain: Trial) -> Tuple[Hint, ...]:
+    """The changes that would inject a pod the pipeline left without a sidecar by `rule`.
+
+    `explain(object, namespace, options)` runs one trial through the pipeline with the same state: passed
+    in rather than imported, so this module never imports the pipeline.  A trial can fail only the way
+    the first run could (SimulatorError: the object cannot be made a pod request); such a change is no
+    hint.  Anything else is a bug, and is raised."""
+    labels = dict(options.namespace_labels or {})
     plain = options.replace(hints=False, manifest=False)   # trials never look for hints
-    for c in candidates:
+    hints = []
+    for c in candidates(rule, cluster):
         trial_obj, trial_opts = obj, plain
-        if c["kind"] == "namespace-label":
-            trial_opts = plain.replace(namespace_labels={**labels, c["key"]: c["value"]})
-        elif c["kind"] == "pod-label":
-            trial_obj = _with_pod_label(obj, c["key"], c["value"])
-        elif c["kind"] == "remove-pod-label":
-            trial_obj = _with_pod_label(obj, c["key"], None)
-        elif c["kind"] == "remove-pod-annotation":
-            trial_obj = _with_pod_label(obj, c["key"], None, "annotations")
+        if c.kind is HintKind.NAMESPACE_LABEL:
+            trial_opts = plain.replace(namespace_labels={**labels, c.key: c.value})
+        elif c.kind is HintKind.POD_LABEL:
+            trial_obj = _with_pod_metadata(obj, c.key, c.value)
+        elif c.kind is HintKind.REMOVE_POD_LABEL:
+            trial_obj = _with_pod_metadata(obj, c.key, None)
+        elif c.kind is HintKind.REMOVE_POD_ANNOTATION:
+            trial_obj = _with_pod_metadata(obj, c.key, None, "annotations")
         try:
             trial = explain(trial_obj, namespace, trial_opts)
-        except Exception:  # a hint is advice; a failed trial just yields no hint
+        except SimulatorError:
             continue
         if trial.verdict is Verdict.INJECTED:
-            hints.append({**c, "namespace": namespace, "result": trial.verdict.value,
-                          "webhook": trial.decided_by.webhook, "rule": trial.decided_by.rule.value})
-    return hints
+            hints.append(Hint(c.kind, c.key, c.value, namespace=namespace, result=trial.verdict,
+                              webhook=trial.decided_by.webhook, rule=trial.decided_by.rule))
+    return tuple(hints)

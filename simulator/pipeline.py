@@ -12,14 +12,16 @@ if TYPE_CHECKING:
 from .cache import EngineCache, cache_or_new
 from .state import ClusterState
 from .errors import TemplateRenderError
-from .istio.revision import injector_for, is_istio_injector
+from .istio.revision import injector_configmap, injector_for, is_istio_injector
 from .istio.injector_config import InjectorConfig
 from .kube.objects import annotations_of, labels_of, name_of, pod_for
 from .istio.policy import INJECT_KEY, decide
-from .kube.webhook.dispatch import Mutation, WebhookRef, dispatch
+from .kube.webhook.dispatch import DispatchResult, Mutation, WebhookRef, dispatch
 from .kube.webhook.request import AdmissionRequest
-from .trace import (DecidedBy, Explanation, RuleId, Stage, StageRecord, Verdict, Warning_)
-from .records import Record
+from .trace import (AdmissionChainStage, Added, DecidedBy, Effect, Explanation, ObjectRef, PolicyCall, PolicyStage,
+                    RuleId, Stage, TemplateCall, TemplateFailure, TemplateStage, Verdict, WarningCode, WarningNote,
+                    WebhookSelectionStage)
+from .records import Frozen, Record
 
 
 class Options(Record):
@@ -34,8 +36,20 @@ class Options(Record):
         self.manifest = manifest  # also produce the injected manifest the way `istioctl kube-inject` prints it
 
 
+class _Call(Frozen):
+    """One call of an injector, as the verdict needs it (the explanation holds its evidence)."""
+
+    webhook: WebhookRef
+    rule: RuleId
+    inject: bool
+    revision: str
+    failed: bool = False                        # the templates failed: the pod is rejected
+    config: Optional[InjectorConfig] = None     # the configuration that injected, when it did
+
+
 class _Injector:
-    """The mutate callback for dispatch: Istio webhooks get policy + templates; others are unknown."""
+    """The mutate callback for dispatch: Istio webhooks get policy + templates; others are unknown.
+    It keeps the records of each call, in call order, for the explanation to be made of."""
 
     def _istio(self, pod: Dict[str, Any], config: InjectorConfig):
         """Real Istio configurations: Istio's own data, function map and post-processing."""
@@ -49,30 +63,30 @@ class _Injector:
     def __init__(self, cluster: ClusterState, cache: EngineCache):
         self.cluster = cluster
         self.cache = cache
-        self.policy_records: List[Dict[str, Any]] = []
-        self.template_records: List[Dict[str, Any]] = []
-        self.warnings: List[Warning_] = []
-        self.decisions: List[Dict[str, Any]] = []   # per injector call: webhook, rule, inject
+        self.policy_calls: List[PolicyCall] = []
+        self.template_calls: List[Any] = []          # TemplateCall or TemplateFailure
+        self.warnings: List[WarningNote] = []
+        self.calls: List[_Call] = []
 
     def __call__(self, ref: WebhookRef, pod: Dict[str, Any], round_: int) -> Mutation:
         if not is_istio_injector(ref):
-            self.warnings.append(Warning_("webhook-effect-unknown", {"webhook": ref.name, "configuration": ref.configuration}))
-            return Mutation(pod, "unknown")
+            self.warnings.append(WarningNote(WarningCode.WEBHOOK_EFFECT_UNKNOWN,
+                                             {"webhook": ref.name, "configuration": ref.configuration}))
+            return Mutation(pod, Effect.UNKNOWN)
+        cm_namespace, cm_name, _ = injector_configmap(ref)
+        injector = f"{cm_namespace}/{cm_name}"
         config, problem, revision = injector_for(self.cluster, ref, self.cache)
         if config is None:
-            self.warnings.append(Warning_("injector-config-unavailable", {"webhook": ref.name, "revision": revision,
-                                                                          "problem": problem}))
-            return Mutation(pod, "unknown", details={"revision": revision})
+            self.warnings.append(WarningNote(WarningCode.INJECTOR_CONFIG_UNAVAILABLE,
+                                             {"webhook": ref.name, "revision": revision, "problem": problem}))
+            return Mutation(pod, Effect.UNKNOWN, injector=injector, revision=revision)
         decision = decide(pod, config, config.release)
-        self.warnings.extend(w for w in decision.warnings if w.to_dict() not in [x.to_dict() for x in self.warnings])
-        self.policy_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
-                                    "injector": f"{config.namespace}/{config.name}", "revision": revision,
-                                    "policy": config.policy, "inject": decision.inject, "decidedBy": decision.rule.value,
-                                    "steps": decision.steps})
-        record = {"webhook": ref, "rule": decision.rule, "inject": decision.inject, "revision": revision}
-        self.decisions.append(record)
+        self.warnings.extend(w for w in decision.warnings if w not in self.warnings)
+        self.policy_calls.append(PolicyCall(ref.name, ref.configuration, round_, f"{config.namespace}/{config.name}",
+                                            revision, config.policy, decision.inject, decision.rule, decision.steps))
         if not decision.inject:
-            return Mutation(pod, "declined")
+            self.calls.append(_Call(ref, decision.rule, False, revision))
+            return Mutation(pod, Effect.DECLINED, injector=injector, revision=revision)
         try:
             if config.engine == "go":
                 result = self._istio(pod, config)
@@ -82,16 +96,16 @@ class _Injector:
 
                 result = templates.inject(pod, config, JinjaRenderer(config, self.cache))
         except TemplateRenderError as e:
-            record["error"] = e
-            self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
-                                          "error": str(e), "field": e.pos.field if e.pos else None,
-                                          "line": e.pos.line if e.pos else None})
-            return Mutation(pod, "rejected", rejected=f'admission webhook "{ref.name}" denied the request: {e}')
-        self.template_records.append({"webhook": ref.name, "configuration": ref.configuration, "round": round_,
-                                      "engine": config.engine, "templates": result.templates, "added": result.added,
-                                      **({"notes": list(result.notes)} if getattr(result, "notes", None) else {})})
-        record["config"] = config
-        return Mutation(result.pod, "injected" if result.pod != pod else "unchanged")
+            self.calls.append(_Call(ref, decision.rule, True, revision, failed=True))
+            self.template_calls.append(TemplateFailure(ref.name, ref.configuration, round_, str(e),
+                                                       e.pos.field if e.pos else None, e.pos.line if e.pos else None))
+            return Mutation(pod, Effect.REJECTED, rejected=f'admission webhook "{ref.name}" denied the request: {e}',
+                            injector=injector, revision=revision)
+        self.calls.append(_Call(ref, decision.rule, True, revision, config=config))
+        self.template_calls.append(TemplateCall(ref.name, ref.configuration, round_, config.engine, result.templates,
+                                                Added.of(result.added), getattr(result, "notes", None) or ()))
+        return Mutation(result.pod, Effect.INJECTED if result.pod != pod else Effect.UNCHANGED, injector=injector,
+                        revision=revision)
 
 
 def _istio_context(config: InjectorConfig, cache: EngineCache, mode: str, nodes=()):
@@ -105,21 +119,23 @@ def _istio_context(config: InjectorConfig, cache: EngineCache, mode: str, nodes=
                                             cache=cache))
 
 
-def _object_ref(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
-    return {"kind": obj.get("kind"), "name": name_of(obj), "namespace": namespace}
+def _object_ref(obj: Mapping[str, Any], namespace: str) -> ObjectRef:
+    return ObjectRef(obj.get("kind"), name_of(obj), namespace)
 
 
-def _workload_warnings(obj: Mapping[str, Any]) -> List[Warning_]:
+def _workload_warnings(obj: Mapping[str, Any]) -> List[WarningNote]:
     if obj.get("kind") == "Pod":
         return []
     out = []
     for where, values in (("label", labels_of(obj)), ("annotation", annotations_of(obj))):
         if INJECT_KEY in values:
-            out.append(Warning_("inject-on-workload-metadata", {"kind": obj.get("kind"), "source": where,
-                                                                 "key": INJECT_KEY, "value": values[INJECT_KEY]}))
+            out.append(WarningNote(WarningCode.INJECT_ON_WORKLOAD_METADATA,
+                                   {"kind": obj.get("kind"), "source": where, "key": INJECT_KEY,
+                                    "value": values[INJECT_KEY]}))
     if "istio.io/rev" in labels_of(obj):
-        out.append(Warning_("inject-on-workload-metadata", {"kind": obj.get("kind"), "source": "label",
-                                                             "key": "istio.io/rev", "value": labels_of(obj)["istio.io/rev"]}))
+        out.append(WarningNote(WarningCode.INJECT_ON_WORKLOAD_METADATA,
+                               {"kind": obj.get("kind"), "source": "label", "key": "istio.io/rev",
+                                "value": labels_of(obj)["istio.io/rev"]}))
     return out
 
 
@@ -153,69 +169,63 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
         raise InputError(f'namespace "{namespace}" is not in the cluster state', subject=f"{obj.get('kind')}/{name_of(obj)}")
     warnings = _workload_warnings(obj)
     if "istio-injection" in ns_labels and "istio.io/rev" in ns_labels:
-        warnings.append(Warning_("namespace-both-labels", {"namespace": namespace, "istio-injection": ns_labels["istio-injection"],
-                                                           "istio.io/rev": ns_labels["istio.io/rev"]}))
-    chain_records: List[Dict[str, Any]] = []
+        warnings.append(WarningNote(WarningCode.NAMESPACE_BOTH_LABELS,
+                                    {"namespace": namespace, "istio-injection": ns_labels["istio-injection"],
+                                     "istio.io/rev": ns_labels["istio.io/rev"]}))
+    stages: List[Any] = []
     if options.admission_defaults:
         from .kube.admission.chain import prepare_for_webhooks, rejection
 
-        pod, chain_records = prepare_for_webhooks(pod, namespace, cluster.admission_objects() or None)
-        refused = rejection(chain_records)
+        pod, chain_steps = prepare_for_webhooks(pod, namespace, cluster.admission_objects() or None)
+        if chain_steps:
+            stages.append(AdmissionChainStage(steps=chain_steps))
+        refused = rejection(chain_steps)
         if refused is not None:
-            stages = [StageRecord(Stage.ADMISSION_CHAIN, {"steps": chain_records})]
-            return Explanation(object=_object_ref(obj, namespace), verdict=Verdict.REJECTED,
-                               decided_by=DecidedBy(Stage.ADMISSION_CHAIN, RuleId.ADMISSION_PLUGIN_REJECTED, None, None,
-                                                    {"message": refused.get("message"), "plugin": refused.get("plugin")}),
-                               stages=stages, warnings=warnings, patch=[], pod=pod, original_pod=pod)
+            return Explanation(_object_ref(obj, namespace), Verdict.REJECTED,
+                               DecidedBy(Stage.ADMISSION_CHAIN, RuleId.ADMISSION_PLUGIN_REJECTED, None, None,
+                                         {"message": refused.get("message"), "plugin": refused.get("plugin")}),
+                               stages, warnings, [], pod=pod, original_pod=pod)
     req = AdmissionRequest(namespace=namespace, name=(pod.get("metadata") or {}).get("name", ""), object=pod)
     injector = _Injector(cluster, cache)
     result = dispatch(cluster.webhooks(), req, ns_labels, injector, cache)
-    for wr, _ in result.mutations:
-        if is_istio_injector(next(r for r in cluster.webhooks() if r.position == wr.index)):
-            wr.injector = "istio"
     warnings.extend(injector.warnings)
-    injector_calls = [d for d in injector.decisions]
-    if len({d["webhook"].position for d in injector_calls if d["inject"]}) > 1:
-        warnings.append(Warning_("double-injection", {"webhooks": [d["webhook"].name for d in injector_calls if d["inject"]]}))
+    injecting = [c for c in injector.calls if c.inject]
+    if len({c.webhook.position for c in injecting}) > 1:
+        warnings.append(WarningNote(WarningCode.DOUBLE_INJECTION, {"webhooks": [c.webhook.name for c in injecting]}))
 
-    stages = [StageRecord(Stage.ADMISSION_CHAIN, {"steps": chain_records})] if chain_records else []
-    stages += [StageRecord(Stage.WEBHOOK_SELECTION, {"namespace": namespace, "namespaceLabels": ns_labels,
-                                                    "podLabels": labels_of(pod),
-                                                    "webhooks": result.results})]
-    if injector.policy_records:
-        stages.append(StageRecord(Stage.POLICY, {"calls": injector.policy_records}))
-    if injector.template_records:
-        stages.append(StageRecord(Stage.TEMPLATE, {"calls": injector.template_records}))
+    stages.append(WebhookSelectionStage(namespace=namespace, namespace_labels=dict(ns_labels),
+                                        pod_labels=dict(labels_of(pod)), webhooks=result.results))
+    if injector.policy_calls:
+        stages.append(PolicyStage(calls=injector.policy_calls))
+    if injector.template_calls:
+        stages.append(TemplateStage(calls=injector.template_calls))
 
     verdict, decided = _verdict(result, injector)
     final = result.object if verdict is Verdict.INJECTED else pod
     patch: List[Dict[str, Any]] = []
+    manifest = manifest_error = None
     if verdict is Verdict.INJECTED:
         # The diff Istio's webhook returns (gomodules jsonpatch CreatePatch), map keys in sorted order: the
         # same patch from run to run, where a diff with move detection changes with Python's hash seed.
         from .istio.patch import create_patch
 
         patch = create_patch(pod, final)
-    manifest, manifest_error = (_manifest(obj, injector, options, cache) if verdict is Verdict.INJECTED
-                                else (None, None))
-    expl = Explanation(object=_object_ref(obj, namespace), verdict=verdict, decided_by=decided, stages=stages,
-                       warnings=warnings, patch=patch, pod=final, original_pod=pod, manifest=manifest,
-                       manifest_error=manifest_error)
-    if options.hints:
+        config = next((c.config for c in injecting if c.config is not None), None)
+        manifest, manifest_error = _manifest(obj, config, options, cache)
+    hints = ()
+    if options.hints and verdict is Verdict.NOT_INJECTED:
         from .hints import find_hints
 
-        expl.hints = find_hints(obj, namespace, cluster, options, expl,
-                                lambda o, ns, opts: explain(o, ns, cluster, opts, cache))
-    return expl
+        hints = find_hints(obj, namespace, cluster, options, decided.rule,
+                           lambda o, ns, opts: explain(o, ns, cluster, opts, cache))
+    return Explanation(_object_ref(obj, namespace), verdict, decided, stages, warnings, patch, hints,
+                       pod=final, original_pod=pod, manifest=manifest, manifest_error=manifest_error)
 
 
-def _manifest(obj: Mapping[str, Any], injector: _Injector, options: Options, cache: EngineCache):
+def _manifest(obj: Mapping[str, Any], config: Optional[InjectorConfig], options: Options, cache: EngineCache):
     """(the object as `istioctl kube-inject` prints it, or the error istioctl would stop with) for a
     real Istio configuration that injected; (None, None) when not asked for or not a Go configuration."""
-    if not options.manifest:
-        return None, None
-    config = next((d.get("config") for d in injector.decisions if d["inject"] and d.get("config")), None)
-    if config is None or config.engine != "go":
+    if not options.manifest or config is None or config.engine != "go":
         return None, None
     from .istio.kubeinject import KubeInjectError, kube_inject_object
 
@@ -227,24 +237,23 @@ def _manifest(obj: Mapping[str, Any], injector: _Injector, options: Options, cac
         return None, e.message
 
 
-def _verdict(result, injector: _Injector):
+def _verdict(result: DispatchResult, injector: _Injector):
     if result.rejection is not None:
         wr, message = result.rejection
-        ref_decision = next((d for d in injector.decisions if d["webhook"].position == wr.index and "error" in d), None)
-        if ref_decision is not None:
+        if any(c.webhook.position == wr.index and c.failed for c in injector.calls):
             return Verdict.REJECTED, DecidedBy(Stage.TEMPLATE, RuleId.TEMPLATE_ERROR, wr.webhook, wr.configuration,
                                                {"message": message})
         return Verdict.REJECTED, DecidedBy(Stage.WEBHOOK_SELECTION, RuleId.WEBHOOK_REJECTED, wr.webhook, wr.configuration,
                                            {"message": message, "predicate": wr.rule.value})
-    injected = [d for d in injector.decisions if d["inject"]]
+    injected = [c for c in injector.calls if c.inject]
     if injected:
-        d = injected[0]
-        return Verdict.INJECTED, DecidedBy(Stage.POLICY, d["rule"], d["webhook"].name, d["webhook"].configuration,
-                                           {"revision": d["revision"]})
-    if injector.decisions:
-        d = injector.decisions[0]
-        return Verdict.NOT_INJECTED, DecidedBy(Stage.POLICY, d["rule"], d["webhook"].name, d["webhook"].configuration,
-                                               {"revision": d["revision"]})
+        c = injected[0]
+        return Verdict.INJECTED, DecidedBy(Stage.POLICY, c.rule, c.webhook.name, c.webhook.configuration,
+                                           {"revision": c.revision})
+    if injector.calls:
+        c = injector.calls[0]
+        return Verdict.NOT_INJECTED, DecidedBy(Stage.POLICY, c.rule, c.webhook.name, c.webhook.configuration,
+                                               {"revision": c.revision})
     called = [r for r in result.results if r.called]
     return Verdict.NOT_INJECTED, DecidedBy(Stage.WEBHOOK_SELECTION, RuleId.NO_MATCHING_WEBHOOK, None, None,
                                            {"calledOther": [r.webhook for r in called]})

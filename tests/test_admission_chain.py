@@ -48,7 +48,7 @@ def test_refusal_before_any_webhook(cid):
     refused = rejection(records)
     assert refused is not None
     assert (refused["code"], refused["message"]) == (rec["status"], rec["message"])
-    assert records[-1]["plugin"] == refused["plugin"], "no step runs after a refusal"
+    assert records[-1].plugin == refused["plugin"], "no step runs after a refusal"
 
 
 @pytest.mark.parametrize("cid", ["bare", "generate-name", "image-pull-policies", "misc-defaults", "limit-range"])
@@ -71,13 +71,13 @@ def test_input_is_not_modified():
 def test_records_name_every_step_in_order_and_what_it_set():
     rec = BY_ID["bare"]
     pod, records = prepare_for_webhooks(rec["pod"], rec["namespace"], rec["cluster_objects"])
-    assert [r["plugin"] for r in records] == list(STEPS)
-    by_plugin = {r["plugin"]: r for r in records}
-    assert "spec.serviceAccountName" in by_plugin["ServiceAccount"]["changed"]
-    assert "spec.volumes[%s]" % TOKEN_VOLUME_PLACEHOLDER in by_plugin["ServiceAccount"]["changed"]
-    assert "spec.containers[app].imagePullPolicy" in by_plugin["Defaulting"]["changed"]
-    assert by_plugin["LimitRanger"]["changed"] == [] and "skipped" in by_plugin["LimitRanger"]
-    assert by_plugin["Priority"]["changed"] == ["spec.priority", "spec.preemptionPolicy"]
+    assert [r.plugin for r in records] == list(STEPS)
+    by_plugin = {r.plugin: r for r in records}
+    assert "spec.serviceAccountName" in by_plugin["ServiceAccount"].changed
+    assert "spec.volumes[%s]" % TOKEN_VOLUME_PLACEHOLDER in by_plugin["ServiceAccount"].changed
+    assert "spec.containers[app].imagePullPolicy" in by_plugin["Defaulting"].changed
+    assert by_plugin["LimitRanger"].changed == () and by_plugin["LimitRanger"].skipped
+    assert by_plugin["Priority"].changed == ("spec.priority", "spec.preemptionPolicy")
     assert [v["name"] for v in pod["spec"]["volumes"]] == [TOKEN_VOLUME_PLACEHOLDER]
 
 
@@ -90,6 +90,6 @@ def test_placeholder_cannot_collide_with_a_generated_name():
 def test_assumptions_are_reported_when_the_state_does_not_say():
     rec = BY_ID["user-priority-class"]
     pod, records = prepare_for_webhooks(rec["pod"], rec["namespace"], None)
-    by_plugin = {r["plugin"]: r for r in records}
-    assert by_plugin["ServiceAccount"]["notes"] and by_plugin["Priority"]["notes"]
+    by_plugin = {r.plugin: r for r in records}
+    assert by_plugin["ServiceAccount"].notes and by_plugin["Priority"].notes
     assert "priority" not in pod["spec"], "an unknown class's value is not guessed"

@@ -3,46 +3,92 @@ from __future__ import annotations
 
 import copy
 import json
+from enum import Enum
 from types import SimpleNamespace
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, Optional
 
-from simulator.records import Record
+    from simulator.trace import ObjectRef
+
+from simulator.records import Frozen
 from . import words
 
 
 def item_data(item) -> Dict[str, Any]:
-    """An explained item as the documented `-o json` object (decidedBy.detail rendered as words)."""
-    if item.explanation is None:
-        return {"object": item.object_ref, "verdict": "error", "error": item.error}
-    d = item.explanation.to_dict()
-    d["object"]["source"] = {"file": item.document.file, "document": item.document.index, "line": item.document.line}
+    """An explained item as the documented `-o json` object: the explanation's records as JSON data,
+    with where the object came from, the deciding rule in words (`decidedBy.detail`) and the cluster
+    state's origins."""
+    expl = item.explanation
+    if expl is None:
+        return {"object": record_data(item.object_ref), "verdict": "error", "error": item.error}
+    obj = record_data(expl.object)
+    obj["source"] = {"file": item.document.file, "document": item.document.index, "line": item.document.line}
     if item.document.item is not None:
-        d["object"]["source"]["item"] = item.document.item
-    inputs = d["decidedBy"].pop("detail")
-    d["decidedBy"]["detail"] = words.decided(d["decidedBy"]["rule"], inputs, d)
-    d["decidedBy"]["inputs"] = inputs
-    d["clusterState"] = item.origins
-    return d
+        obj["source"]["item"] = item.document.item
+    db = expl.decided_by
+    return {
+        "object": obj,
+        "verdict": expl.verdict.value,
+        "decidedBy": {"stage": db.stage.value, "rule": db.rule.value, "webhook": db.webhook,
+                      "configuration": db.configuration, "detail": words.decided(expl), "inputs": db.detail},
+        "stages": [record_data(s) for s in expl.stages],
+        "warnings": [{"code": w.code.value, **w.detail} for w in expl.warnings],
+        "patch": expl.patch,
+        "hints": [record_data(h) for h in expl.hints],
+        "clusterState": item.origins,
+    }
 
 
-class Fragment(Record):
+_KEEP = object()      # a field that is always written
+_PLANS: Dict[type, Any] = {}
+
+
+def _plan(cls: type):
+    """(position, JSON key, the empty default that leaves the field out or _KEEP) for each field."""
+    plan = []
+    for i, name in enumerate(cls._fields):
+        head, *rest = name.split("_")
+        default = cls._field_defaults.get(name, _KEEP)
+        empty = default if default is None or default == "" or default == () else _KEEP
+        plan.append((i, head + "".join(w.capitalize() for w in rest), empty))
+    _PLANS[cls] = plan
+    return plan
+
+
+def record_data(value: Any) -> Any:
+    """A record as JSON data: one object per record, its fields in order under camelCase keys, a field
+    holding an empty default left out (None for a None default; None or "" for a "" default; an empty
+    sequence for a () default); a tuple becomes a list and a code its string.  Evidence that is already data (dicts, lists) is written as it is, not copied."""
+    t = type(value)
+    if t is str or t is dict or t is list or t is int or t is bool or value is None:
+        return value
+    if isinstance(value, Frozen):
+        out = {}
+        for i, key, empty in _PLANS.get(t) or _plan(t):
+            v = value[i]
+            if empty is not _KEEP and (v is None if empty is None else not v):
+                continue
+            out[key] = record_data(v)
+        return out
+    if t is tuple:
+        return [record_data(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class Fragment(Frozen):
     """An item's output already made by the process that explained it (so that, in bulk runs, the
     workers do that work too), and what the CLI still needs to know of the item."""
 
-    _fields = ("verdict", "rejection", "object", "text", "member", "reencode_list", "manifest_error")
-
-    def __init__(self, verdict: str, rejection: Optional[str], object: Dict[str, Any], text: Optional[str] = None,
-                 member: Optional[Dict[str, Any]] = None, reencode_list: bool = False,
-                 manifest_error: Optional[str] = None):
-        self.verdict = verdict
-        self.rejection = rejection
-        self.object = object
-        self.text = text  # -o json: the item; -o pod: the whole document
-        self.member = member  # -o pod, for a List's item: the object to put in the List
-        self.reencode_list = reencode_list  # -o pod: a real Istio configuration injected this List item
-        self.manifest_error = manifest_error  # -o pod: why istioctl kube-inject would refuse the object
+    verdict: str
+    rejection: Optional[str]
+    object: ObjectRef
+    text: Optional[str] = None                     # -o json: the item; -o pod: the whole document
+    member: Optional[Dict[str, Any]] = None        # -o pod, for a List's item: the object to put in the List
+    reencode_list: bool = False                    # -o pod: a real Istio configuration injected this List item
+    manifest_error: Optional[str] = None           # -o pod: why istioctl kube-inject would refuse the object
 
 
 def _fragment(explanation, **kw) -> Fragment:
@@ -89,7 +135,7 @@ def print_patch(items, env, options) -> None:
     if len(explained) == 1:
         env.stdout.write(json.dumps(explained[0].explanation.patch, indent=2) + "\n")
         return
-    data = [{"object": i.explanation.object, "patch": i.explanation.patch} for i in explained]
+    data = [{"object": record_data(i.explanation.object), "patch": i.explanation.patch} for i in explained]
     env.stdout.write(json.dumps({"items": data}, indent=2) + "\n")
 
 

@@ -2,25 +2,40 @@
 deciding step marked, what the templates add, and one RESULT line naming the deciding rule."""
 from __future__ import annotations
 
+from enum import Enum
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping
+    from typing import Any, List, Mapping
 
+    from simulator.trace import Explanation, PolicyCall, PolicyStep, WebhookResult
+
+from simulator.records import Frozen
+from simulator.trace import Effect, HintKind, Outcome, RuleId, Stage, Verdict
 from .style import Style, clean
 from . import words
-from .structured import item_data
 
 POLICY_LABELS = {
-    "host-network": "hostNetwork",
-    "ignored-namespace": "ignored namespaces",
-    "inject-label": f"label {words.INJECT_KEY}",
-    "inject-annotation": f"annotation {words.INJECT_KEY}",
-    "never-inject-selector": "neverInjectSelector",
-    "always-inject-selector": "alwaysInjectSelector",
-    "policy-enabled": "policy",
-    "policy-disabled": "policy",
-    "policy-invalid": "policy",
+    RuleId.HOST_NETWORK: "hostNetwork",
+    RuleId.IGNORED_NAMESPACE: "ignored namespaces",
+    RuleId.INJECT_LABEL: f"label {words.INJECT_KEY}",
+    RuleId.INJECT_ANNOTATION: f"annotation {words.INJECT_KEY}",
+    RuleId.NEVER_INJECT_SELECTOR: "neverInjectSelector",
+    RuleId.ALWAYS_INJECT_SELECTOR: "alwaysInjectSelector",
+    RuleId.POLICY_ENABLED: "policy",
+    RuleId.POLICY_DISABLED: "policy",
+    RuleId.POLICY_INVALID: "policy",
 }
+
+EFFECTS = {Effect.INJECTED: "→ injected", Effect.DECLINED: "→ Istio declined (see policy)",
+           Effect.UNKNOWN: "→ effect unknown offline", Effect.UNCHANGED: "→ no change", Effect.REJECTED: "→ rejected"}
+
+#: The selection rule that excluded a webhook -> the predicate (Check) it names.
+PREDICATES = {RuleId.NAMESPACE_SELECTOR: "namespaceSelector", RuleId.OBJECT_SELECTOR: "objectSelector",
+              RuleId.RULES: "rules", RuleId.MATCH_CONDITIONS: "matchConditions"}
+
+ADDED = (("init_containers", "init containers"), ("containers", "containers"), ("volumes", "volumes"),
+         ("image_pull_secrets", "image pull secrets"), ("annotations", "annotations"), ("labels", "labels"))
 
 
 def print_items(items, env, options) -> None:
@@ -31,7 +46,10 @@ def print_items(items, env, options) -> None:
             out.append("")
         if item.explanation is None:
             continue
-        out.extend(_item(_sanitize(item_data(item)), style))
+        source = (clean(str(item.document.file)), item.document.index)
+        origins = {clean(k): clean(v) for k, v in (item.origins or {}).items()}
+        shown = item.explanation.replace(pod=None, original_pod=None, manifest=None)   # not printed here
+        out.extend(_item(_sanitize(shown), source, origins, style))
     env.stdout.write("\n".join(out) + ("\n" if out else ""))
 
 
@@ -40,136 +58,125 @@ def _labels(labels: Mapping[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in shown.items()) or "(none besides kubernetes.io/metadata.name)"
 
 
-def _item(d: Dict[str, Any], s: Style) -> List[str]:
-    obj = d["object"]
-    src = obj.get("source") or {}
-    lines = [s.bold(f"{obj['kind']} {obj['namespace']}/{obj['name']}") +
-             s.dim(f"  ({src.get('file')}, document {src.get('document')})")]
-    given = {k: v for k, v in (d.get("clusterState") or {}).items() if v != "embedded default"}
+def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style) -> List[str]:
+    obj = expl.object
+    lines = [s.bold(f"{obj.kind} {obj.namespace}/{obj.name}") + s.dim(f"  ({source[0]}, document {source[1]})")]
+    given = {k: v for k, v in origins.items() if v != "embedded default"}
     if given:
-        rest = [k for k, v in (d.get("clusterState") or {}).items() if v == "embedded default"]
+        rest = [k for k, v in origins.items() if v == "embedded default"]
         lines.append(s.dim("cluster state: " + "; ".join(f"{k} from {v}" for k, v in given.items()) +
                            (f"; {', '.join(rest)} from the embedded default" if rest else "")))
-    stages = {st["stage"]: st for st in d["stages"]}
-    chain = stages.get("admission-chain")
+    chain = expl.stage(Stage.ADMISSION_CHAIN)
     if chain:
-        changed = [st["plugin"] for st in chain.get("steps") or [] if st.get("changed") and st.get("plugin") != "Decode"]
+        changed = [st.plugin for st in chain.steps if st.changed and st.plugin != "Decode"]
         lines.append("")
         names = ["API defaults" if c == "Defaulting" else f"the {c} plugin" for c in changed]
         lines.append(s.bold("0. Before the webhooks") + " — kube-apiserver first applies: " + (", ".join(names) or "nothing"))
         lines.append(s.dim("   (webhooks and their matchConditions see the pod with these defaults; -o pod leaves them out)"))
-    sel = stages.get("webhook-selection")
+    db = expl.decided_by
+    sel = expl.stage(Stage.WEBHOOK_SELECTION)
     if sel is None:
         lines.append("")
-        db = d["decidedBy"]
-        lines.append(s.bold("RESULT: ") + s.red("REJECTED") + f" — {db['detail']}" + s.dim(f"  [rule: {db['rule']}]"))
+        lines.append(s.bold("RESULT: ") + s.red("REJECTED") + f" — {words.decided(expl)}" + s.dim(f"  [rule: {db.rule.value}]"))
         return lines
     lines.append("")
-    lines.append(s.bold("1. Webhook selection") + f" — what kube-apiserver calls for a new pod in \"{obj['namespace']}\"")
-    lines.append(f"   namespace labels: {_labels(sel.get('namespaceLabels') or {})}")
-    lines.append(f"   pod labels:       {_labels(sel.get('podLabels') or {}) if sel.get('podLabels') else '(none)'}")
-    if not sel["webhooks"]:
+    lines.append(s.bold("1. Webhook selection") + f" — what kube-apiserver calls for a new pod in \"{obj.namespace}\"")
+    lines.append(f"   namespace labels: {_labels(sel.namespace_labels)}")
+    lines.append(f"   pod labels:       {_labels(sel.pod_labels) if sel.pod_labels else '(none)'}")
+    if not sel.webhooks:
         lines.append("   (no MutatingWebhookConfiguration in the cluster state)")
-    for wh in sel["webhooks"]:
-        mark = s.green("✓") if wh["called"] else s.red("✗")
-        rnd = " (reinvoked)" if wh.get("round") else ""
-        lines.append(f"   {mark} {wh['webhook']}{s.dim('  [' + wh['configuration'] + ']')}{rnd}")
+    for wh in sel.webhooks:
+        mark = s.green("✓") if wh.called else s.red("✗")
+        rnd = " (reinvoked)" if wh.round else ""
+        lines.append(f"   {mark} {wh.webhook}{s.dim('  [' + wh.configuration + ']')}{rnd}")
         reason = _webhook_reason(wh)
         if reason:
             lines.append(f"       {reason}")
-    policy = stages.get("policy")
+    policy = expl.stage(Stage.POLICY)
     if policy:
-        for call in policy["calls"]:
+        for call in policy.calls:
             lines.append("")
-            lines.append(s.bold("2. Injection policy") + f" — {call['injector']} (revision {call['revision']}, "
-                         f"policy: {call['policy'] or '(unset)'}), asked by {call['webhook']}")
-            for step in call["steps"]:
+            lines.append(s.bold("2. Injection policy") + f" — {call.injector} (revision {call.revision}, "
+                         f"policy: {call.policy or '(unset)'}), asked by {call.webhook}")
+            for step in call.steps:
                 lines.append("   " + _policy_line(step, call, s))
-    template = stages.get("template")
+    template = expl.stage(Stage.TEMPLATE)
     if template:
-        for call in template["calls"]:
+        for call in template.calls:
             lines.append("")
-            if call.get("error"):
-                lines.append(s.bold("3. Templates") + " — " + s.red("failed: " + call["error"]))
+            if call.failed:
+                lines.append(s.bold("3. Templates") + " — " + s.red("failed: " + call.error))
                 continue
-            lines.append(s.bold("3. Templates") + f" — {', '.join(call['templates'])} ({call['engine']}), from {call['webhook']}")
-            added = call.get("added") or {}
-            labels = {"initContainers": "init containers", "containers": "containers", "volumes": "volumes",
-                      "imagePullSecrets": "image pull secrets", "annotations": "annotations", "labels": "labels"}
-            for key, title in labels.items():
-                if added.get(key):
-                    lines.append(f"   + {title}: {', '.join(added[key])}")
-        if d.get("patch"):
-            lines.append(f"   JSON patch: {len(d['patch'])} operations (see them with -o patch; the injected pod with -o pod)")
-    if d.get("warnings"):
+            lines.append(s.bold("3. Templates") + f" — {', '.join(call.templates)} ({call.engine}), from {call.webhook}")
+            for field, title in ADDED:
+                names = getattr(call.added, field)
+                if names:
+                    lines.append(f"   + {title}: {', '.join(names)}")
+        if expl.patch:
+            lines.append(f"   JSON patch: {len(expl.patch)} operations (see them with -o patch; the injected pod with -o pod)")
+    if expl.warnings:
         lines.append("")
         lines.append(s.bold("Warnings"))
-        for w in d["warnings"]:
+        for w in expl.warnings:
             lines.append("   " + s.yellow("! ") + words.warning(w))
-    if d.get("hints"):
+    if expl.hints:
         lines.append("")
         lines.append(s.bold("To get a sidecar") + " (each change below was simulated and would inject):")
-        for h in d["hints"]:
-            lines.append("   " + words.hint(h, obj))
-        if any(h["kind"] == "namespace-label" for h in d["hints"]):
+        for h in expl.hints:
+            lines.append("   " + words.hint(h, obj.kind))
+        if any(h.kind is HintKind.NAMESPACE_LABEL for h in expl.hints):
             lines.append(s.dim("   Injection happens only when a pod is created: pods that already run keep no sidecar until "
                                "they are recreated (e.g. kubectl rollout restart)."))
     lines.append("")
-    verdict = d["verdict"]
-    colour = {"injected": s.green, "not-injected": s.yellow, "rejected": s.red}[verdict]
-    db = d["decidedBy"]
-    lines.append(s.bold("RESULT: ") + colour(verdict.replace("-", " ").upper()) + f" — {db['detail']}" +
-                 s.dim(f"  [rule: {db['rule']}]"))
+    colour = {Verdict.INJECTED: s.green, Verdict.NOT_INJECTED: s.yellow, Verdict.REJECTED: s.red}[expl.verdict]
+    lines.append(s.bold("RESULT: ") + colour(expl.verdict.value.replace("-", " ").upper()) + f" — {words.decided(expl)}" +
+                 s.dim(f"  [rule: {db.rule.value}]"))
     return lines
 
 
-def _webhook_reason(wh: Mapping[str, Any]) -> str:
-    checks = {c["predicate"]: c for c in wh.get("checks") or []}
-    rule = wh["rule"]
-    if wh.get("error"):
-        return f"request rejected: {wh['error']}"
-    if rule in ("called", "reinvocation"):
-        effect = wh.get("effect")
-        tail = {"injected": "→ injected", "declined": "→ Istio declined (see policy)", "unknown": "→ effect unknown offline",
-                "unchanged": "→ no change", "rejected": "→ rejected"}.get(effect, "")
-        return f"all selectors and rules match {tail}".rstrip()
-    predicate = {"namespace-selector": "namespaceSelector", "object-selector": "objectSelector",
-                 "rules": "rules", "match-conditions": "matchConditions"}.get(rule)
-    check = checks.get(predicate)
+def _webhook_reason(wh: WebhookResult) -> str:
+    rule = wh.rule
+    if wh.error:
+        return f"request rejected: {wh.error}"
+    if rule in (RuleId.CALLED, RuleId.REINVOCATION):
+        return f"all selectors and rules match {EFFECTS.get(wh.effect, '')}".rstrip()
+    predicate = PREDICATES.get(rule)
+    check = next((c for c in wh.checks if c.predicate == predicate), None)
     if check is None:
-        return rule
+        return rule.value
     whose = "namespace" if predicate == "namespaceSelector" else "pod"
     if predicate in ("namespaceSelector", "objectSelector"):
-        failed = [c for c in check.get("children") or [] if c["outcome"] != "match"]
+        failed = [c for c in check.children if c.outcome is not Outcome.MATCH]
         if failed:
             c = failed[0]
-            return f"{predicate}: " + words.requirement(c.get("expected") or {}, c.get("observed") or {}, whose)
-        return f"{predicate}: {check.get('message') or 'no match'}"
+            return f"{predicate}: " + words.requirement(c.expected or {}, c.observed or {}, whose)
+        return f"{predicate}: {check.message or 'no match'}"
     if predicate == "rules":
-        return f"rules: no rule matches {check.get('observed', {}).get('operation')} {check.get('observed', {}).get('resource')}"
-    return f"matchConditions: {check.get('message')}"
+        observed = check.observed or {}
+        return f"rules: no rule matches {observed.get('operation')} {observed.get('resource')}"
+    return f"matchConditions: {check.message or None}"
 
 
-def _policy_line(step: Mapping[str, Any], call: Mapping[str, Any], s: Style) -> str:
-    rule = step["rule"]
-    outcome = step["outcome"]
-    label = POLICY_LABELS.get(rule, rule).ljust(36)
-    inputs = step.get("inputs") or {}
-    deciding = rule == call["decidedBy"]
-    if outcome == "not-evaluated":
+def _policy_line(step: PolicyStep, call: PolicyCall, s: Style) -> str:
+    rule = step.rule
+    outcome = step.outcome
+    label = POLICY_LABELS.get(rule, rule.value).ljust(36)
+    inputs = step.inputs
+    deciding = rule is call.decided_by
+    if outcome is Outcome.NOT_EVALUATED:
         return s.dim(f"  {label} not reached")
     text = {
-        "host-network": lambda: "hostNetwork: true" if outcome == "match" else "not set",
-        "ignored-namespace": lambda: f"\"{inputs.get('namespace')}\" " + ("is ignored" if outcome == "match" else "is not ignored"),
-        "inject-label": lambda: "absent" if inputs.get("label") is None else f"\"{inputs.get('label')}\"" + ("" if inputs.get("valid") else " (invalid: ignored)"),
-        "inject-annotation": lambda: ("absent" if inputs.get("annotation") is None else f"\"{inputs.get('annotation')}\"") +
+        RuleId.HOST_NETWORK: lambda: "hostNetwork: true" if outcome is Outcome.MATCH else "not set",
+        RuleId.IGNORED_NAMESPACE: lambda: f"\"{inputs.get('namespace')}\" " + ("is ignored" if outcome is Outcome.MATCH else "is not ignored"),
+        RuleId.INJECT_LABEL: lambda: "absent" if inputs.get("label") is None else f"\"{inputs.get('label')}\"" + ("" if inputs.get("valid") else " (invalid: ignored)"),
+        RuleId.INJECT_ANNOTATION: lambda: ("absent" if inputs.get("annotation") is None else f"\"{inputs.get('annotation')}\"") +
         (" (overridden by the label)" if inputs.get("overriddenByLabel") else "") +
         ("" if inputs.get("valid", True) else " (invalid: ignored)"),
-        "never-inject-selector": lambda: _selector_text(inputs),
-        "always-inject-selector": lambda: _selector_text(inputs),
+        RuleId.NEVER_INJECT_SELECTOR: lambda: _selector_text(inputs),
+        RuleId.ALWAYS_INJECT_SELECTOR: lambda: _selector_text(inputs),
     }.get(rule, lambda: f"\"{inputs.get('policy')}\"" + (" → default applies" if inputs.get("useDefault") else " → the pod's explicit choice stands"))()
     if deciding:
-        verdict = "inject" if step.get("inject") else "do not inject"
+        verdict = "inject" if step.inject else "do not inject"
         return s.bold(f"▶ {label} {text} → {verdict}")
     return f"  {label} {text}"
 
@@ -183,10 +190,17 @@ def _selector_text(inputs: Mapping[str, Any]) -> str:
 
 
 def _sanitize(value: Any) -> Any:
-    if isinstance(value, str):
+    """The explanation with every string from the user's input made safe for a terminal (codes are
+    the project's own and stay as they are)."""
+    t = type(value)
+    if t is str:
         return clean(value)
-    if isinstance(value, dict):
+    if isinstance(value, Frozen):
+        return t._make(_sanitize(v) for v in value)
+    if t is dict:
         return {clean(k) if isinstance(k, str) else k: _sanitize(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_sanitize(v) for v in value]
+    if t is list or t is tuple:
+        return t(_sanitize(v) for v in value)
+    if isinstance(value, Enum):
+        return value
     return value

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from .release import Release
 
 from ..kube.objects import annotations_of, labels_of
-from ..trace import Check, Outcome, PolicyStep, RuleId, Warning_
-from ..records import FrozenRecord, Record
+from ..trace import Check, Outcome, PolicyStep, RuleId, WarningCode, WarningNote
+from ..records import Frozen
 
 INJECT_KEY = "sidecar.istio.io/inject"
 IGNORED_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "local-path-storage")
@@ -28,16 +28,12 @@ IGNORED_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "local-pa
 _LENIENT_TRUE = ("y", "yes", "true", "on")
 
 
-class PolicyConfig(FrozenRecord):
+class PolicyConfig(Frozen):
     """The three inputs of injectRequired's Config; an InjectorConfig has the same attributes."""
 
-    _fields = ("policy", "never_inject", "always_inject")
-
-    def __init__(self, policy: str, never_inject: Sequence[SelectorEntry] = (),
-                 always_inject: Sequence[SelectorEntry] = ()):
-        self.policy = policy
-        self.never_inject = tuple(never_inject)
-        self.always_inject = tuple(always_inject)
+    policy: str
+    never_inject: Tuple[SelectorEntry, ...] = ()
+    always_inject: Tuple[SelectorEntry, ...] = ()
 
 
 #: What `istioctl kube-inject` decides with, whatever the injector ConfigMap says.
@@ -58,19 +54,15 @@ def explicit_value(value: str, release: Release) -> Tuple[Optional[bool], bool]:
     return value.lower() in _LENIENT_TRUE, True
 
 
-class PolicyDecision(Record):
-    _fields = ("inject", "rule", "steps", "warnings")
-
-    def __init__(self, inject: bool, rule: RuleId, steps: List[PolicyStep],
-                 warnings: Optional[List[Warning_]] = None):
-        self.inject = inject
-        self.rule = rule
-        self.steps = steps
-        self.warnings = warnings if warnings is not None else []
+class PolicyDecision(Frozen):
+    inject: bool
+    rule: RuleId
+    steps: Tuple[PolicyStep, ...]
+    warnings: Tuple[WarningNote, ...] = ()
 
 
 def _remaining(rules: List[RuleId]) -> List[PolicyStep]:
-    return [PolicyStep(r, Outcome.NOT_EVALUATED) for r in rules]
+    return [PolicyStep(r, Outcome.NOT_EVALUATED, {}) for r in rules]
 
 
 def decide(pod: Mapping[str, Any], config: InjectorConfig | PolicyConfig, release: Release) -> PolicyDecision:
@@ -80,7 +72,7 @@ def decide(pod: Mapping[str, Any], config: InjectorConfig | PolicyConfig, releas
     labels = labels_of(pod)
     annotations = annotations_of(pod)
     steps: List[PolicyStep] = []
-    warnings: List[Warning_] = []
+    warnings: List[WarningNote] = []
     chain = [RuleId.HOST_NETWORK, RuleId.IGNORED_NAMESPACE, RuleId.INJECT_LABEL, RuleId.INJECT_ANNOTATION,
              RuleId.NEVER_INJECT_SELECTOR, RuleId.ALWAYS_INJECT_SELECTOR, RuleId.POLICY_ENABLED]
 
@@ -109,7 +101,7 @@ def decide(pod: Mapping[str, Any], config: InjectorConfig | PolicyConfig, releas
     value = labels[INJECT_KEY] if has_label else annotations.get(INJECT_KEY, "")
     explicit, accepted = explicit_value(value, release)
     if not accepted:
-        warnings.append(Warning_("invalid-inject-value", {"value": value, "source": "label" if has_label else "annotation",
+        warnings.append(WarningNote(WarningCode.INVALID_INJECT_VALUE, {"value": value, "source": "label" if has_label else "annotation",
                                                           "key": INJECT_KEY}))
     label_inputs = {"label": labels.get(INJECT_KEY) if has_label else None}
     ann_inputs = {"annotation": annotations.get(INJECT_KEY) if has_annotation else None}
@@ -135,7 +127,7 @@ def decide(pod: Mapping[str, Any], config: InjectorConfig | PolicyConfig, releas
             for entry in entries:
                 if entry.error is not None:
                     checks.append(Check(f"{rule.value}[{entry.index}]", Outcome.ERROR, expected=entry.raw, message=entry.error))
-                    warnings.append(Warning_("invalid-selector", {"rule": rule.value, "index": entry.index, "error": entry.error}))
+                    warnings.append(WarningNote(WarningCode.INVALID_SELECTOR, {"rule": rule.value, "index": entry.index, "error": entry.error}))
                     continue
                 if entry.selector.everything:
                     checks.append(Check(f"{rule.value}[{entry.index}]", Outcome.SKIPPED, expected=entry.raw,
@@ -153,10 +145,10 @@ def decide(pod: Mapping[str, Any], config: InjectorConfig | PolicyConfig, releas
                 decided_rule, inject_value = rule, verdict
                 break
     if decided_rule is RuleId.NEVER_INJECT_SELECTOR:
-        steps.append(PolicyStep(RuleId.ALWAYS_INJECT_SELECTOR, Outcome.NOT_EVALUATED))
+        steps.append(PolicyStep(RuleId.ALWAYS_INJECT_SELECTOR, Outcome.NOT_EVALUATED, {}))
     elif explicit is not None:
-        steps.append(PolicyStep(RuleId.NEVER_INJECT_SELECTOR, Outcome.NOT_EVALUATED))
-        steps.append(PolicyStep(RuleId.ALWAYS_INJECT_SELECTOR, Outcome.NOT_EVALUATED))
+        steps.append(PolicyStep(RuleId.NEVER_INJECT_SELECTOR, Outcome.NOT_EVALUATED, {}))
+        steps.append(PolicyStep(RuleId.ALWAYS_INJECT_SELECTOR, Outcome.NOT_EVALUATED, {}))
 
     policy = config.policy
     use_default = decided_rule is None
@@ -168,7 +160,7 @@ def decide(pod: Mapping[str, Any], config: InjectorConfig | PolicyConfig, releas
         inject = False if use_default else bool(inject_value)
     else:
         rule, inject = RuleId.POLICY_INVALID, False
-        warnings.append(Warning_("invalid-policy", {"policy": policy}))
+        warnings.append(WarningNote(WarningCode.INVALID_POLICY, {"policy": policy}))
     steps.append(PolicyStep(policy_rule, Outcome.MATCH if rule in (RuleId.POLICY_ENABLED, RuleId.POLICY_DISABLED, RuleId.POLICY_INVALID)
                             else Outcome.SKIPPED, {"policy": policy, "useDefault": use_default},
                             inject=inject if rule == policy_rule else None))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 
+from ...trace import AdmissionRejection, AdmissionStep
 from ..defaults import apply_pod_defaults
 from .context import _Context, _Rejected
 from .defaulttolerationseconds import _default_tolerations
@@ -16,7 +17,7 @@ from .serviceaccount import _service_account
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional, Tuple
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 
 #: The mutating steps before MutatingAdmissionWebhook, in the apiserver's order.
@@ -24,22 +25,24 @@ STEPS = ("Decode", "Defaulting", "LimitRanger", "ServiceAccount", "Priority", "D
          "RuntimeClass")
 
 
-def rejection(records: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+def rejection(steps: Sequence[AdmissionStep]) -> Optional[Dict[str, Any]]:
     """The refusal that ended the chain ({"plugin", "code", "reason", "message"}), or None."""
-    for r in records:
-        if "rejected" in r:
-            return dict(r["rejected"], plugin=r["plugin"])
+    for step in steps:
+        if step.rejected is not None:
+            r = step.rejected
+            return {"code": r.code, "reason": r.reason, "message": r.message, "plugin": step.plugin}
     return None
 
 
 def prepare_for_webhooks(pod: Mapping[str, Any], namespace: str,
                          cluster_objects: Optional[Mapping[str, List[Mapping[str, Any]]]] = None
-                         ) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
-    """(pod as MutatingAdmissionWebhook's first webhook receives it, one record per step).
+                         ) -> Tuple[Dict[str, Any], Tuple[AdmissionStep, ...]]:
+    """(pod as MutatingAdmissionWebhook's first webhook receives it, one `AdmissionStep` per step).
 
-    Each record is {"plugin": name, "changed": [paths]} with optional "skipped" (why the step did nothing),
-    "notes" (assumptions made for lack of cluster state) and "rejected" ({"code", "reason", "message"});
-    after a rejection no further step runs and the pod is returned as that plugin left it.
+    A step says which fields it set, why it did nothing (`skipped`), what it assumed for lack of cluster
+    state (`notes`) and how it refused the pod (`rejected`); after a rejection no further step runs and
+    the pod is returned as that plugin left it.  The steps note their work in dicts as they go
+    ({"plugin", "changed", ...}); those become the typed records at the end.
     """
     objects = cluster_objects or {}
     records: List[Dict[str, Any]] = []
@@ -55,8 +58,8 @@ def prepare_for_webhooks(pod: Mapping[str, Any], namespace: str,
             records.append(record)
             step(ctx, record)
     except _Rejected as e:
-        records[-1]["rejected"] = {"code": e.code, "reason": e.reason, "message": e.message}
-    return work, records
+        records[-1]["rejected"] = AdmissionRejection(e.code, e.reason, e.message)
+    return work, tuple(AdmissionStep(**r) for r in records)
 
 
 # -- decode: what the handler does before any plugin ---------------------------------------------------------------

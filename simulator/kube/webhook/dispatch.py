@@ -8,19 +8,20 @@ matched?" is exactly what a learner asks.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from ...trace import Check, Outcome, RuleId, WebhookResult
+from ...trace import Check, Effect, Outcome, RuleId, WebhookResult
 from .conditions import match_conditions
 from .namespace import match_namespace
 from .object import match_object
 from .request import AdmissionRequest
 from .rules import match_rules
-from ...records import Record
+from ...records import Frozen
 
 
 class WebhookRef:
@@ -61,16 +62,13 @@ def ordered_webhooks(configurations: List[Mapping[str, Any]]) -> List[WebhookRef
     return refs
 
 
-class Decision(Record):
+class Decision(Frozen):
     """ShouldCallHook's answer, with evidence."""
 
-    _fields = ("call", "rule", "checks", "rejection")
-
-    def __init__(self, call: bool, rule: RuleId, checks: List[Check], rejection: Optional[str] = None):
-        self.call = call
-        self.rule = rule
-        self.checks = checks
-        self.rejection = rejection
+    call: bool
+    rule: RuleId
+    checks: Tuple[Check, ...]
+    rejection: Optional[str] = None
 
 
 def _not_evaluated(*names: str) -> List[Check]:
@@ -107,29 +105,21 @@ def should_call(ref: WebhookRef, req: AdmissionRequest, namespace_labels: Option
     return Decision(True, RuleId.CALLED, checks)
 
 
-class Mutation(Record):
-    """What calling a webhook did. `rejected` carries the message of a denied/failed call."""
+class Mutation(Frozen):
+    """What calling a webhook did. `rejected` carries the message of a denied/failed call; `injector` and
+    `revision` name the injector ConfigMap an Istio webhook was matched with, when the caller knows them."""
 
-    _fields = ("object", "effect", "rejected", "details")
-
-    def __init__(self, object: Dict[str, Any], effect: str, rejected: Optional[str] = None,
-                 details: Optional[Dict[str, Any]] = None):
-        self.object = object
-        self.effect = effect  # "injected" | "declined" | "unknown" | "unchanged" | "rejected"
-        self.rejected = rejected
-        self.details = details if details is not None else {}
+    object: Dict[str, Any]
+    effect: Effect
+    rejected: Optional[str] = None
+    injector: Optional[str] = None
+    revision: Optional[str] = None
 
 
-class DispatchResult(Record):
-    _fields = ("results", "object", "rejection", "mutations")
-
-    def __init__(self, results: List[WebhookResult], object: Dict[str, Any],
-                 rejection: Optional[Tuple[WebhookResult, str]] = None,
-                 mutations: Optional[List[Tuple[WebhookResult, Mutation]]] = None):
-        self.results = results
-        self.object = object
-        self.rejection = rejection
-        self.mutations = mutations if mutations is not None else []
+class DispatchResult(Frozen):
+    results: Tuple[WebhookResult, ...]
+    object: Dict[str, Any]
+    rejection: Optional[Tuple[WebhookResult, str]] = None
 
 
 if TYPE_CHECKING:
@@ -141,7 +131,6 @@ def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Op
     """Run the mutating webhook phase: round 0 over every webhook, and round 1 for the reinvoke set."""
     obj = req.object   # mutators return new objects; nothing here is changed in place
     results: List[WebhookResult] = []
-    mutations: List[Tuple[WebhookResult, Mutation]] = []
     invoked_if_needed: List[int] = []
     since_last_change: List[int] = []
     reinvoke: set = set()
@@ -160,22 +149,20 @@ def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Op
                 continue
             current = AdmissionRequest(**{**req.__dict__, "object": obj})
             decision = should_call(ref, current, namespace_labels, cache)
-            result = WebhookResult(ref.configuration, ref.name, ref.position, decision.call,
-                                   RuleId.REINVOCATION if (round_ == 1 and decision.call) else decision.rule,
-                                   decision.checks, ref.failure_policy, ref.reinvocation_policy, round=round_)
-            results.append(result)
+            record = functools.partial(WebhookResult, ref.configuration, ref.name, ref.position, round_, decision.call,
+                                       RuleId.REINVOCATION if (round_ == 1 and decision.call) else decision.rule,
+                                       ref.failure_policy, ref.reinvocation_policy, decision.checks)
             if decision.rejection is not None:
-                result.effect = "rejected"
-                result.error = decision.rejection
-                return DispatchResult(results, obj, (result, decision.rejection), mutations)
+                results.append(record(effect=Effect.REJECTED, error=decision.rejection))
+                return DispatchResult(results, obj, (results[-1], decision.rejection))
             if not decision.call:
+                results.append(record())
                 continue
             mutation = mutate(ref, obj, round_)
-            result.effect = mutation.effect
-            mutations.append((result, mutation))
+            results.append(record(injector=mutation.injector, revision=mutation.revision, effect=mutation.effect,
+                                  error=mutation.rejected))
             if mutation.rejected is not None:
-                result.error = mutation.rejected
-                return DispatchResult(results, obj, (result, mutation.rejected), mutations)
+                return DispatchResult(results, obj, (results[-1], mutation.rejected))
             changed = mutation.object != obj
             if changed:
                 obj = mutation.object
@@ -186,7 +173,7 @@ def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Op
             if round_ == 0 and ref.reinvocation_policy == "IfNeeded":
                 invoked_if_needed.append(ref.position)
                 since_last_change.append(ref.position)
-    return DispatchResult(results, obj, None, mutations)
+    return DispatchResult(results, obj)
 
 
 def _containers(pod: Optional[Mapping[str, Any]]) -> List[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, List, Mapping, Optional, Sequence, Tuple
+    from typing import Any, List, Mapping, Optional, Tuple
 
     from .injector_config import InjectorConfig, SelectorEntry
     from .release import Release

@@ -1,15 +1,21 @@
-"""Go regular expressions (RE2 syntax, package regexp) on top of Python's re.
+"""Go regular expressions (package regexp) with Go's syntax checks and RE2's linear-time matching.
 
-Sprig's regex functions hand their pattern to Go's regexp package, whose syntax and semantics differ
-from Python's re in small, observable ways: \\d \\w \\s \\b are ASCII-only, $ means end of text (not "before
-a final newline"), (?U) flips greediness, flags may change mid-pattern, {,n} is a literal, \\1 is an
-error, and FindAll/ReplaceAll skip an empty match right after a previous match.  The pattern is parsed
-the way Go's regexp/syntax parser reads it (reporting Go's error texts for malformed patterns) and
-translated into an equivalent Python pattern; matching loops follow Go's rules.
+Sprig's regex functions hand their pattern to Go's regexp package, which is RE2: matching takes time linear in
+the text whatever the pattern, so `^(a+)+$` cannot run away as it does on a backtracking engine.  Here the
+pattern is parsed the way Go's regexp/syntax parser reads it -- its checks, limits and error texts, for the
+patterns Go rejects and the C++ RE2 library accepts or words differently (`\\C`, `a**`, nested repeat counts,
+invalid UTF-8, deep nesting) -- and re-emitted in a normalised RE2 form (explicit flags per atom, escaped
+literals, Unicode class names RE2 spells differently or lacks: Go's long category names, `ASCII`, `LC`,
+`Cn`, `Assigned`) for the google-re2 library, imported only when a template calls a regex function.
+The matching loops are Go's (FindAll/ReplaceAll/Split skip an empty match right after a match), on the
+text's UTF-8 bytes; an invalid byte of a Go string (kept here as a surrogate escape) is U+FFFD for the
+matcher, as Go decodes it, and comes out unchanged.
+
+Known difference: RE2's Unicode tables are a later Unicode version than Go's (15.0), so \\p{...} classes
+may differ on the few code points assigned since.
 """
 
 import functools
-import re
 
 from ..sprig.conv import go_is_digit, go_is_letter
 
@@ -25,6 +31,15 @@ ERR_INVALID_REPEAT_SIZE = "invalid repeat count"
 ERR_INVALID_CHAR_RANGE = "invalid character class range"
 ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax"
 ERR_INVALID_NAMED_CAPTURE = "invalid named capture"
+ERR_INVALID_UTF8 = "invalid UTF-8"
+ERR_NESTING_DEPTH = "expression nests too deeply"
+
+# regexp/syntax's maxHeight: the deepest parse tree Go accepts.
+_MAX_HEIGHT = 1000
+# RE2's default program budget; a pattern over it is refused (Go's own limit is higher, see RegexpUnsupported).
+_RE2_MAX_MEM = 8 << 20
+# The longest pattern the simulator parses (real templates' patterns are well under 1 KiB).
+_MAX_PATTERN = 32 << 10
 
 
 class RegexpError(Exception):
@@ -37,19 +52,11 @@ class RegexpError(Exception):
 
 
 class RegexpUnsupported(Exception):
-    """Valid Go syntax this translation cannot express in Python (Unicode classes like \\pL)."""
+    """A pattern Go accepts that the simulator cannot run (over RE2's program budget, a rare class union)."""
 
 
-_WORD = "0-9A-Za-z_"
-_PERL = {"d": "0-9", "s": "\\t\\n\\f\\r ", "w": _WORD}
-_POSIX = {
-    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ",
-    "cntrl": "\\x00-\\x1f\\x7f", "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~",
-    "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z", "word": _WORD,
-    "xdigit": "0-9A-Fa-f",
-}
-_WORD_BOUNDARY = "(?:(?<=[%s])(?![%s])|(?<![%s])(?=[%s]))" % ((_WORD,) * 4)
-_NOT_WORD_BOUNDARY = "(?:(?<=[%s])(?=[%s])|(?<![%s])(?![%s]))" % ((_WORD,) * 4)
+_POSIX_NAMES = frozenset(("alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print",
+                          "punct", "space", "upper", "word", "xdigit"))
 
 
 # Names Go's regexp accepts in \p{...}: unicode.Categories, unicode.Scripts and unicode.CategoryAliases
@@ -100,6 +107,86 @@ def _canonical_class_name(name):
 _CANONICAL_CLASS_NAMES = frozenset(_canonical_class_name(n) for n in _UNICODE_CLASS_NAMES)
 
 
+def _canonical_class_name(name):
+    """regexp/syntax's canonicalName: '_', '-' and ' ' are equivalent, case is normalised."""
+    out = []
+    first = True
+    for c in name:
+        if c in "_- ":
+            out.append(" ")
+        elif first:
+            out.append(c.upper() if "a" <= c <= "z" else c)
+            first = False
+        else:
+            out.append(c.lower() if "A" <= c <= "Z" else c)
+    return "".join(out)
+
+
+_CANONICAL_CLASS_NAMES = frozenset(_canonical_class_name(n) for n in _UNICODE_CLASS_NAMES)
+
+
+_CANONICAL_TO_NAME = {}
+for _n in sorted(_UNICODE_CLASS_NAMES):
+    _CANONICAL_TO_NAME.setdefault(_canonical_class_name(_n), _n)
+
+# unicode.CategoryAliases (and the regexp parser's own spellings) onto the category RE2 knows.
+_CATEGORY_ALIASES = {
+    "Cased_Letter": "LC", "Close_Punctuation": "Pe", "Combining_Mark": "M", "Connector_Punctuation": "Pc",
+    "Control": "Cc", "Currency_Symbol": "Sc", "Dash_Punctuation": "Pd", "Decimal_Number": "Nd",
+    "Enclosing_Mark": "Me", "Final_Punctuation": "Pf", "Format": "Cf", "Initial_Punctuation": "Pi",
+    "Letter": "L", "Letter_Number": "Nl", "Line_Separator": "Zl", "Lowercase_Letter": "Ll", "Mark": "M",
+    "Math_Symbol": "Sm", "Modifier_Letter": "Lm", "Modifier_Symbol": "Sk", "Nonspacing_Mark": "Mn",
+    "Number": "N", "Open_Punctuation": "Ps", "Other": "C", "Other_Letter": "Lo", "Other_Number": "No",
+    "Other_Punctuation": "Po", "Other_Symbol": "So", "Paragraph_Separator": "Zp", "Private_Use": "Co",
+    "Punctuation": "P", "Separator": "Z", "Space_Separator": "Zs", "Spacing_Mark": "Mc", "Surrogate": "Cs",
+    "Symbol": "S", "Titlecase_Letter": "Lt", "Unassigned": "Cn", "Uppercase_Letter": "Lu", "cntrl": "Cc",
+    "digit": "Nd", "punct": "P",
+}
+
+
+def _hex_ranges(ranges):
+    return "".join("\\x{%X}" % lo if lo == hi else "\\x{%X}-\\x{%X}" % (lo, hi) for lo, hi in ranges)
+
+
+def _cn_ranges(negated):
+    """Go's unicode.Cn as (lo, hi) pairs, or its complement (\\p{Assigned})."""
+    from .unicode_cn import CN
+
+    ranges = []
+    for r in CN:
+        lo, _, hi = r.partition("-")
+        ranges.append((int(lo, 16), int(hi, 16)))
+    if not negated:
+        return ranges
+    out = []
+    nxt = 0
+    for lo, hi in ranges:
+        if lo > nxt:
+            out.append((nxt, lo - 1))
+        nxt = hi + 1
+    if nxt <= 0x10FFFF:
+        out.append((nxt, 0x10FFFF))
+    return out
+
+
+def _unicode_body(name, negated):
+    """Go's \\p{name} (negated: \\P{name}) as RE2 class-body text: ("pos", body) to put in a class, or
+    ("neg", body) when only the complement of `body` expresses it."""
+    key = name if name in _UNICODE_CLASS_NAMES else _CANONICAL_TO_NAME[_canonical_class_name(name)]
+    key = _CATEGORY_ALIASES.get(key, key)
+    if key == "Any":
+        return "pos", "" if negated else "\\x{0}-\\x{10FFFF}"
+    if key == "ASCII":
+        return "pos", "\\x{80}-\\x{10FFFF}" if negated else "\\x{0}-\\x{7F}"
+    if key == "Assigned":
+        key, negated = "Cn", not negated
+    if key == "Cn":
+        return "pos", _hex_ranges(_cn_ranges(negated))
+    if key == "LC":
+        return ("neg" if negated else "pos"), "\\p{Lu}\\p{Ll}\\p{Lt}"
+    return "pos", ("\\P{%s}" if negated else "\\p{%s}") % key
+
+
 def _isalnum(c):
     return "0" <= c <= "9" or "A" <= c <= "Z" or "a" <= c <= "z"
 
@@ -114,34 +201,128 @@ def _unhex(c):
     return -1
 
 
-def _class_char(c):
-    """One code point, escaped for use inside a Python character class."""
-    if c in "\\]^-[":
-        return "\\" + c
-    o = ord(c)
-    if o < 0x20 or o == 0x7f:
-        return "\\x%02x" % o
-    return c
+def _lit(c):
+    """One code point as RE2 pattern text."""
+    return c if _isalnum(c) else "\\x{%X}" % ord(c)
+
+
+def _invalid_utf8(c):
+    """A surrogate: an invalid UTF-8 byte of a Go string (surrogate-escaped), or no valid code point."""
+    return "\ud800" <= c <= "\udfff"
+
+
+def _repeat_is_valid(skel, n):
+    """regexp/syntax's repeatIsValid over the repeat counts of a subtree: (max, min, inner) triples."""
+    for mx, mn, inner in skel:
+        m = mx
+        if m == 0:
+            continue
+        if m < 0:
+            m = mn
+        if m > n:
+            return False
+        if not _repeat_is_valid(inner, n // m if m > 0 else n):
+            return False
+    return True
+
+
+class _Atom:
+    """One parsed element: its RE2 text, the height of Go's parse tree for it, the repeat counts it
+    nests (for repeatIsValid), whether it is a literal (Go merges adjacent ones) or a one-character set,
+    and, for a non-capturing group, the concatenation or alternation Go flattens into its parent
+    (op "cat"/"alt", with `count` children of height at most `inner`)."""
+
+    __slots__ = ("text", "height", "skel", "lit", "single", "op", "inner", "count")
+
+    def __init__(self, text, height=1, skel=(), lit=False, single=False):
+        self.text = text
+        self.height = height
+        self.skel = skel
+        self.lit = lit
+        self.single = single
+        self.op = ""
+        self.inner = 0
+        self.count = 0
+
+
+def _concat_shape(atoms):
+    """(nodes, tallest child) of Go's concatenation of atoms: adjacent literals merged, nested
+    concatenations flattened."""
+    nodes = 0
+    top = 0
+    prev_lit = False
+    for a in atoms:
+        if a.op == "cat":
+            nodes += a.count
+            top = max(top, a.inner)
+            prev_lit = False
+            continue
+        if not (a.lit and prev_lit):
+            nodes += 1
+            top = max(top, a.height)
+        prev_lit = a.lit
+    return nodes, top
+
+
+def _concat_height(atoms):
+    nodes, top = _concat_shape(atoms)
+    if nodes == 0:
+        return 1
+    return top if nodes == 1 else 1 + top
 
 
 class _Frame:
-    __slots__ = ("alts", "flags", "cap", "start")
+    __slots__ = ("alts", "flags", "cap")
 
-    def __init__(self, flags, cap, start):
+    def __init__(self, flags, cap):
         self.alts = [[]]
         self.flags = flags
         self.cap = cap
-        self.start = start
+
+    def close(self):
+        """The group as one atom (Go: a capture node over the alternation of concatenations)."""
+        branches = self.alts
+        text = "|".join("".join(a.text for a in br) for br in branches)
+        skel = tuple(s for br in branches for a in br for s in a.skel)
+        op = ""
+        inner = count = 0
+        if len(branches) == 1:
+            nodes, top = _concat_shape(branches[0])
+            height = 1 if nodes == 0 else top if nodes == 1 else 1 + top
+            if nodes > 1:
+                op, inner, count = "cat", top, nodes
+        elif all(len(br) == 1 and br[0].single for br in branches):
+            height = 1  # Go folds an alternation of single characters into one class
+        else:
+            for br in branches:
+                if len(br) == 1 and br[0].op == "alt":
+                    count += br[0].count
+                    inner = max(inner, br[0].inner)
+                else:
+                    count += 1
+                    inner = max(inner, _concat_height(br))
+            op, height = "alt", 1 + inner
+        if self.cap is not None:
+            return _Atom("(" + text + ")", height + 1, skel)
+        atom = _Atom("(?:" + text + ")", height, skel)
+        atom.op, atom.inner, atom.count = op, inner, count
+        return atom
 
 
 class _Translator:
     def __init__(self, expr):
         self.expr = expr
         self.ncap = 0
-        self.names = {}
+        self.names = []
 
     def fail(self, code, expr):
         raise RegexpError(code, expr)
+
+    def next_rune(self, t):
+        """Go's nextRune: an invalid UTF-8 byte stops the parse with the rest of the pattern."""
+        if _invalid_utf8(t[0]):
+            self.fail(ERR_INVALID_UTF8, t)
+        return t[0], t[1:]
 
     # Escapes --------------------------------------------------------------------------------------------
 
@@ -150,7 +331,7 @@ class _Translator:
         t = s[1:]
         if t == "":
             self.fail(ERR_TRAILING_BACKSLASH, "")
-        c, t = t[0], t[1:]
+        c, t = self.next_rune(t)
         if c < "\x80" and not _isalnum(c):
             return c, t
         if "0" <= c <= "7":
@@ -167,14 +348,14 @@ class _Translator:
         if c == "x":
             if t == "":
                 self.fail(ERR_INVALID_ESCAPE, s[:len(s) - len(t)])
-            c, t = t[0], t[1:]
+            c, t = self.next_rune(t)
             if c == "{":
                 nhex = 0
                 r = 0
                 while True:
                     if t == "":
                         self.fail(ERR_INVALID_ESCAPE, s[:len(s) - len(t)])
-                    c, t = t[0], t[1:]
+                    c, t = self.next_rune(t)
                     if c == "}":
                         break
                     v = _unhex(c)
@@ -190,7 +371,7 @@ class _Translator:
             x = _unhex(c)
             if t == "":
                 self.fail(ERR_INVALID_ESCAPE, s[:len(s) - len(t)])
-            c, t = t[0], t[1:]
+            c, t = self.next_rune(t)
             y = _unhex(c)
             if x < 0 or y < 0:
                 self.fail(ERR_INVALID_ESCAPE, s[:len(s) - len(t)])
@@ -201,41 +382,54 @@ class _Translator:
         self.fail(ERR_INVALID_ESCAPE, s[:len(s) - len(t)])
 
     def perl_class(self, t):
-        """\\d \\D \\s \\S \\w \\W: (class body, negated, rest) or None."""
+        """\\d \\D \\s \\S \\w \\W: (RE2 text, rest) or None (ASCII classes in both Go and RE2)."""
         if len(t) >= 2 and t[0] == "\\" and t[1] in "dDsSwW":
-            return _PERL[t[1].lower()], t[1].isupper(), t[2:]
+            return t[:2], t[2:]
         return None
 
     def unicode_class(self, t):
-        """\\p{Name} / \\pN: Go's name errors are reproduced, valid classes are not translated."""
-        if len(t) >= 2 and t[0] == "\\" and t[1] in "pP":
-            rest = t[2:]
-            if rest[:1] != "{":
-                seq = t[:3]
-                name = seq[2:]
-            else:
-                end = t.find("}")
-                if end < 0:
-                    self.fail(ERR_INVALID_CHAR_RANGE, t)
-                seq = t[:end + 1]
-                name = t[3:end]
-            if name.startswith("^"):
-                name = name[1:]
-            if name not in _UNICODE_CLASS_NAMES and _canonical_class_name(name) not in _CANONICAL_CLASS_NAMES:
-                self.fail(ERR_INVALID_CHAR_RANGE, seq)
-            raise RegexpUnsupported("Unicode character classes like %s" % seq)
-        return None
+        """\\p{Name} / \\pN / \\P...: (kind, RE2 body, rest) as _unicode_body, or None; Go's errors."""
+        if not (len(t) >= 2 and t[0] == "\\" and t[1] in "pP"):
+            return None
+        negated = t[1] == "P"
+        rest = t[2:]
+        if rest == "":
+            seq, name, after = t, "", ""
+        elif rest[0] != "{":
+            c, after = self.next_rune(rest)
+            seq = t[:3]
+            name = c
+        else:
+            end = t.find("}")
+            if end < 0:
+                for ch in t:
+                    if _invalid_utf8(ch):
+                        self.fail(ERR_INVALID_UTF8, t[t.index(ch):])
+                self.fail(ERR_INVALID_CHAR_RANGE, t)
+            seq = t[:end + 1]
+            name = t[3:end]
+            after = t[end + 1:]
+            for i, ch in enumerate(name):
+                if _invalid_utf8(ch):
+                    self.fail(ERR_INVALID_UTF8, name[i:])
+        if name.startswith("^"):
+            negated = not negated
+            name = name[1:]
+        if name not in _UNICODE_CLASS_NAMES and _canonical_class_name(name) not in _CANONICAL_CLASS_NAMES:
+            self.fail(ERR_INVALID_CHAR_RANGE, seq)
+        kind, body = _unicode_body(name, negated)
+        return kind, body, after
 
     # Classes --------------------------------------------------------------------------------------------
 
     def parse_class(self, s, fold):
-        """s starts at '['; returns (python atom, rest)."""
+        """s starts at '['; returns (atom, rest)."""
         t = s[1:]
         negate = False
         if t and t[0] == "^":
             negate = True
             t = t[1:]
-        pos_parts = []
+        parts = []
         neg_sets = []
         first = True
         while t == "" or t[0] != "]" or first:
@@ -244,18 +438,20 @@ class _Translator:
                 end = t.find(":]", 2)
                 if end >= 0:
                     name = t[2:end]
-                    neg = name.startswith("^")
-                    body = _POSIX.get(name[1:] if neg else name)
-                    if body is None:
+                    if (name[1:] if name.startswith("^") else name) not in _POSIX_NAMES:
                         self.fail(ERR_INVALID_CHAR_RANGE, t[:end + 2])
-                    (neg_sets if neg else pos_parts).append(body)
+                    parts.append(t[:end + 2])
                     t = t[end + 2:]
                     continue
-            self.unicode_class(t)
+            uc = self.unicode_class(t)
+            if uc is not None:
+                kind, body, t = uc
+                (neg_sets if kind == "neg" else parts).append(body)
+                continue
             pc = self.perl_class(t)
             if pc is not None:
-                body, neg, t = pc
-                (neg_sets if neg else pos_parts).append(body)
+                body, t = pc
+                parts.append(body)
                 continue
             rng = t
             lo, t = self.class_char(t, s)
@@ -265,42 +461,41 @@ class _Translator:
                 hi, t = self.class_char(t, s)
                 if hi < lo:
                     self.fail(ERR_INVALID_CHAR_RANGE, rng[:len(rng) - len(t)])
-            pos_parts.append(_class_char(lo) if lo == hi else _class_char(lo) + "-" + _class_char(hi))
+            parts.append(_hex_ranges(((ord(lo), ord(hi)),)))
         t = t[1:]
-        # Build: union of positive parts and complements of negated sets, possibly negated as a whole.
-        alts = []
-        if pos_parts:
-            alts.append("[" + "".join(pos_parts) + "]")
-        for body in neg_sets:
-            alts.append("[^" + body + "]")
-        if not alts:
-            atom = "[^\\x00-\\U0010ffff]" if not negate else "[\\x00-\\U0010ffff]"
-        elif len(alts) == 1:
-            atom = alts[0]
-            if negate:
-                atom = "[^" + atom[1:] if not atom.startswith("[^") else "[" + atom[2:]
+        body = "".join(parts)
+        if not neg_sets:
+            if body == "":
+                atom = "[\\x{0}-\\x{10FFFF}]" if negate else "[^\\x{0}-\\x{10FFFF}]"
+            else:
+                atom = ("[^" if negate else "[") + body + "]"
+        elif not negate:
+            alts = (["[" + body + "]"] if body else []) + ["[^" + ns + "]" for ns in neg_sets]
+            atom = "(?:" + "|".join(alts) + ")"
+        elif not body and len(neg_sets) == 1:
+            atom = "[" + neg_sets[0] + "]"
         else:
-            union = "(?:" + "|".join(alts) + ")"
-            atom = "(?:(?!" + union + ")[\\x00-\\U0010ffff])" if negate else union
+            raise RegexpUnsupported("a negated class combining \\P{LC} with other items: %s"
+                                    % s[:len(s) - len(t)])
         if fold:
             atom = "(?i:" + atom + ")"
-        return atom, t
+        return _Atom(atom, single=True), t
 
     def class_char(self, t, whole):
         if t == "":
             self.fail(ERR_MISSING_BRACKET, whole)
         if t[0] == "\\":
             return self.parse_escape(t)
-        return t[0], t[1:]
+        return self.next_rune(t)
 
     # Main loop ------------------------------------------------------------------------------------------
 
     def translate(self):
-        """Returns (python pattern, {name: group index})."""
+        """Returns (RE2 pattern, [(group index, name)])."""
         s = self.expr
         t = s
         flags = {"i": False, "m": False, "s": False, "U": False}
-        stack = [_Frame(dict(flags), None, 0)]
+        stack = [_Frame(dict(flags), None)]
         last_repeat = ""
         while t:
             repeat = ""
@@ -312,7 +507,7 @@ class _Translator:
                     t = self.perl_flags(t, stack)
                 else:
                     self.ncap += 1
-                    stack.append(_Frame(dict(flags), self.ncap, 0))
+                    stack.append(_Frame(dict(flags), self.ncap))
                     t = t[1:]
             elif c == "|":
                 frame.alts.append([])
@@ -320,18 +515,18 @@ class _Translator:
             elif c == ")":
                 if len(stack) == 1:
                     self.fail(ERR_UNEXPECTED_PAREN, s)
-                done = stack.pop()
-                body = "|".join("".join(a) for a in done.alts)
-                stack[-1].alts[-1].append(("(" if done.cap else "(?:") + body + ")")
+                atom = stack.pop().close()
+                self.check_height(atom)
+                stack[-1].alts[-1].append(atom)
                 t = t[1:]
             elif c == "^":
-                frame.alts[-1].append("(?:(?m:^))" if flags["m"] else "(?:\\A)")
+                frame.alts[-1].append(_Atom("(?m:^)" if flags["m"] else "\\A"))
                 t = t[1:]
             elif c == "$":
-                frame.alts[-1].append("(?:(?m:$))" if flags["m"] else "(?:\\Z)")
+                frame.alts[-1].append(_Atom("(?m:$)" if flags["m"] else "\\z"))
                 t = t[1:]
             elif c == ".":
-                frame.alts[-1].append("(?s:.)" if flags["s"] else ".")
+                frame.alts[-1].append(_Atom("(?s:.)" if flags["s"] else "(?-s:.)", single=True))
                 t = t[1:]
             elif c == "[":
                 atom, t = self.parse_class(t, flags["i"])
@@ -339,7 +534,7 @@ class _Translator:
             elif c in "*+?":
                 before = t
                 after = t[1:]
-                after = self.repeat(frame, c, before, after, last_repeat)
+                after = self.repeat(frame, c, -2, -2, before, after, last_repeat)
                 repeat = before
                 t = after
             elif c == "{":
@@ -353,59 +548,73 @@ class _Translator:
                     if lo < 0 or lo > 1000 or hi > 1000 or hi >= 0 and lo > hi:
                         self.fail(ERR_INVALID_REPEAT_SIZE, before[:len(before) - len(after)])
                     q = "{%d}" % lo if lo == hi else ("{%d,}" % lo if hi < 0 else "{%d,%d}" % (lo, hi))
-                    after = self.repeat(frame, q, before, after, last_repeat)
+                    after = self.repeat(frame, q, lo, hi, before, after, last_repeat)
                     repeat = before
                     t = after
             elif c == "\\":
                 t = self.escape_atom(t, frame, flags)
             else:
+                c, t = self.next_rune(t)
                 frame.alts[-1].append(self.literal(c, flags))
-                t = t[1:]
             last_repeat = repeat
         if len(stack) != 1:
             self.fail(ERR_MISSING_PAREN, s)
-        return "|".join("".join(a) for a in stack[0].alts), self.names
+        top = stack[0].close()
+        return top.text[3:-1], self.names
+
+    def check_height(self, atom):
+        if atom.height > _MAX_HEIGHT:
+            self.fail(ERR_NESTING_DEPTH, self.expr)
 
     def literal(self, c, flags):
-        e = re.escape(c)
-        if flags["i"] and c.lower() != c.upper():
-            return "(?i:" + e + ")"
-        return e
+        if flags["i"]:
+            return _Atom("(?i:" + _lit(c) + ")", lit=True, single=True)
+        return _Atom(_lit(c), lit=True, single=True)
 
     def escape_atom(self, t, frame, flags):
         atoms = frame.alts[-1]
         if len(t) >= 2:
             k = t[1]
             if k == "A":
-                atoms.append("(?:\\A)")
+                atoms.append(_Atom("\\A"))
                 return t[2:]
             if k == "b":
-                atoms.append(_WORD_BOUNDARY)
+                atoms.append(_Atom("\\b"))
                 return t[2:]
             if k == "B":
-                atoms.append(_NOT_WORD_BOUNDARY)
+                atoms.append(_Atom("\\B"))
                 return t[2:]
             if k == "C":
                 self.fail(ERR_INVALID_ESCAPE, t[:2])
             if k == "Q":
                 lit, sep, rest = t[2:].partition("\\E")
-                for ch in lit:
+                while lit:
+                    ch, lit = self.next_rune(lit)
                     atoms.append(self.literal(ch, flags))
                 return rest
             if k == "z":
-                atoms.append("(?:\\Z)")
+                atoms.append(_Atom("\\z"))
                 return t[2:]
-        self.unicode_class(t)
+        uc = self.unicode_class(t)
+        if uc is not None:
+            kind, body, rest = uc
+            if kind == "neg":
+                atom = "[^" + body + "]"
+            else:
+                atom = "[" + body + "]" if body else "[^\\x{0}-\\x{10FFFF}]"
+            atoms.append(_Atom("(?i:" + atom + ")" if flags["i"] else atom, single=True))
+            return rest
         pc = self.perl_class(t)
         if pc is not None:
-            body, neg, rest = pc
-            atoms.append(("[^" if neg else "[") + body + "]")
+            body, rest = pc
+            atoms.append(_Atom("(?i:" + body + ")" if flags["i"] else body, single=True))
             return rest
         ch, rest = self.parse_escape(t)
         atoms.append(self.literal(ch, flags))
         return rest
 
-    def repeat(self, frame, op, before, after, last_repeat):
+    def repeat(self, frame, op, lo, hi, before, after, last_repeat):
+        """Go's parser.repeat; lo/hi are the counts of {n,m} (-2 for * + ?)."""
         flags = frame.flags
         greedy = not flags["U"]
         if after and after[0] == "?":
@@ -416,10 +625,13 @@ class _Translator:
         atoms = frame.alts[-1]
         if not atoms:
             self.fail(ERR_MISSING_REPEAT_ARG, before[:len(before) - len(after)])
-        atom = atoms[-1]
-        if atom.startswith("(?:(?") or atom.startswith("(?:\\") or atom in (_WORD_BOUNDARY, _NOT_WORD_BOUNDARY):
-            atom = "(?:" + atom + ")"
-        atoms[-1] = atom + op + ("" if greedy else "?")
+        sub = atoms[-1]
+        skel = sub.skel if lo == -2 else ((hi, lo, sub.skel),)
+        atom = _Atom("(?:" + sub.text + ")" + op + ("" if greedy else "?"), sub.height + 1, skel)
+        atoms[-1] = atom
+        self.check_height(atom)
+        if lo != -2 and (lo >= 2 or hi >= 2) and not _repeat_is_valid(skel, 1000):
+            self.fail(ERR_INVALID_REPEAT_SIZE, before[:len(before) - len(after)])
         return after
 
     def parse_repeat(self, s):
@@ -474,21 +686,27 @@ class _Translator:
             start = 4 if starts_p else 3
             end = t.find(">")
             if end < 0:
+                for i, ch in enumerate(t):
+                    if _invalid_utf8(ch):
+                        self.fail(ERR_INVALID_UTF8, t[i:])
                 self.fail(ERR_INVALID_NAMED_CAPTURE, s)
             capture = t[:end + 1]
             name = t[start:end]
+            for i, ch in enumerate(name):
+                if _invalid_utf8(ch):
+                    self.fail(ERR_INVALID_UTF8, name[i:])
             if not name or not all(ch == "_" or _isalnum(ch) for ch in name):
                 self.fail(ERR_INVALID_NAMED_CAPTURE, capture)
             self.ncap += 1
-            self.names.setdefault(name, self.ncap)
-            stack.append(_Frame(dict(stack[-1].flags), self.ncap, 0))
+            self.names.append((self.ncap, name))
+            stack.append(_Frame(dict(stack[-1].flags), self.ncap))
             return t[end + 1:]
         t = t[2:]
         flags = dict(stack[-1].flags)
         sign = 1
         saw = False
         while t:
-            c, t = t[0], t[1:]
+            c, t = self.next_rune(t)
             if c in "imsU":
                 flags[c] = sign > 0
                 saw = True
@@ -501,7 +719,7 @@ class _Translator:
                 if sign < 0 and not saw:
                     break
                 if c == ":":
-                    stack.append(_Frame(flags, None, 0))
+                    stack.append(_Frame(flags, None))
                 else:
                     stack[-1].flags = flags
                 return t
@@ -510,42 +728,127 @@ class _Translator:
         self.fail(ERR_INVALID_PERL_OP, s[:len(s) - len(t)])
 
 
+def _rune_width(b, pos):
+    """utf8.DecodeRune's width at pos of valid UTF-8 (0 at the end)."""
+    if pos >= len(b):
+        return 0
+    lead = b[pos]
+    return 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+class _Subject:
+    """A Go string as the matcher sees it: UTF-8 bytes, invalid bytes read as U+FFFD (Go's decoding);
+    text(a, b) is the original substring between two byte offsets of what the matcher saw."""
+
+    __slots__ = ("s", "b", "ascii", "chars")
+
+    def __init__(self, s):
+        self.s = s
+        self.ascii = s.isascii()
+        self.chars = None
+        if self.ascii:
+            self.b = s.encode("ascii")
+            return
+        try:
+            self.b = s.encode("utf-8")
+        except UnicodeEncodeError:
+            seen = "".join("\ufffd" if _invalid_utf8(c) else c for c in s)
+            self.b = seen.encode("utf-8")
+            chars = {}
+            pos = 0
+            for i, c in enumerate(seen):
+                chars[pos] = i
+                pos += 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+            chars[pos] = len(seen)
+            self.chars = chars
+
+    def text(self, a, b):
+        if self.ascii:
+            return self.s[a:b]
+        if self.chars is None:
+            return self.b[a:b].decode("utf-8")
+        return self.s[self.chars[a]:self.chars[b]]
+
+
+def _re2_compile(pattern, expr):
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False  # libre2 would print its own "E0000 ... re2.cc" lines on stderr
+    options.max_mem = _RE2_MAX_MEM
+    try:
+        return re2.compile(pattern.encode("utf-8"), options)
+    except re2.error as e:
+        why = e.args[0] if e.args else ""
+        if isinstance(why, bytes):
+            why = why.decode("utf-8", "replace")
+        if "too large" in why:
+            raise RegexpUnsupported("regexp %s needs more than RE2's %d MB program budget"
+                                    % (_quote(expr), _RE2_MAX_MEM >> 20))
+        raise RegexpUnsupported("regexp %s: RE2 refused its translation: %s" % (_quote(expr), why))
+
+
+def _quote(expr):
+    return "`" + expr + "`" if len(expr) <= 60 else "`" + expr[:57] + "...`"
+
+
 class GoRegexp:
-    """A compiled Go regexp: Python pattern plus Go's group names."""
+    """A compiled Go regexp: the RE2 program plus Go's group names."""
 
     def __init__(self, expr):
         self.expr = expr
+        if len(expr) > _MAX_PATTERN:
+            raise RegexpUnsupported("regexp %s is longer than the simulator's %d KiB budget"
+                                    % (_quote(expr), _MAX_PATTERN >> 10))
         pattern, self.names = _Translator(expr).translate()
-        try:
-            self.rx = re.compile(pattern)
-        except re.error as e:  # pragma: no cover - a translation gap, not a Go error
-            raise RegexpUnsupported("cannot translate regexp %r: %s" % (expr, e))
+        self.rx = _re2_compile(pattern, expr)
+        self.ngroups = self.rx.groups
+        # RE2 tests \B between the bytes of a multi-byte character too (both sides are non-word); Go
+        # only at character boundaries.  Only an empty match can sit there, so such a match is skipped.
+        self.search = self._search_runes if "\\B" in pattern else self.rx.search
+
+    def _search_runes(self, b, pos=0):
+        search = self.rx.search
+        while True:
+            m = search(b, pos)
+            if m is None:
+                return None
+            start = m.start()
+            if start >= len(b) or not 0x80 <= b[start] < 0xC0:
+                return m
+            pos = start + 1
+            while pos < len(b) and 0x80 <= b[pos] < 0xC0:
+                pos += 1
 
     def match_string(self, s):
-        return self.rx.search(s) is not None
+        return self.search(_Subject(s).b) is not None
 
     def find_string(self, s):
-        m = self.rx.search(s)
-        return m.group(0) if m else ""
+        subj = _Subject(s)
+        m = self.search(subj.b)
+        return subj.text(m.start(), m.end()) if m else ""
 
-    def _all(self, s, n):
+    def _all(self, b, n):
         """Go's allMatches: successive non-overlapping matches, no empty match right after a match."""
         out = []
         pos = 0
         prev_end = -1
-        end = len(s)
+        end = len(b)
+        search = self.search
         while (n < 0 or len(out) < n) and pos <= end:
-            m = self.rx.search(s, pos)
+            m = search(b, pos)
             if m is None:
                 break
+            start, stop = m.span()
             accept = True
-            if m.end() == m.start() == pos or m.end() == pos:
-                if m.start() == prev_end:
+            if stop == pos:
+                if start == prev_end:
                     accept = False
-                pos = pos + 1 if pos < end else end + 1
+                width = _rune_width(b, pos)
+                pos = pos + width if width else end + 1
             else:
-                pos = m.end()
-            prev_end = m.end()
+                pos = stop
+            prev_end = stop
             if accept:
                 out.append(m)
         return out
@@ -553,15 +856,18 @@ class GoRegexp:
     def find_all_string(self, s, n):
         if n == 0:
             return None
-        ms = self._all(s, n)
-        return [m.group(0) for m in ms] if ms else None
+        subj = _Subject(s)
+        ms = self._all(subj.b, n)
+        return [subj.text(*m.span()) for m in ms] if ms else None
 
     def split(self, s, n):
         if n == 0:
             return None
         if self.expr and s == "":
             return [""]
-        matches = self._all(s, n)
+        subj = _Subject(s)
+        b = subj.b
+        matches = self._all(b, n)
         out = []
         beg = 0
         stop = 0
@@ -570,37 +876,40 @@ class GoRegexp:
                 break
             stop = m.start()
             if m.end() != 0:
-                out.append(s[beg:stop])
+                out.append(subj.text(beg, stop))
             beg = m.end()
-        if stop != len(s):
-            out.append(s[beg:])
+        if stop != len(b):
+            out.append(subj.text(beg, len(b)))
         return out
 
     def replace_all(self, s, repl, literal=False):
+        subj = _Subject(s)
+        b = subj.b
         out = []
         last = 0
-        search = 0
-        end = len(s)
-        while search <= end:
-            m = self.rx.search(s, search)
+        search_pos = 0
+        end = len(b)
+        search = self.search
+        while search_pos <= end:
+            m = search(b, search_pos)
             if m is None:
                 break
             a0, a1 = m.span()
-            out.append(s[last:a0])
+            out.append(subj.text(last, a0))
             if a1 > last or a0 == 0:
-                out.append(repl if literal else self.expand(repl, m))
+                out.append(repl if literal else self.expand(repl, m, subj))
             last = a1
-            width = 1 if search < end else 0
-            if search + width > a1:
-                search += width
-            elif search + 1 > a1:
-                search += 1
+            width = _rune_width(b, search_pos)
+            if search_pos + width > a1:
+                search_pos += width
+            elif search_pos + 1 > a1:
+                search_pos += 1
             else:
-                search = a1
-        out.append(s[last:])
+                search_pos = a1
+        out.append(subj.text(last, end))
         return "".join(out)
 
-    def expand(self, template, m):
+    def expand(self, template, m, subj):
         """Regexp.Expand's $1 / ${1} / $name / ${name} / $$ rules."""
         out = []
         while template:
@@ -619,12 +928,17 @@ class GoRegexp:
                 continue
             name, num, template = r
             if num >= 0:
-                if num <= self.rx.groups and m.group(num) is not None:
-                    out.append(m.group(num))
+                if num <= self.ngroups:
+                    a, b = m.span(num)
+                    if a >= 0:
+                        out.append(subj.text(a, b))
             else:
-                idx = self.names.get(name)
-                if idx is not None and m.group(idx) is not None:
-                    out.append(m.group(idx))
+                for idx, n in self.names:
+                    if n == name:
+                        a, b = m.span(idx)
+                        if a >= 0:
+                            out.append(subj.text(a, b))
+                            break
         out.append(template)
         return "".join(out)
 

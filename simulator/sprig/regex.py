@@ -1,6 +1,6 @@
-"""Sprig's regular-expression functions (regex.go), over our Go regexp translator (simulator/golang/regexp).
+"""Sprig's regular-expression functions (regex.go), over Go's regexp on RE2 (simulator/golang/regexp).
 
-The translator is imported by the functions that use it: importing it costs ~5 ms, and this module is only
+The regexp module (and RE2 under it) is imported by the functions that use it: it costs ~5 ms, and this module is only
 loaded when a template calls one of its functions.
 """
 

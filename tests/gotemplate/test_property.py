@@ -254,7 +254,7 @@ def test_sprig_functions_on_random_arguments_agree_with_go(oracle, case):
     text, data = case
     go = oracle.run(text, data)
     py = run_python(text, data, "default")
-    # Documented gap (sprig_regex): valid \p{...} classes are refused rather than translated.
+    # Documented gap (golang/regexp): patterns over RE2's program budget are refused, not run.
     assume("not available in the simulator" not in py.get("error", ""))
     if "output" in go:
         assert py == {"output": go["output"]}, "template %r data %r" % (text, data)

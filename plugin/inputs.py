@@ -161,22 +161,62 @@ def _attach_raw_texts(text: str, count: int, documents: List[Document]) -> None:
             doc.raw = raws[doc.index]
 
 
+#: How deep a document may nest.  go-yaml allows 10,000 levels, but the engine walks objects recursively
+#: (copies, merges, diffs) and Python's stack gives out near 500; no Kubernetes object nests past a few dozen.
+MAX_DEPTH = 200
+
+
+def _too_deep(obj: Any) -> Optional[str]:
+    """The top-level field under which `obj` nests more than MAX_DEPTH levels, or None (iterative: the
+    check must not itself run out of stack)."""
+    stack = [(obj, 1, "")]
+    pop, push = stack.pop, stack.append
+    while stack:
+        o, depth, top = pop()
+        if depth > MAX_DEPTH:
+            return top
+        if o.__class__ is dict:
+            for k, v in o.items():
+                if v.__class__ is dict or v.__class__ is list:
+                    push((v, depth + 1, top if depth > 2 else f"{top}.{k}" if top else str(k)))
+        elif o.__class__ is list:
+            for i, v in enumerate(o):
+                if v.__class__ is dict or v.__class__ is list:
+                    push((v, depth + 1, top if depth > 2 else f"{top}[{i}]"))
+    return None
+
+
 def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
     if not isinstance(obj, dict):
         loaded.problems.append(InputProblem(file, f"not a Kubernetes object (a {type(obj).__name__}, expected a mapping)", index, line))
+        return
+    deep = _too_deep(obj)
+    if deep is not None:
+        loaded.problems.append(InputProblem(
+            file, f"nests more than {MAX_DEPTH} levels deep, more than kubectl-inject follows "
+                  "(no Kubernetes object needs as many)", index, line, deep))
         return
     kind = obj.get("kind")
     if not kind or not isinstance(kind, str):
         loaded.problems.append(InputProblem(file, "missing kind", index, line, "kind"))
         return
     if kind == "List" or (kind.endswith("List") and isinstance(obj.get("items"), list)):
-        for i, item in enumerate(obj.get("items") or []):
+        items = obj.get("items")
+        if items is not None and not isinstance(items, list):
+            loaded.problems.append(InputProblem(file, f"a List's items must be a list, not a {_json_type(items)}",
+                                                index, line, "items"))
+            return
+        for i, item in enumerate(items or []):
             if not isinstance(item, dict) or not item.get("kind"):
                 loaded.problems.append(InputProblem(file, "List item is not a Kubernetes object with a kind", index, line, f"items[{i}]"))
                 continue
             loaded.documents.append(Document(item, file, index, line, i, obj))
         return
     loaded.documents.append(Document(obj, file, index, line))
+
+
+def _json_type(v: Any) -> str:
+    return {dict: "mapping", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(v), "null" if v is None else type(v).__name__)
 
 
 def locate(text: str, index: int, field_path: str, item: Optional[int] = None) -> Optional[int]:

@@ -63,10 +63,24 @@ def _validate_string_map(m: Any, pos: SourcePos) -> None:
     if m is None:
         return
     if not isinstance(m, _Mapping):
-        raise InputError("must be a mapping of strings to strings", pos=pos)
+        raise InputError(f"must be a mapping of strings to strings, not {_a(m)}", pos=pos)
     for k, v in m.items():
         if not isinstance(v, str):
-            raise InputError(f"value of {k!r} must be a string, got {v!r} (quote it in YAML)", pos=pos.at(str(k)))
+            shown = repr(v) if isinstance(v, (bool, int, float)) and len(repr(v)) <= 40 else _a(v)
+            raise InputError(f"value of {k!r} must be a string, got {shown} (quote it in YAML)", pos=pos.at(str(k)))
+
+
+def _a(v: Any) -> str:
+    """A value's JSON type, for messages (never the value itself: it may be huge or deep)."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    return "a list" if isinstance(v, list) else "a mapping" if isinstance(v, _Mapping) else "a " + type(v).__name__
 
 
 def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
@@ -89,14 +103,14 @@ def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
                "spec": template.get("spec")}
         spec_pos = SourcePos(tpos + ".spec")
         meta_pos = SourcePos(tpos + ".metadata")
-        # A controller names pods after the workload; generateName is what admission sees.
-        if not pod["metadata"].get("name") and not pod["metadata"].get("generateName"):
-            pod["metadata"]["generateName"] = f"{name_of(obj)}-"
     md = pod.setdefault("metadata", {})
     if md is None:
         md = pod["metadata"] = {}
     if not isinstance(md, dict):
-        raise InputError("metadata must be a mapping", pos=meta_pos)
+        raise InputError(f"metadata must be a mapping, not {_a(md)}", pos=meta_pos)
+    if kind != "Pod" and not md.get("name") and not md.get("generateName"):
+        # A controller names pods after the workload; generateName is what admission sees.
+        md["generateName"] = f"{name_of(obj)}-"
     _validate_string_map(md.get("labels"), meta_pos.at("labels"))
     _validate_string_map(md.get("annotations"), meta_pos.at("annotations"))
     md["namespace"] = namespace

@@ -71,7 +71,9 @@ def resolve_plain(s: str) -> Any:
         return s
     plain = s.replace("_", "") if "_" in s else s
     m = _INT_RE.match(plain)
-    if m is not None:
+    if m is not None and not (m.group(5) and len(m.group(5)) > 20):
+        # (more than 20 decimal digits is past uint64 anyway: go-yaml goes on to ParseFloat, and Python's
+        # int() would refuse over 4,300 digits)
         sign, hexa, octa, bina, rest = m.groups()
         if rest is not None:
             n = int(rest, 8) if rest[0] == "0" and len(rest) > 1 else int(rest)

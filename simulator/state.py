@@ -168,6 +168,13 @@ def _plain(value):
     return value
 
 
+def webhook_configuration_problem(obj: Mapping[str, Any]) -> Optional[str]:
+    """Why kube-apiserver would not have stored this MutatingWebhookConfiguration (one line), or None."""
+    from .kube.webhook.validate import configuration_problem
+
+    return configuration_problem(obj)
+
+
 def _upsert(objects: List[Dict[str, Any]], obj, name: str, namespace: str) -> None:
     for i, old in enumerate(objects):
         meta = old.get("metadata") or {}

@@ -63,6 +63,7 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
     """Merge snapshot files over the embedded default, kind by kind."""
     default_docs = load_default()
     loaded = read_sources(paths, stdin) if paths else Loaded()
+    _drop_unstorable(loaded)
     given_kinds = {d.obj.get("kind") for d in loaded.documents if d.obj.get("kind") in STATE_KINDS}
     docs = [d for d in default_docs if d.obj.get("kind") not in given_kinds] + \
            [d for d in loaded.documents if d.obj.get("kind") in STATE_KINDS]
@@ -75,6 +76,17 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
             origins[kind] = EMBEDDED
     state, index = build_state(docs, origins)
     return state, index, loaded.problems, loaded
+
+
+def _drop_unstorable(loaded: Loaded) -> None:
+    """Webhook configurations kube-apiserver would have refused to store are reported and left out."""
+    from simulator.state import webhook_configuration_problem
+
+    for doc in [d for d in loaded.documents if d.obj.get("kind") == "MutatingWebhookConfiguration"]:
+        problem = webhook_configuration_problem(doc.obj)
+        if problem is not None:
+            loaded.problems.append(InputProblem(doc.file, problem, doc.index, doc.line))
+            loaded.documents.remove(doc)
 
 
 def parse_ns_labels(specs: List[str]) -> Dict[str, Optional[str]]:

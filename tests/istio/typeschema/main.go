@@ -2,6 +2,8 @@
 // (Deployment, DaemonSet, ReplicaSet, StatefulSet, Job, CronJob, ReplicationController, List and OpenShift's
 // DeploymentConfig), in the format of simulator/pod_schema.py, read by reflection from the real Go types.
 // tests/istio/gen_workload_schema.py turns it into simulator/istio/workload_schema.py.
+// With the argument "admission" it prints MutatingWebhookConfiguration's table instead, which
+// tests/istio/gen_webhook_schema.py turns into simulator/kube/webhook_schema.py.
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"strings"
 
 	openshiftv1 "github.com/openshift/api/apps/v1"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -141,12 +144,18 @@ func main() {
 		return id
 	}
 	roots := map[string]string{}
-	for kind, v := range map[string]any{
+	kinds := map[string]any{
 		"Deployment": appsv1.Deployment{}, "DaemonSet": appsv1.DaemonSet{}, "ReplicaSet": appsv1.ReplicaSet{},
 		"StatefulSet": appsv1.StatefulSet{}, "Job": batchv1.Job{}, "CronJob": batchv1.CronJob{},
 		"ReplicationController": corev1.ReplicationController{}, "List": corev1.List{},
 		"DeploymentConfig": openshiftv1.DeploymentConfig{}, "Pod": corev1.Pod{},
-	} {
+	}
+	if len(os.Args) > 1 && os.Args[1] == "admission" {
+		kinds = map[string]any{
+			"MutatingWebhookConfiguration": admissionregistrationv1.MutatingWebhookConfiguration{},
+		}
+	}
+	for kind, v := range kinds {
 		roots[kind] = visit(reflect.TypeOf(v))
 	}
 	out, err := json.MarshalIndent(map[string]any{"roots": roots, "types": types}, "", " ")

@@ -100,7 +100,13 @@ def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str =
     name = meta.get("name", "")
     subject = f"ConfigMap {meta.get('namespace', '')}/{name}"
     data = cm.get("data") or {}
-    if not isinstance(data, _Mapping) or "config" not in data:
+    # ConfigMap.data is map[string]string: kube-apiserver would not have stored anything else.
+    if not isinstance(data, _Mapping):
+        raise ConfigError(_undecodable(data, "map[string]string"), pos=SourcePos("data"), subject=subject)
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise ConfigError(_undecodable(value, "string"), pos=SourcePos(f"data.{key}"), subject=subject)
+    if "config" not in data:
         raise ConfigError("the injector ConfigMap has no data.config", pos=SourcePos("data.config"), subject=subject)
     engine = ((meta.get("annotations") or {}).get(ENGINE_ANNOTATION) or "go")
     if engine not in ENGINES:
@@ -110,6 +116,13 @@ def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str =
     values = parse_values_text(data.get("values"), subject=subject)
     return build_config(cfg, values, name=name, namespace=meta.get("namespace", ""), revision=revision,
                         engine=engine, origin=origin, text=data.get("config") or "", subject=subject, mesh=mesh)
+
+
+def _undecodable(value: Any, go_type: str) -> str:
+    kind = ("object" if isinstance(value, _Mapping) else "array" if isinstance(value, list) else
+            "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "string")
+    return ('ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal %s into Go '
+            'struct field ConfigMap.data of type %s' % (kind, go_type))
 
 
 def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") -> Dict[str, Any]:

@@ -60,6 +60,17 @@ class ValuesConfig:
                            (("global", "multiCluster", "clusterName"), str), (("global", "network"), str),
                            (("global", "proxy", "holdApplicationUntilProxyStarts"), bool),
                            (("sidecarInjectorWebhook", "rewriteAppHTTPProbe"), bool)):
+            for i in range(1, len(path)):   # the messages on the way are objects in the proto
+                v = _get(self.raw, *path[:i])
+                if v is not None and not isinstance(v, dict):
+                    raise ValuesError("could not parse configuration values: %s: wrong type %s"
+                                      % (".".join(path[:i]), type(v).__name__))
+            v = _get(self.raw, *path)
+            if v is not None and not isinstance(v, kind):
+                raise ValuesError("could not parse configuration values: %s: wrong type %s"
+                                  % (".".join(path), type(v).__name__))
+        for path, kind in ((("revision",), str), (("global", "platform"), str), (("pilot",), dict),
+                           (("pilot", "env"), dict)):
             v = _get(self.raw, *path)
             if v is not None and not isinstance(v, kind):
                 raise ValuesError("could not parse configuration values: %s: wrong type %s"

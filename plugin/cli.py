@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from typing import List, Optional
 
 from . import __version__
-from .env import Environment
+from .env import Environment, OutputError
 from .exitcodes import ExitStatus
 
 COMMANDS = ("explain", "version", "completion")   # one module per verb in plugin/commands/
@@ -103,6 +103,9 @@ def main(argv: Optional[List[str]] = None, env: Optional[Environment] = None) ->
         return ExitStatus.CTRL_C
     except BrokenPipeError:
         return ExitStatus.OK
+    except OutputError as e:
+        _error(env, f"writing the output: {e}")
+        return ExitStatus.ERROR
     except Exception as e:  # a bug of ours: one line, never a verdict, never a traceback unless asked for
         debug = env.environ.get("KUBECTL_INJECT_DEBUG")
         if debug:
@@ -123,6 +126,9 @@ def _command(name: str):
 
 
 def _error(env: Environment, message: str) -> None:
-    env.stderr.write(f"error: {message}\n")
+    try:
+        env.stderr.write(f"error: {message}\n")
+    except (OSError, ValueError):  # stderr closed too (2>&-): nothing left to tell
+        pass
 
 

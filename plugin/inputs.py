@@ -99,6 +99,26 @@ def iter_paths(path: str, recursive: bool = True) -> Iterator[str]:
         yield path
 
 
+def read_file(file: str) -> str:
+    """A file's text.  Regular files and pipes are read (a pipe, such as bash's `<(helm template ...)`, to
+    its end; a named pipe nobody writes to reads as empty instead of waiting forever); devices and
+    sockets are refused: /dev/zero would never end, and a terminal would wait for typing (use `-f -`)."""
+    import stat
+
+    mode = os.stat(file).st_mode
+    if stat.S_ISREG(mode):
+        with open(file, encoding="utf-8") as fh:
+            return fh.read()
+    if stat.S_ISFIFO(mode):
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)  # opening a pipe blocks until a writer opens it
+        os.set_blocking(fd, True)
+        with open(fd, encoding="utf-8") as fh:
+            return fh.read()
+    what = ("a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise OSError(f"{what}: kubectl-inject reads files, directories, pipes and - (standard input)")
+
+
 def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = False,
                  recursive: bool = True) -> Loaded:
     """`keep_raw`: also cut each file the way kubectl does and keep every document's text (-o pod prints
@@ -115,8 +135,7 @@ def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = 
             continue
         for file in iter_paths(path, recursive):
             try:
-                with open(file, encoding="utf-8") as fh:
-                    text = fh.read()
+                text = read_file(file)
             except (OSError, UnicodeDecodeError) as e:
                 loaded.problems.append(InputProblem(file, f"cannot read: {e}"))
                 continue

@@ -78,7 +78,8 @@ def leave(status: int) -> None:
     reading is not an error, as in plugin.cli; any other failure to write is."""
     broken_pipe = False
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:   # None: started with stdout closed (main said so)
+            sys.stdout.flush()
     except BrokenPipeError:
         broken_pipe = True
     except (OSError, ValueError) as e:
@@ -86,11 +87,12 @@ def leave(status: int) -> None:
 
         status = ExitStatus.ERROR
         try:
-            sys.stderr.write("error: writing the output: %s\n" % e)
-        except (OSError, ValueError):
+            sys.stderr.write("error: writing the output: %s\n" % (getattr(e, "strerror", None) or e))
+        except (AttributeError, OSError, ValueError):
             pass
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:
+            sys.stderr.flush()
     except (OSError, ValueError):
         pass
     if needs_teardown():

@@ -4,6 +4,15 @@ Evaluated with cel-python, imported only when a webhook has conditions (it costs
 apiserver type-checks expressions when the webhook is created; cel-python is dynamic, so the checks
 that matter here are made explicitly: only the declared variables, and a bool result.
 Semantics: any false → skip (false beats error); else any error → reject (Fail) or skip (Ignore).
+
+Cost: kube-apiserver cancels an expression past 1,000,000 cost units (`PerCallLimit`; the condition then
+errors) and gives all conditions of a webhook 2,500,000 together (`RuntimeCELCostBudgetMatchConditions`;
+running out ends the evaluation as an error of the whole match, so Fail rejects and Ignore skips).
+cel-go's cost model is not cel-python's, so cost is counted here as evaluation steps plus the size of
+each value an expression builds (a character per ten, an item per one): the same order of magnitude for
+the expressions webhooks use (tens of units), and a bound on time and memory for hostile ones (cel-python
+runs some 60,000 units a second, so an expression at the limit takes seconds here, 0.1 s in apiserver).
+`matches()` is Go's regexp on RE2 (cel-go's), not cel-python's own, whose RE2 logs to stderr.
 """
 from __future__ import annotations
 
@@ -27,6 +36,81 @@ def _compile(expression: str, cache: Any = None) -> Tuple[Any, Optional[str]]:
         return _compile_now(expression)
     return cache.recall(("cel", expression), lambda: _compile_now(expression))
 
+PER_CALL_LIMIT = 1_000_000
+MATCH_CONDITIONS_BUDGET = 2_500_000
+COST_LIMIT_MESSAGE = "operation cancelled: actual cost limit exceeded"
+OUT_OF_BUDGET_MESSAGE = "validation failed due to running out of cost budget, no further validation rules will be run"
+
+
+class _CostExceeded(Exception):
+    pass
+
+
+class _Meter:
+    __slots__ = ("used", "limit")
+
+    def __init__(self, limit: int):
+        self.used = 0
+        self.limit = limit
+
+
+_runner_class = None
+
+
+def _runner():
+    """cel-python's interpreter with a cost meter on every node it evaluates (macros included)."""
+    global _runner_class
+    if _runner_class is None:
+        import celpy
+        from celpy.evaluation import Evaluator
+
+        class CostedEvaluator(Evaluator):
+            meter = None
+
+            def sub_evaluator(self, ast):
+                sub = CostedEvaluator(ast, activation=self.activation)
+                sub.meter = self.meter
+                return sub
+
+            def _visit_tree(self, tree):
+                value = super()._visit_tree(tree)
+                meter = self.meter
+                if meter is not None:
+                    meter.used += 1 + _size_cost(value)
+                    if meter.used > meter.limit:
+                        raise _CostExceeded()
+                return value
+
+        class CostedRunner(celpy.InterpretedRunner):
+            def evaluate(self, context, meter=None):
+                e = CostedEvaluator(ast=self.ast, activation=self.new_activation())
+                e.meter = meter
+                return e.evaluate(context)
+
+        _runner_class = CostedRunner
+    return _runner_class
+
+
+def _size_cost(value: Any) -> int:
+    if isinstance(value, (str, bytes)):
+        return len(value) // 10
+    if isinstance(value, (list, dict)):
+        return len(value)
+    return 0
+
+
+def _cel_matches(text: Any, pattern: Any) -> Any:
+    """CEL's matches(): cel-go hands the pattern to Go's regexp."""
+    from celpy import celtypes
+    from celpy.evaluation import CELEvalError
+
+    from ...golang import regexp
+
+    try:
+        return celtypes.BoolType(regexp.compile_go(str(pattern)).match_string(str(text)))
+    except (regexp.RegexpError, regexp.RegexpUnsupported) as e:
+        return CELEvalError(str(e), type(e), None)
+
 
 def _compile_now(expression: str) -> Tuple[Any, Optional[str]]:
     import celpy  # lazy: only webhooks with matchConditions pay for it (match_conditions checked it is there)
@@ -37,18 +121,22 @@ def _compile_now(expression: str) -> Tuple[Any, Optional[str]]:
         result = (None, f"undeclared reference to '{m.group(1)}' (not available to webhook matchConditions)")
     else:
         try:
-            env = celpy.Environment()
-            result = (env.program(env.compile(expression)), None)
+            env = celpy.Environment(runner_class=_runner())
+            result = (env.program(env.compile(expression), functions={"matches": _cel_matches}), None)
         except Exception as e:  # celpy's parse errors carry a caret diagram; keep the first line
             result = (None, "compilation failed: " + str(e).strip().splitlines()[0])
     return result
 
 
-def _evaluate(program: Any, activation: Dict[str, Any]) -> Tuple[Optional[bool], Optional[str]]:
+def _evaluate(program: Any, activation: Dict[str, Any], meter: Optional[_Meter] = None) -> Tuple[Optional[bool], Optional[str]]:
     from celpy import celtypes
 
     try:
-        value = program.evaluate(activation)
+        value = program.evaluate(activation, meter)
+    except _CostExceeded:
+        return None, COST_LIMIT_MESSAGE
+    except RecursionError:
+        return None, "expression nests too deeply to evaluate"
     except Exception as e:
         return None, _eval_message(e)
     if isinstance(value, celtypes.BoolType) or isinstance(value, bool):
@@ -92,6 +180,7 @@ def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str
     children: List[Check] = []
     first_false: Optional[str] = None
     first_error: Optional[Tuple[str, str]] = None
+    remaining = MATCH_CONDITIONS_BUDGET
     for i, cond in enumerate(conditions):
         name = str(cond.get("name", f"#{i}"))
         expr = str(cond.get("expression", ""))
@@ -101,7 +190,13 @@ def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str
             if "authorizer" in _STRINGS.sub("''", expr):
                 err = "authorizer checks need the live cluster's RBAC; they cannot be evaluated offline"
             else:
-                value, err = _evaluate(program, activation)
+                meter = _Meter(PER_CALL_LIMIT)
+                value, err = _evaluate(program, activation, meter)
+                if meter.used > remaining:
+                    children.append(Check(f"matchConditions[{i}]", Outcome.ERROR,
+                                          expected={"name": name, "expression": expr}, message=OUT_OF_BUDGET_MESSAGE))
+                    return _out_of_budget(children, name, failure_policy)
+                remaining -= meter.used
         if err is not None:
             children.append(Check(f"matchConditions[{i}]", Outcome.ERROR, expected={"name": name, "expression": expr}, message=err))
             first_error = first_error or (name, err)
@@ -122,3 +217,15 @@ def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str
                       message=f"condition {name!r} failed ({err}); failurePolicy Fail rejects the request"),
                 f"failed calling webhook: failed to evaluate match condition {name!r}: {err}", False)
     return Check("matchConditions", Outcome.MATCH, children=children), None, True
+
+
+def _out_of_budget(children: List[Check], name: str, failure_policy: str) -> Tuple[Check, Optional[str], bool]:
+    """The webhook's conditions spent more than their shared budget: the whole match fails (no condition
+    after this one is evaluated, and an earlier false does not count), as failurePolicy says."""
+    why = f"condition {name!r} ran out of the {MATCH_CONDITIONS_BUDGET:,} cost budget of the webhook's matchConditions"
+    if failure_policy == "Ignore":
+        return Check("matchConditions", Outcome.ERROR, children=children,
+                     message=f"{why}; failurePolicy Ignore skips the webhook"), None, False
+    return (Check("matchConditions", Outcome.ERROR, children=children,
+                  message=f"{why}; failurePolicy Fail rejects the request"),
+            f"failed calling webhook: failed to evaluate match conditions: {OUT_OF_BUDGET_MESSAGE}", False)

@@ -20,7 +20,7 @@ Pure: the caller hands in the chart's file texts.
 import copy
 import re
 
-from ..gotemplate import Template
+from ..gotemplate import Template, TemplateError
 from ..gotemplate.funcs import FuncError, gofunc
 from ..sprig.data import merge_overwrite
 from ..gotemplate.values import MISSING, GoStruct, is_true
@@ -67,8 +67,38 @@ _ISTIOCTL_KEYS = {"hub": ["global", "hub"], "tag": ["global", "tag"], "revision"
                   "profile": ["profile"], "compatibilityVersion": ["compatibilityVersion"]}
 
 
+#: More path parts than any chart value has (the deepest are under ten).
+_MAX_SET_PARTS = 100
+
+
 def _split_path(key):
-    return [p.replace("\\.", ".") for p in re.split(r"(?<!\\)\.", key.strip(".")) if p]
+    """istioctl's splitPath: `.`-separated (`\\.` escapes a dot), `name[0]` is `name` then `[0]`."""
+    out = []
+    for p in re.split(r"(?<!\\)\.", key.strip(".")):
+        if not p:
+            continue
+        p = p.replace("\\.", ".")
+        bracket = p.find("[")
+        if bracket > 0:
+            out += [p[:bracket], p[bracket:]]
+        else:
+            out.append(p)
+    return out
+
+
+def _index_of(seg):
+    """`[N]` -> N (istioctl's extractIndex), else None."""
+    if seg.startswith("[") and seg.endswith("]") and re.fullmatch(r"[+-]?[0-9]+", seg[1:-1]):
+        return int(seg[1:-1])
+    return None
+
+
+def _selector_of(seg):
+    """`[key:value]` -> (key, value) (extractKV), else None."""
+    if seg.startswith("[") and seg.endswith("]") and ":" in seg:
+        k, _, v = seg[1:-1].partition(":")
+        return k, v
+    return None
 
 
 def parse_set(flag):
@@ -80,10 +110,10 @@ def parse_set(flag):
     path; `components.pilot.enabled=true` is accepted and changes nothing (the injector ConfigMaps exist
     only with istiod).  Other IstioOperator fields are refused: they do not reach these ConfigMaps here.
     """
-    pv = flag.split("=")
-    if len(pv) != 2 or not pv[0].strip():
+    key, sep, raw = flag.partition("=")   # istioctl's getPV: the value is everything after the first =
+    key, raw = key.strip(), raw.strip()
+    if not sep or not key:
         raise ChartError("--set %r: expected key=value" % flag)
-    key, raw = pv[0].strip(), pv[1].strip()
     if key.startswith("spec."):
         key = key[len("spec."):]
     parts = _split_path(key)
@@ -98,9 +128,16 @@ def parse_set(flag):
             return ["pilot", "cni", "enabled"], _typed(raw)  # istioctl propagates it to the chart values
         raise ChartError("--set %s: only values.*, meshConfig.*, hub, tag, revision and profile reach the "
                          "injector configuration" % key)
-    if any(p.startswith("[") or "[" in p for p in parts):
-        raise ChartError("--set %s: list indexes are not supported" % key)
-    dotted = ".".join(parts)
+    if not parts:
+        raise ChartError("--set %s: the path names no value" % key)
+    if len(parts) > _MAX_SET_PARTS:
+        raise ChartError("--set: a path of %d parts is deeper than any chart value (at most %d)"
+                         % (len(parts), _MAX_SET_PARTS))
+    for p in parts:
+        if p.startswith("[") and not (_index_of(p) is not None or _selector_of(p) is not None):
+            raise ChartError("--set %s: %s is neither a list index [N] nor an element selector [key:value]"
+                             % (key, p))
+    dotted = ".".join(p for p in parts if not p.startswith("["))
     value = raw if any(dotted == a or dotted.startswith(a) for a in _ALWAYS_STRING) else _typed(raw)
     return parts, value
 
@@ -130,15 +167,96 @@ def istio_operator_values(iop):
     return out
 
 
-def _set_path(tree, parts, value):
+def _set_path(tree, parts, value, flag=None):
+    """istioctl's setPathRecurse over the values tree: keys, `[N]` (an index past the end appends) and
+    `[key:value]` (the element whose key is value) segments.  Where istioctl panics (a path through a
+    value that is not a map) this is a ChartError naming the --set."""
     node = tree
-    for p in parts[:-1]:
-        nxt = node.get(p)
-        if not isinstance(nxt, dict):
-            nxt = {}
-            node[p] = nxt
+    i = 0
+    while i < len(parts):
+        seg = parts[i]
+        if not isinstance(node, dict):
+            raise _through_scalar(flag, parts[:i], node)
+        if i + 1 < len(parts) and parts[i + 1].startswith("["):
+            lst = node.setdefault(seg, [])
+            if not isinstance(lst, list):
+                raise ChartError("--set %s: %s is not a list" % (flag or ".".join(parts), ".".join(parts[:i + 1])))
+            sel = _selector_of(parts[i + 1])
+            if sel is not None and _index_of(parts[i + 1]) is None:
+                index = next((n for n, e in enumerate(lst) if isinstance(e, dict) and _go_eq(e.get(sel[0]), sel[1])), -1)
+                if index == -1:
+                    raise ChartError("--set %s: element %s not found" % (flag or ".".join(parts), parts[i + 1]))
+            else:
+                index = _index_of(parts[i + 1])
+            last = i + 2 == len(parts)
+            if index < 0 or index >= len(lst):
+                if last:
+                    lst.append(value)
+                else:
+                    fresh = {}
+                    _set_path(fresh, parts[i + 2:], value, flag)
+                    lst.append(fresh)
+                return
+            if last:
+                lst[index] = value   # (istioctl descends into the element; a scalar there is replaced)
+                return
+            if lst[index] is None:
+                lst[index] = {}
+            node = lst[index]
+            i += 2
+            continue
+        if i + 1 == len(parts):
+            node[seg] = value
+            return
+        nxt = node.get(seg)
+        if nxt is None:
+            nxt = node[seg] = {}
         node = nxt
-    node[parts[-1]] = value
+        i += 1
+
+
+def _check_shape(user, reference, parts):
+    """istioctl decodes the values into its typed Values proto, which refuses a scalar where the chart
+    has a list or a map, and a list or map where it has a string or a bool (`--set values.revisionTags=prod`,
+    `--set values.global.hub.x=1`).  The chart's own defaults tell the shape; paths it has no default for,
+    and numbers (whose Go width the chart does not tell), are left alone."""
+    node, ref = user, reference
+    for n, seg in enumerate(parts):
+        if seg.startswith("[") or not isinstance(node, dict) or not isinstance(ref, dict) or seg not in ref:
+            return
+        node, ref = node.get(seg), ref[seg]
+        if node is None or ref is None:
+            return
+        go_type = ("[]json.RawMessage" if isinstance(ref, list) else "map[string]json.RawMessage"
+                   if isinstance(ref, dict) else "bool" if isinstance(ref, bool) else "string"
+                   if isinstance(ref, str) else None)
+        if go_type is None:
+            return
+        fits = (isinstance(node, list) if isinstance(ref, list) else isinstance(node, dict)
+                if isinstance(ref, dict) else not isinstance(node, (dict, list)))
+        if not fits:
+            kind = ("array" if isinstance(node, list) else "object" if isinstance(node, dict) else "string"
+                    if isinstance(node, str) else "bool" if isinstance(node, bool) else "number")
+            at = ".".join(parts[:n + 1])
+            raise ChartError("--set %s: could not unmarshal: %s: cannot unmarshal %s into Go value of type %s"
+                             % (".".join(parts), at, kind, go_type))
+
+
+def _go_eq(a, b):
+    """MustCastAsMap(cm)[k] == v: an interface holding a string equals the string."""
+    return isinstance(a, str) and a == b
+
+
+def _through_scalar(flag, parts, value):
+    where = ".".join(parts) or "the values"
+    return ChartError("--set %s: %s is %s, not a map, so nothing can be set under it"
+                      % (flag or where, where, _json_kind(value)))
+
+
+def _json_kind(v):
+    return ("a list" if isinstance(v, list) else "a string" if isinstance(v, str) else "a boolean"
+            if isinstance(v, bool) else "a number" if isinstance(v, (int, float)) else "null" if v is None
+            else "a map")
 
 
 # --- values as the chart sees them --------------------------------------------------------------------
@@ -191,9 +309,16 @@ def chart_values(files, overrides=(), user_values=None):
     if "values.yaml" not in files:
         raise ChartError("the chart has no values.yaml")
     user = copy.deepcopy(user_values) if user_values else {}
+    chart = _yaml(files["values.yaml"], "values.yaml")
     for parts, value in overrides:
         _set_path(user, parts, value)
-    vals = _coalesce(user, _yaml(files["values.yaml"], "values.yaml"))
+    if overrides and isinstance(chart, dict):
+        reference = chart.get("_internal_defaults_do_not_set")
+        reference = merge_overwrite(copy.deepcopy(reference), {k: v for k, v in chart.items() if k != "_internal_defaults_do_not_set"}) \
+            if isinstance(reference, dict) else chart
+        for parts, _ in overrides:
+            _check_shape(user, reference, parts)
+    vals = _coalesce(user, chart)
     if vals.get("defaults"):
         raise ChartError("values under `defaults.` are not chart values; set them without the prefix")
     defaults = vals.pop("_internal_defaults_do_not_set", None) or {}
@@ -342,7 +467,10 @@ def _render_all(files, path, root):
     funcs = _helm_funcs(holder)
     tmpl = Template(files[path], name=path, funcs=funcs)
     holder["template"] = tmpl
-    text = tmpl.execute(root)
+    try:
+        text = tmpl.execute(root)
+    except TemplateError as e:  # what Helm would print rendering the chart with these values
+        raise ChartError("rendering the chart: %s" % e) from None
     from .. import yamlio
 
     return [d for d in yamlio.load_all(text) if d is not None]

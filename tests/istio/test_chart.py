@@ -153,12 +153,16 @@ def test_golden_table_mostly_expressible():
     ("global.proxy.image=foo", (["global", "proxy", "image"], "foo")),
     ("meshConfig.defaultConfig.proxyMetadata.N=1", (["meshConfig", "defaultConfig", "proxyMetadata", "N"], "1")),
     ("values.a\\.b.c=x", (["a.b", "c"], "x")),
+    ("values.a=b=c", (["a"], "b=c")),          # istioctl's getPV: the value is all after the first =
+    ("values.revisionTags[0]=prod", (["revisionTags", "[0]"], "prod")),
+    ("values.a.[name:x].b=1", (["a", "[name:x]", "b"], 1)),
 ])
 def test_parse_set_types_like_istioctl(flag, want):
     assert parse_set(flag) == want
 
 
-@pytest.mark.parametrize("flag", ["components.ingressGateways.enabled=true", "novalue", "a=b=c", "values.x[0]=y"])
+@pytest.mark.parametrize("flag", ["components.ingressGateways.enabled=true", "novalue", ".=x", "values.x[y]=1",
+                                  "values." + "a." * 2000 + "b=1"])
 def test_parse_set_refuses(flag):
     with pytest.raises(ChartError):
         parse_set(flag)

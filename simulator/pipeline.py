@@ -14,7 +14,7 @@ from .state import ClusterState
 from .errors import TemplateRenderError
 from .istio.revision import injector_configmap, injector_for, is_istio_injector
 from .istio.injector_config import InjectorConfig
-from .kube.objects import annotations_of, labels_of, name_of, pod_for
+from .kube.objects import INJECTABLE_KINDS, annotations_of, labels_of, name_of, pod_for
 from .istio.policy import INJECT_KEY, decide
 from .kube.webhook.dispatch import DispatchResult, Mutation, WebhookRef, dispatch
 from .kube.webhook.request import AdmissionRequest
@@ -127,6 +127,9 @@ def _workload_warnings(obj: Mapping[str, Any]) -> List[WarningNote]:
     if obj.get("kind") == "Pod":
         return []
     out = []
+    if obj.get("kind") not in INJECTABLE_KINDS:
+        out.append(WarningNote(WarningCode.GENERIC_WORKLOAD, {"kind": obj.get("kind"), "apiVersion": obj.get("apiVersion"),
+                                                              "template": "spec.template"}))
     for where, values in (("label", labels_of(obj)), ("annotation", annotations_of(obj))):
         if INJECT_KEY in values:
             out.append(WarningNote(WarningCode.INJECT_ON_WORKLOAD_METADATA,

@@ -129,7 +129,7 @@ def run(args, env: Environment) -> int:
         _error(env, str(p))
         status = ExitStatus.ERROR
 
-    from simulator.kube.objects import INJECTABLE_KINDS, name_of, namespace_of
+    from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
@@ -142,9 +142,17 @@ def run(args, env: Environment) -> int:
     for doc in loaded.documents:
         kind = doc.obj.get("kind")
         if kind not in INJECTABLE_KINDS:
-            skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} skipped (not a Pod or a workload with a pod template)")
-            slots.append(ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
-            continue
+            generic = has_generic_pod_template(doc.obj)
+            if not generic:
+                skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} skipped (not a Pod or a workload with a pod template)")
+            elif args.output == "pod":
+                # istioctl kube-inject passes a kind it does not know through as written
+                skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} printed as written (istioctl kube-inject "
+                               "does not inject a kind it does not know); explain its pods without -o pod")
+            if not generic or args.output == "pod":
+                slots.append(ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
+                continue
+            skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} treated as a workload: its spec.template is a pod template")
         namespace = args.namespace or namespace_of(doc.obj) or "default"
         if args.namespace and namespace_of(doc.obj) and namespace_of(doc.obj) != args.namespace:
             _error(env, f"{doc.where()}: the object's namespace \"{namespace_of(doc.obj)}\" does not match -n \"{args.namespace}\"")

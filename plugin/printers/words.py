@@ -108,6 +108,9 @@ def warning(w: WarningNote) -> str:
     if code is WarningCode.KUBE_INJECT_FAILED:
         return (f"istioctl kube-inject would refuse this object ({d.get('error')}), though the webhook injects it; "
                 f"-o pod shows the pod as the webhook stores it instead.")
+    if code is WarningCode.GENERIC_WORKLOAD:
+        return (f"{d.get('kind')} ({d.get('apiVersion')}) is not a kind kubectl-inject knows; its {d.get('template')} "
+                f"is a pod template, so it is explained as a workload whose controller creates pods from it.")
     raise ValueError(f"no words for warning code {code!r}")
 
 

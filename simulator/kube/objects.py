@@ -25,6 +25,18 @@ WORKLOAD_TEMPLATES: Dict[str, Tuple[str, ...]] = {
     "DeploymentConfig": ("spec", "template"),
 }
 INJECTABLE_KINDS = ("Pod",) + tuple(WORKLOAD_TEMPLATES)
+#: Where a kind not listed above carries its pod template, when it has one (Argo's Rollout, OpenShift's
+#: DeploymentConfig under another apiVersion, a Knative Service): explained as a workload, with a warning.
+GENERIC_TEMPLATE: Tuple[str, ...] = ("spec", "template")
+
+
+def has_generic_pod_template(obj: Mapping[str, Any]) -> bool:
+    """Whether `obj`, of a kind not listed, holds a pod template at spec.template: a mapping whose spec
+    has a non-empty list of containers (KubeVirt's VirtualMachine, whose template is no pod, has none)."""
+    template = dig(obj, GENERIC_TEMPLATE)
+    spec = template.get("spec") if isinstance(template, _Mapping) else None
+    containers = spec.get("containers") if isinstance(spec, _Mapping) else None
+    return isinstance(containers, list) and bool(containers) and all(isinstance(c, _Mapping) for c in containers)
 
 
 def meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -56,7 +68,11 @@ def dig(obj: Any, path: Tuple[str, ...]) -> Any:
 
 
 def pod_template_path(kind: str) -> Optional[Tuple[str, ...]]:
-    return WORKLOAD_TEMPLATES.get(kind)
+    """Where a workload of `kind` keeps its pod template; None for a Pod.  A kind not listed is one
+    explained because it has a generic pod template (has_generic_pod_template)."""
+    if kind == "Pod":
+        return None
+    return WORKLOAD_TEMPLATES.get(kind, GENERIC_TEMPLATE)
 
 
 def _validate_string_map(m: Any, pos: SourcePos) -> None:
@@ -93,7 +109,7 @@ def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:
         spec_pos = SourcePos("spec")
         meta_pos = SourcePos("metadata")
     else:
-        path = WORKLOAD_TEMPLATES[kind]
+        path = WORKLOAD_TEMPLATES.get(kind, GENERIC_TEMPLATE)
         template = dig(obj, path)
         tpos = ".".join(path)
         if not isinstance(template, _Mapping):

@@ -81,6 +81,7 @@ class WarningCode(str, Enum):
     INVALID_SELECTOR = "invalid-selector"                         # a never/alwaysInjectSelector that does not parse
     INVALID_POLICY = "invalid-policy"                             # policy neither enabled nor disabled
     KUBE_INJECT_FAILED = "kube-inject-failed"                     # -o pod: kube-inject refused what the webhook injected
+    GENERIC_WORKLOAD = "generic-workload"                         # a kind not listed, explained through spec.template
 
 
 class HintKind(str, Enum):

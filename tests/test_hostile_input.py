@@ -1,0 +1,436 @@
+"""Hostile input: what a fuzzing campaign found, one row per class.  Whatever the input, the user gets an
+answer or one line per problem (naming the file), the right exit code, and bounded time and memory: never a
+traceback, an "internal error", a hang or libre2's own log lines.
+
+Rows run the CLI in-process; the classes that involve the process itself (stdout closed or full, a
+non-UTF-8 encoding, named pipes, what C code prints on stderr) run the real entry point.
+"""
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import REPO, run_cli
+
+ENTRY = os.path.join(REPO, "kubectl-inject")
+DEFAULT_CLUSTER = os.path.join(REPO, "plugin", "data", "default-cluster.yaml")
+HTTPBIN = os.path.join(REPO, "tests", "data", "httpbin.yaml")
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+"""
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+%s
+spec:
+  containers:
+  - name: c
+    image: nginx
+"""
+
+
+def _deep_block(levels):
+    return "".join("  " * (i + 2) + "k:\n" for i in range(levels)) + "  " * (levels + 2) + "v\n"
+
+
+# --- the documents explained ---------------------------------------------------------------------------
+
+# (id, input text, extra args, exit status, a regular expression the stderr must match (or None))
+DOCUMENTS = [
+    ("int-over-4300-digits-in-a-string-field", POD % ("  annotations:\n    a: " + "9" * 5000), [], 0, None),
+    ("int-over-4300-digits-in-an-int-field", DEPLOYMENT.replace("spec:\n  selector", "spec:\n  replicas: " + "9" * 5000
+                                                                 + "\n  selector", 1), [], 0, None),
+    ("int-over-4300-digits-in-json", '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": '
+                                     '{"priority": ' + "9" * 5000 + ', "containers": [{"name": "c", "image": "i"}]}}',
+     [], 2, r"cannot unmarshal .* PodSpec\.spec\.priority of type int32"),
+    ("nesting-1000-deep-block-style", POD % "" + "  x:\n" + _deep_block(1000), [], 2,
+     r"document 0, line 1: field spec\.x: nests more than 200 levels deep"),
+    ("nesting-1000-deep-flow-style", POD % "" + "  x: " + "[" * 1000 + "]" * 1000 + "\n", [], 2,
+     r"field spec\.x: nests more than 200 levels deep"),
+    ("nesting-1000-deep-in-annotations", POD % ("  annotations:\n" + _deep_block(1000)), [], 2,
+     r"field metadata\.annotations: nests more than"),
+    ("list-items-a-number", "apiVersion: v1\nkind: List\nitems: 5\n", [], 2,
+     r"field items: a List's items must be a list, not a number"),
+    ("list-items-a-mapping", "apiVersion: v1\nkind: List\nitems: {a: b}\n", [], 2, r"items must be a list, not a mapping"),
+    ("pod-template-metadata-a-scalar", DEPLOYMENT.replace("    metadata:\n      labels: {app: web}\n", "    metadata: 5\n"),
+     [], 2, r"line 8: field spec\.template\.metadata: metadata must be a mapping, not a number"),
+    ("status-annotation-a-list", POD % "  annotations:\n    sidecar.istio.io/status: '[1, 2]'", [], 0, None),
+    ("status-annotation-of-wrong-types", POD % ("  annotations:\n    sidecar.istio.io/status: "
+                                                "'{\"containers\": 5, \"volumes\": [1]}'"), [], 0, None),
+    ("status-annotation-null", POD % "  annotations:\n    sidecar.istio.io/status: 'null'", [], 0, None),
+]
+
+
+def _check_lines(run):
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr, run.stderr
+    for line in run.stderr.splitlines():
+        assert len(line) < 2000, line[:300]
+
+
+@pytest.mark.parametrize("name,text,args,status,stderr", DOCUMENTS, ids=[r[0] for r in DOCUMENTS])
+def test_hostile_documents(tmp_path, name, text, args, status, stderr):
+    f = tmp_path / "input.yaml"
+    f.write_text(text)
+    run = run_cli("explain", "-f", str(f), "-n", "mesh", *args)
+    _check_lines(run)
+    assert run.status == status, run.stderr
+    if stderr:
+        assert re.search(stderr, run.stderr), run.stderr
+        assert str(f) in run.stderr
+    for output in ("json", "pod"):   # every output path survives it too (-o pod skips the typed decode:
+        again = run_cli("explain", "-f", str(f), "-n", "mesh", "-o", output, *args)   # issue #10, section 2)
+        _check_lines(again)
+        assert again.status in (0, 2), again.stderr
+
+
+# --- cluster state of odd shapes -----------------------------------------------------------------------
+
+def _state_with(tmp_path, kind, replace):
+    """The embedded default cluster with the document of `kind` rewritten; its template file beside it."""
+    text = open(DEFAULT_CLUSTER, encoding="utf-8").read()
+    docs = text.split("\n---\n")
+    i = next(n for n, d in enumerate(docs) if f"\nkind: {kind}\n" in "\n" + d)
+    docs[i] = replace(docs[i])
+    (tmp_path / "sidecar.yaml.j2").write_text(open(os.path.join(REPO, "plugin", "data", "sidecar.yaml.j2")).read())
+    path = tmp_path / "state.yaml"
+    path.write_text("\n---\n".join(docs))
+    return str(path)
+
+
+FIRST_HOOK = "- name: rev.namespace.sidecar-injector.istio.io\n"
+WEBHOOKS = [
+    ("webhooks-null", lambda d: d.split("webhooks:\n")[0] + "webhooks:\n- null\n",
+     r'MutatingWebhookConfiguration.admissionregistration.k8s.io "istio-sidecar-injector" is invalid: '
+     r"\[webhooks\[0\]\.name: Required value, webhooks\[0\]\.clientConfig: Required value"),
+    ("webhooks-a-number", lambda d: d.split("webhooks:\n")[0] + "webhooks: 5\n",
+     r"cannot unmarshal number into Go struct field MutatingWebhookConfiguration\.webhooks of type "
+     r"\[\]v1\.MutatingWebhook"),
+    ("clientConfig-a-string", lambda d: d.replace("  clientConfig:\n    service:\n", "  clientConfig: istiod\n  x:\n    service:\n", 1),
+     r"cannot unmarshal string into Go struct field MutatingWebhook\.webhooks\.clientConfig of type v1\.WebhookClientConfig"),
+    ("service-name-a-number", lambda d: d.replace("      name: istiod\n", "      name: 5\n", 1),
+     r"cannot unmarshal number into Go struct field ServiceReference\.webhooks\.clientConfig\.service\.name of type string"),
+    ("label-a-number", lambda d: d.replace("    istio.io/rev: default\n", "    istio.io/rev: 5\n", 1),
+     r"cannot unmarshal number into Go struct field ObjectMeta\.metadata\.labels of type string"),
+    ("matchConditions-a-number", lambda d: d.replace(FIRST_HOOK, FIRST_HOOK + "  matchConditions: 5\n", 1),
+     r"cannot unmarshal number into Go struct field MutatingWebhook\.webhooks\.matchConditions of type \[\]v1\.MatchCondition"),
+]
+
+
+@pytest.mark.parametrize("name,replace,stderr", WEBHOOKS, ids=[r[0] for r in WEBHOOKS])
+def test_webhook_configurations_kube_apiserver_would_not_store(tmp_path, name, replace, stderr):
+    state = _state_with(tmp_path, "MutatingWebhookConfiguration", replace)
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state)
+    _check_lines(run)
+    assert run.status == 2
+    line = next(x for x in run.stderr.splitlines() if "MutatingWebhookConfiguration" in x)
+    assert line.startswith(f"error: {state}: document "), line
+    assert re.search(stderr, line), line
+
+
+CONFIGMAPS = [
+    ("config-a-number", "data:\n  config: 5\n", r"data\.config: ConfigMap in version \"v1\" cannot be handled as a "
+                                                  r"ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap\.data of type string"),
+    ("config-a-mapping", "data:\n  config: {policy: enabled}\n", r"cannot unmarshal object into Go struct field ConfigMap\.data"),
+    ("values-a-list", "data:\n  config: 'policy: enabled'\n  values: [1]\n", r"data\.values: .*cannot unmarshal array"),
+    ("data-a-string", "data: hello\n", r"cannot unmarshal string into Go struct field ConfigMap\.data of type map\[string\]string"),
+    ("values-global-a-number (Go templates)", "data:\n  config: 'policy: enabled\n\n    templates: {sidecar: \"spec: {}\"}'\n"
+                                              "  values: '{\"global\": 5}'\n",
+     r"could not parse configuration values: global: wrong type int"),
+]
+
+
+def _go_engine(doc):
+    return re.sub(r"\n    kubectl-inject\.io/[a-z-]+: [^\n]*", "", doc)
+
+
+@pytest.mark.parametrize("name,data,stderr", CONFIGMAPS, ids=[r[0] for r in CONFIGMAPS])
+def test_injector_configmaps_of_odd_shapes(tmp_path, name, data, stderr):
+    state = _state_with(tmp_path, "ConfigMap", lambda d: _go_engine(d.split("\ndata:\n")[0]) + "\n" + data)
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state)
+    _check_lines(run)
+    assert run.status == 2
+    assert re.search(stderr, run.stderr), run.stderr
+
+
+# --- the embedded profile's Jinja --------------------------------------------------------------------------
+
+JINJA = [
+    ("division-by-zero", "{{ 1 // 0 }}", r"ZeroDivisionError: integer division or modulo by zero"),
+    ("modulo-by-zero", "{{ 1 % 0 }}", r"ZeroDivisionError"),
+    ("float-overflow", "{{ 10.0 ** 1000 }}", r"OverflowError"),
+    ("huge-power", "{{ 2 ** 100000000 }}", r"over the render budget: a power of"),
+    ("recursion", "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", r"recursion too deep"),
+    ("format-map", "{{ '{0.__class__}'.format_map({}) }}", r"template 'sidecar': "),
+    ("truncate-negative", "{{ 'abc' | truncate(-1) }}", r"AssertionError: expected length >= 3, got -1"),
+    ("huge-constant-at-compile-time", "{{ " + "9" * 5000 + " }}", r"a number literal of more than 4,300 digits"),
+    ("deep-parentheses-at-compile-time", "{{ " + "(" * 1000 + "1" + ")" * 1000 + " }}", r"nests too deeply to compile"),
+    ("string-repetition", "{{ 'x' * 1000000000 }}", r"over the render budget: a repetition of 1,000,000,000"),
+    ("list-repetition", "{{ [1] * 1000000000 }}", r"over the render budget: a repetition"),
+    ("concatenation-doubling", "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s | length }}{% endif %}"
+                               "{% endmacro %}{{ d('ab', 60) }}", r"over the render budget: a concatenation"),
+    ("nested-loops", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+     r"more than 1,000,000 loop iterations"),
+    ("center-width", "{{ 'a' | center(1000000000) }}", r"over the render budget: center"),
+    ("indent-width", "{{ 'a\nb' | indent(1000000000) }}", r"over the render budget: indent"),
+    ("printf-width", "{{ '%1000000000d' | format(1) }}", r"over the render budget: a format width"),
+    ("format-width", "{{ '{:1000000000}'.format(1) }}", r"over the render budget: a format width"),
+    ("replace-growth", "{{ 'ab' | replace('a', 'a' * 100000) | replace('a', 'a' * 100000) }}", r"over the render budget: replace"),
+    ("output-size", "{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}", r"characters of output"),
+]
+
+
+def _jinja_state(tmp_path, template):
+    body = "".join(("        " + line if line else "") + "\n" for line in template.split("\n"))
+
+    def replace(doc):
+        head = doc.split("\ndata:\n")[0].replace("    kubectl-inject.io/templates-from: sidecar=sidecar.yaml.j2\n", "")
+        return (head + "\ndata:\n  config: |\n    policy: enabled\n    defaultTemplates: [sidecar]\n    templates:\n"
+                "      sidecar: |\n" + body + "  values: '{}'\n")
+    return _state_with(tmp_path, "ConfigMap", replace)
+
+
+@pytest.mark.parametrize("name,template,stderr", JINJA, ids=[r[0] for r in JINJA])
+def test_jinja_failures_are_one_template_error_within_budgets(tmp_path, name, template, stderr):
+    state = _jinja_state(tmp_path, template)
+    start = time.monotonic()
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state)
+    assert time.monotonic() - start < 30
+    _check_lines(run)
+    assert run.status == 2
+    lines = [x for x in run.stderr.splitlines() if "template 'sidecar'" in x]
+    assert len(lines) == 1 and re.search(stderr, lines[0]), run.stderr
+
+
+# --- matchConditions' CEL --------------------------------------------------------------------------------
+
+def _cel_state(tmp_path, expressions):
+    conds = "  matchConditions:\n" + "".join(f"  - name: c{i}\n    expression: {json.dumps(e)}\n"
+                                             for i, e in enumerate(expressions))
+    hook = "- name: namespace.sidecar-injector.istio.io\n"
+    return _state_with(tmp_path, "MutatingWebhookConfiguration", lambda d: d.replace(hook, hook + conds, 1))
+
+
+def _doubling(k, seed):
+    return seed + "".join(f".map(x{j}, x{j} + x{j})" for j in range(k)) + ".size() > 0"
+
+
+@pytest.mark.parametrize("expression", [_doubling(40, "[[1]]"), _doubling(40, "['a']")], ids=["list", "string"])
+def test_cel_growth_stops_at_the_cost_limit(tmp_path, expression):
+    pytest.importorskip("celpy")
+    state = _cel_state(tmp_path, [expression])
+    start = time.monotonic()
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state)
+    assert time.monotonic() - start < 30
+    _check_lines(run)
+    assert run.status == 2
+    assert "failed to evaluate match condition 'c0': operation cancelled: actual cost limit exceeded" in run.stderr
+
+
+def test_cel_conditions_share_a_budget(monkeypatch):
+    """Running out of the webhook's budget fails the whole match (even after a false condition); Ignore skips."""
+    pytest.importorskip("celpy")
+    from simulator.kube.webhook import conditions
+    from simulator.kube.webhook.request import AdmissionRequest
+
+    monkeypatch.setattr(conditions, "PER_CALL_LIMIT", 400)
+    monkeypatch.setattr(conditions, "MATCH_CONDITIONS_BUDGET", 1000)
+    expr = "[" + ",".join(["1"] * 50) + "].all(x, [" + ",".join(["1"] * 5) + "].all(y, true))"   # ~350 units
+    conds = [{"name": "a", "expression": "false"}] + [{"name": f"c{i}", "expression": expr} for i in range(4)]
+    req = AdmissionRequest(namespace="mesh", name="p", object={"metadata": {"name": "p"}})
+    check, rejection, call = conditions.match_conditions(conds, req, "Fail")
+    assert not call and rejection == ("failed calling webhook: failed to evaluate match conditions: "
+                                      + conditions.OUT_OF_BUDGET_MESSAGE)
+    check, rejection, call = conditions.match_conditions(conds, req, "Ignore")
+    assert not call and rejection is None and "cost budget" in check.message
+    check, rejection, call = conditions.match_conditions(conds[:2], req, "Fail")   # within budget: false wins
+    assert not call and rejection is None
+
+
+def test_cel_matches_is_linear_and_silent():
+    """cel-go's matches() is Go's regexp: no catastrophic backtracking, and no libre2 log lines on stderr."""
+    pytest.importorskip("celpy")
+    tmp = subprocess.run([sys.executable, "-c", "import tempfile; print(tempfile.mkdtemp())"], capture_output=True,
+                         text=True).stdout.strip()
+    from pathlib import Path
+
+    state = _cel_state(Path(tmp), ["'" + "a" * 5000 + "!'.matches('^(a+)+$')"])
+    proc = subprocess.run([ENTRY, "explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state, "-o", "json"],
+                          capture_output=True, text=True, timeout=60, env=_env())
+    assert proc.returncode == 0 and json.loads(proc.stdout)["items"][0]["decidedBy"]["rule"] == "no-matching-webhook"
+    state = _cel_state(Path(tmp), ["'a'.matches('(')"])
+    proc = subprocess.run([ENTRY, "explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state],
+                          capture_output=True, text=True, timeout=60, env=_env())
+    assert proc.returncode == 2
+    assert "failed to evaluate match condition 'c0': error parsing regexp: missing closing ): `(`\n" in proc.stderr
+    assert "re2.cc" not in proc.stderr and "E0000" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- sprig's regexp (Go templates) -------------------------------------------------------------------------
+
+def test_sprig_regex_is_linear_time():
+    from simulator.gotemplate import Template
+
+    start = time.monotonic()
+    out = Template('{{ regexMatch "^(a+)+$" .s }} {{ len (regexFindAll "(x+x+)+y" .t -1) }}').execute(
+        {"s": "a" * 100000 + "!", "t": "x" * 20000})
+    assert out == "false 0" and time.monotonic() - start < 5
+
+
+def test_libre2_never_logs_beside_the_output():
+    """RE2 is asked not to log: a bad pattern or one over its budget is only the template's own error."""
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from simulator.gotemplate import Template, TemplateError\n"
+            "for p in ['(', 'a**', '\\\\C', '\\\\pL{1000}']:\n"
+            "    try: Template('{{ mustRegexMatch .p \"x\" }}').execute({'p': p})\n"
+            "    except TemplateError as e: print(e)\n" % REPO)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stderr == "" and proc.stdout.count("\n") == 4, (proc.stdout, proc.stderr)
+    assert "needs more than RE2's 8 MB program budget" in proc.stdout
+
+
+# --- files that are not files, output that cannot be written ------------------------------------------------
+
+def _env(**extra):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["KUBECTL_INJECT_PYTHON"] = sys.executable
+    env.update(extra)
+    return env
+
+
+def test_a_named_pipe_nobody_writes_to_does_not_block(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    proc = subprocess.run([ENTRY, "explain", "-f", str(fifo), "-n", "mesh"], capture_output=True, text=True,
+                          timeout=30, env=_env())
+    assert proc.returncode == 2 and "no objects found in the input" in proc.stderr
+
+
+def test_a_pipe_with_a_writer_is_read_to_its_end(tmp_path):
+    """bash's `-f <(helm template ...)` hands kubectl-inject a pipe."""
+    reader, writer = os.pipe()
+    proc = subprocess.Popen([ENTRY, "explain", "-f", f"/dev/fd/{reader}", "-n", "mesh", "-o", "json"], pass_fds=(reader,),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    os.close(reader)
+    with os.fdopen(writer, "w") as w:
+        w.write(open(HTTPBIN).read())
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["items"][0]["verdict"] == "injected"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero") or not stat.S_ISCHR(os.stat("/dev/zero").st_mode),
+                    reason="needs /dev/zero as a character device")
+def test_devices_are_refused_not_read_forever():
+    proc = subprocess.run([ENTRY, "explain", "-f", "/dev/zero"], capture_output=True, text=True, timeout=30, env=_env())
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("error: /dev/zero: cannot read: a character device: kubectl-inject reads files, "
+                                   "directories, pipes and - (standard input)")
+
+
+def test_stdout_closed():
+    proc = subprocess.run(f'"{ENTRY}" explain -f "{HTTPBIN}" -n mesh >&-', shell=True, capture_output=False,
+                          stderr=subprocess.PIPE, text=True, timeout=60, env=_env())
+    assert proc.returncode == 2
+    assert proc.stderr == "error: writing the output: standard output is closed\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device whose writes always fail)")
+@pytest.mark.parametrize("output", ["text", "pod", "json"])
+def test_stdout_full(output):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([ENTRY, "explain", "-f", HTTPBIN, "-n", "mesh", "-o", output], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60, env=_env())
+    assert proc.returncode == 2
+    assert proc.stderr == "error: writing the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("variables", [{"PYTHONIOENCODING": "latin-1"}, {"PYTHONIOENCODING": "ascii"},
+                                       {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}],
+                         ids=["latin-1", "ascii", "C-locale"])
+def test_output_is_utf8_whatever_the_locale(variables):
+    """As kubectl: UTF-8 bytes whatever the locale, so no character can fail to encode."""
+    proc = subprocess.run([ENTRY, "explain", "-f", HTTPBIN, "-n", "mesh"], capture_output=True, timeout=60,
+                          env=_env(**variables))
+    assert proc.returncode == 0, proc.stderr
+    assert "RESULT: INJECTED — the injector policy".encode() in proc.stdout
+
+
+# --- kinds with a pod template at spec.template --------------------------------------------------------------
+
+ROLLOUT = DEPLOYMENT.replace("apiVersion: apps/v1\nkind: Deployment", "apiVersion: argoproj.io/v1alpha1\nkind: Rollout")
+
+
+def test_a_kind_with_a_pod_template_is_explained_as_a_workload(tmp_path):
+    f = tmp_path / "rollout.yaml"
+    f.write_text(ROLLOUT + "---\napiVersion: kubevirt.io/v1\nkind: VirtualMachine\nmetadata: {name: vm}\n"
+                           "spec: {template: {spec: {domain: {}}}}\n")
+    run = run_cli("explain", "-f", str(f), "-n", "mesh", "-o", "json")
+    assert run.status == 0, run.stderr
+    (item,) = json.loads(run.stdout)["items"]
+    assert item["object"]["kind"] == "Rollout" and item["verdict"] == "injected"
+    assert {"code": "generic-workload", "kind": "Rollout", "apiVersion": "argoproj.io/v1alpha1",
+            "template": "spec.template"} in item["warnings"]
+    assert "Rollout web treated as a workload" in run.stderr and "VirtualMachine vm skipped" in run.stderr
+    pod = run_cli("explain", "-f", str(f), "-n", "mesh", "-o", "pod")
+    assert pod.status == 0
+    assert pod.stdout.startswith(ROLLOUT)      # as istioctl kube-inject prints a kind it does not know
+
+
+# --- the embedded profile's proxy arguments --------------------------------------------------------------------
+
+def test_proxy_log_levels_are_printed_without_quotes():
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod")
+    assert "- --proxyLogLevel=warning\n" in run.stdout
+    assert "- --proxyComponentLogLevel=misc:error\n" in run.stdout
+    assert '="' not in run.stdout
+
+
+# --- istioctl's --set ------------------------------------------------------------------------------------------
+
+SET_ROWS = [
+    ("values.revisionTags=prod", 2, "error: --set revisionTags: could not unmarshal: revisionTags: cannot unmarshal string "
+                                    "into Go value of type []json.RawMessage"),
+    ("values.global=5", 2, "error: --set global: could not unmarshal: global: cannot unmarshal number into Go value of "
+                           "type map[string]json.RawMessage"),
+    ("values.global.hub.x=1", 2, "error: --set global.hub.x: could not unmarshal: global.hub: cannot unmarshal object "
+                                 "into Go value of type string"),
+    (".=x", 2, "error: --set .: the path names no value"),
+    ("values." + "a." * 2000 + "b=1", 2, "error: --set: a path of 2001 parts is deeper than any chart value (at most 100)"),
+    ("values.revisionTags[0]=prod", 0, None),
+    ("values.global.proxy.image=repo/proxy=odd", 0, None),
+]
+
+
+@pytest.mark.parametrize("flag,status,stderr", SET_ROWS, ids=[r[0][:40] for r in SET_ROWS])
+def test_set_flags_as_istioctl_reads_them(shared_dir, flag, status, stderr):
+    chart = os.path.join(shared_dir, "istio", "1.24.6", "chart")
+    if not os.path.isdir(chart):
+        pytest.skip("needs ../shared/istio/1.24.6/chart")
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart, "--set", flag, "-o", "json")
+    _check_lines(run)
+    assert run.status == status, run.stderr
+    if stderr:
+        assert run.stderr.splitlines()[0] == stderr
+        return
+    stage = next(s for s in json.loads(run.stdout)["items"][0]["stages"] if s["stage"] == "webhook-selection")
+    configurations = {w["configuration"] for w in stage["webhooks"]}
+    if "revisionTags" in flag:
+        assert "istio-revision-tag-prod" in configurations

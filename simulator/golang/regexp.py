@@ -19,8 +19,7 @@ import functools
 
 from ..sprig.conv import go_is_digit, go_is_letter
 
-# Go's ErrorCode texts.
-ERR_MISSING_BRACKET = "missing closing ]"
+ERR_MISSING_BRACKET = "missing closing ]"   # Go's ErrorCode texts, from here on
 ERR_MISSING_PAREN = "missing closing )"
 ERR_UNEXPECTED_PAREN = "unexpected )"
 ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression"
@@ -31,8 +30,6 @@ ERR_INVALID_REPEAT_SIZE = "invalid repeat count"
 ERR_INVALID_CHAR_RANGE = "invalid character class range"
 ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax"
 ERR_INVALID_NAMED_CAPTURE = "invalid named capture"
-ERR_INVALID_UTF8 = "invalid UTF-8"
-ERR_NESTING_DEPTH = "expression nests too deeply"
 
 # regexp/syntax's maxHeight: the deepest parse tree Go accepts.
 _MAX_HEIGHT = 1000
@@ -49,6 +46,10 @@ class RegexpError(Exception):
         super().__init__("error parsing regexp: %s: `%s`" % (code, expr))
         self.code = code
         self.expr = expr
+
+
+# (checks the C++ library makes differently, or not at all)
+ERR_INVALID_UTF8, ERR_NESTING_DEPTH = "invalid UTF-8", "expression nests too deeply"
 
 
 class RegexpUnsupported(Exception):
@@ -87,24 +88,6 @@ _UNICODE_CLASS_NAMES = frozenset("""
     Uppercase_Letter Vai Vithkuqi Wancho Warang_Citi Yezidi Yi Z Zanabazar_Square Zl Zp Zs cntrl digit
     punct
 """.split())
-
-
-def _canonical_class_name(name):
-    """regexp/syntax's canonicalName: '_', '-' and ' ' are equivalent, case is normalised."""
-    out = []
-    first = True
-    for c in name:
-        if c in "_- ":
-            out.append(" ")
-        elif first:
-            out.append(c.upper() if "a" <= c <= "z" else c)
-            first = False
-        else:
-            out.append(c.lower() if "A" <= c <= "Z" else c)
-    return "".join(out)
-
-
-_CANONICAL_CLASS_NAMES = frozenset(_canonical_class_name(n) for n in _UNICODE_CLASS_NAMES)
 
 
 def _canonical_class_name(name):

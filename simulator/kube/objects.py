@@ -86,17 +86,15 @@ def _validate_string_map(m: Any, pos: SourcePos) -> None:
             raise InputError(f"value of {k!r} must be a string, got {shown} (quote it in YAML)", pos=pos.at(str(k)))
 
 
+_JSON_TYPES = ((bool, "a boolean"), ((int, float), "a number"), (str, "a string"), (list, "a list"),
+               (_Mapping, "a mapping"))
+
+
 def _a(v: Any) -> str:
     """A value's JSON type, for messages (never the value itself: it may be huge or deep)."""
     if v is None:
         return "null"
-    if isinstance(v, bool):
-        return "a boolean"
-    if isinstance(v, (int, float)):
-        return "a number"
-    if isinstance(v, str):
-        return "a string"
-    return "a list" if isinstance(v, list) else "a mapping" if isinstance(v, _Mapping) else "a " + type(v).__name__
+    return next((name for t, name in _JSON_TYPES if isinstance(v, t)), "a " + type(v).__name__)
 
 
 def pod_for(obj: Mapping[str, Any], namespace: str) -> Dict[str, Any]:

@@ -15,7 +15,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.mark.parametrize("generator", ["gen_proto_schema.py", "gen_workload_schema.py"])
+@pytest.mark.parametrize("generator", ["gen_proto_schema.py", "gen_workload_schema.py", "gen_webhook_schema.py"])
 def test_generated_table_is_current(generator):
     if shutil.which("go") is None:
         pytest.skip("Go is not installed, so the table cannot be regenerated from the real Go types")

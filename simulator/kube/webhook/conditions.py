@@ -210,22 +210,23 @@ def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str
                      message=f"condition {first_false!r} is false"), None, False
     if first_error is not None:
         name, err = first_error
-        if failure_policy == "Ignore":
-            return Check("matchConditions", Outcome.ERROR, children=children,
-                         message=f"condition {name!r} failed ({err}); failurePolicy Ignore skips the webhook"), None, False
-        return (Check("matchConditions", Outcome.ERROR, children=children,
-                      message=f"condition {name!r} failed ({err}); failurePolicy Fail rejects the request"),
-                f"failed calling webhook: failed to evaluate match condition {name!r}: {err}", False)
+        return _failed(children, f"condition {name!r} failed ({err})", failure_policy,
+                       f"failed calling webhook: failed to evaluate match condition {name!r}: {err}")
     return Check("matchConditions", Outcome.MATCH, children=children), None, True
+
+
+def _failed(children: List[Check], why: str, failure_policy: str, rejection: str) -> Tuple[Check, Optional[str], bool]:
+    """The match errored: Ignore skips the webhook, Fail rejects the request with `rejection`."""
+    if failure_policy == "Ignore":
+        return Check("matchConditions", Outcome.ERROR, children=children,
+                     message=f"{why}; failurePolicy Ignore skips the webhook"), None, False
+    return (Check("matchConditions", Outcome.ERROR, children=children,
+                  message=f"{why}; failurePolicy Fail rejects the request"), rejection, False)
 
 
 def _out_of_budget(children: List[Check], name: str, failure_policy: str) -> Tuple[Check, Optional[str], bool]:
     """The webhook's conditions spent more than their shared budget: the whole match fails (no condition
     after this one is evaluated, and an earlier false does not count), as failurePolicy says."""
-    why = f"condition {name!r} ran out of the {MATCH_CONDITIONS_BUDGET:,} cost budget of the webhook's matchConditions"
-    if failure_policy == "Ignore":
-        return Check("matchConditions", Outcome.ERROR, children=children,
-                     message=f"{why}; failurePolicy Ignore skips the webhook"), None, False
-    return (Check("matchConditions", Outcome.ERROR, children=children,
-                  message=f"{why}; failurePolicy Fail rejects the request"),
-            f"failed calling webhook: failed to evaluate match conditions: {OUT_OF_BUDGET_MESSAGE}", False)
+    return _failed(children, f"condition {name!r} ran out of the {MATCH_CONDITIONS_BUDGET:,} cost budget of the "
+                             "webhook's matchConditions", failure_policy,
+                   f"failed calling webhook: failed to evaluate match conditions: {OUT_OF_BUDGET_MESSAGE}")

@@ -434,3 +434,19 @@ def test_set_flags_as_istioctl_reads_them(shared_dir, flag, status, stderr):
     configurations = {w["configuration"] for w in stage["webhooks"]}
     if "revisionTags" in flag:
         assert "istio-revision-tag-prod" in configurations
+
+
+@pytest.mark.parametrize("template,message", [
+    ('{{ nindent 1000000000 "a" }}', "error calling nindent: would build 1000000000 bytes"),
+    ('{{ repeat 100000000 "ab" }}', "error calling repeat: would build 200000000 bytes"),
+    ('{{ len (until 1000000000) }}', "error calling until: would build a list of 1000000000 numbers"),
+    ('{{ seq 1 1000000000 }}', "error calling seq: would build a list of"),
+])
+def test_sprig_calls_that_would_build_gigabytes_are_template_errors(template, message):
+    from simulator.gotemplate import Template, TemplateError
+
+    start = time.monotonic()
+    with pytest.raises(TemplateError) as e:
+        Template(template).execute({})
+    assert message in str(e.value) and "over the simulator's budget" in str(e.value)
+    assert time.monotonic() - start < 2

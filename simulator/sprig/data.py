@@ -230,7 +230,14 @@ def until(count):
     return _until_step(0, count, 1 if count >= 0 else -1)
 
 
+#: The longest list until/untilStep/seq may build here (Go would allocate it all).
+MAX_ITEMS = 1 << 20
+
+
 def _until_step(start, stop, step):
+    if step and abs(stop - start) // abs(step) > MAX_ITEMS:
+        raise FuncError("would build a list of %d numbers, over the simulator's budget of %d"
+                        % (abs(stop - start) // abs(step), MAX_ITEMS))
     if stop < start:
         if step >= 0:
             return TypedList([], "int")

@@ -5,7 +5,7 @@ even walk bytes as if they were Latin-1 runes.  Those quirks are what a rendered
 they are kept; see sprig.conv for how Python strings stand in for Go's byte strings.
 """
 
-from ..gotemplate.funcs import FuncPanic, gofunc
+from ..gotemplate.funcs import FuncError, FuncPanic, gofunc
 from ..gotemplate.values import StringMap, TypedList
 from .conv import (_fffd_invalid, byte_len, from_bytes, go_is_space, go_lower, go_rune_lower, go_rune_title,
                    go_rune_upper, go_trim_space, go_upper, is_list, list_items, strval, to_bytes)
@@ -15,11 +15,22 @@ def _strings(items):
     return TypedList(items, "string")
 
 
+#: The longest string one sprig call may build here (Go would go on to gigabytes; no injector template
+#: builds more than kilobytes): past it the call fails as a template error instead of exhausting memory.
+MAX_BUILT = 1 << 24
+
+
+def _over_budget(size):
+    if size > MAX_BUILT:
+        raise FuncError("would build %d bytes, over the simulator's budget of %d" % (size, MAX_BUILT))
+
+
 def _repeat(s, count):
     if count < 0:
         raise FuncPanic("strings: negative Repeat count")
     if count and byte_len(s) * count > 1 << 31:
         raise FuncPanic("runtime error: makeslice: len out of range")
+    _over_budget(len(s) * count)
     return s * count
 
 
@@ -334,6 +345,7 @@ def cat(*args):
 
 def _indent(spaces, s):
     pad = _repeat(" ", spaces)
+    _over_budget(len(s) + len(pad) * (s.count("\n") + 1))
     return pad + s.replace("\n", "\n" + pad)
 
 

@@ -217,6 +217,8 @@ VARIANTS = {
         tmp, lambda d: d["spec"]["template"]["spec"].update(serviceAccountName="builder")) + [
         "-n", "mesh", "--cluster-state", _write(tmp, "sa.yaml", [
             {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": "mesh"}}])],
+    "a kind with a pod template at spec.template": lambda tmp: _httpbin_with(
+        tmp, lambda d: d.update(apiVersion="argoproj.io/v1alpha1", kind="Rollout")) + ["-n", "mesh"],
     "a real Istio configuration (go templates)": lambda tmp: ["-f", INPUTS[0], "-n", "mesh", "--inject-config",
                                                                _write(tmp, "config.yaml", [{"policy": "enabled", "templates": {
                                                                    "sidecar": "spec:\n  containers:\n  - name: istio-proxy\n"

@@ -450,3 +450,20 @@ def test_sprig_calls_that_would_build_gigabytes_are_template_errors(template, me
         Template(template).execute({})
     assert message in str(e.value) and "over the simulator's budget" in str(e.value)
     assert time.monotonic() - start < 2
+
+
+@pytest.mark.parametrize("field,value", [("ports", 5), ("env", 5), ("volumes", 5), ("initContainers", 5),
+                                         ("initContainers", [5]), ("imagePullSecrets", "x"), ("securityContext", 5)])
+def test_o_pod_with_fields_of_the_wrong_type(tmp_path, field, value):
+    """-o pod reads the manifest without the typed decode -o json makes (issue #10, section 2); whatever it
+    then says, it is an answer or one line, not an internal error."""
+    import yaml
+
+    doc = yaml.safe_load(open(HTTPBIN))
+    spec = doc["spec"]["template"]["spec"]
+    (spec["containers"][0] if field in ("ports", "env") else spec)[field] = value
+    f = tmp_path / "input.yaml"
+    f.write_text(yaml.safe_dump(doc))
+    run = run_cli("explain", "-f", str(f), "-n", "mesh", "-o", "pod")
+    _check_lines(run)
+    assert run.status in (0, 2)

@@ -273,6 +273,8 @@ def added_items(before: Mapping[str, Any], after: Mapping[str, Any]) -> Dict[str
 
 def _names(pod: Mapping[str, Any], key: str) -> List[str]:
     items = ((pod.get("spec") or {}).get(key)) or []
+    if not isinstance(items, list):   # -o pod reads the pod without the typed decode that would refuse it
+        return []
     return [i.get("name") for i in items if isinstance(i, dict) and i.get("name")]
 
 

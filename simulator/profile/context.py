@@ -39,7 +39,7 @@ def jinja_context(pod: Mapping[str, Any], config: InjectorConfig, cache: Any) ->
     def annotation(key: str, default: Any = "") -> Any:
         return annotations.get(key, default)
 
-    ports = [p for c in containers for p in (c.get("ports") or [])]
+    ports = [p for c in containers if isinstance(c.get("ports"), list) for p in c["ports"]]
     workload = labels.get("app.kubernetes.io/name") or labels.get("app") or meta.get("name") or \
         (meta.get("generateName") or "").rstrip("-") or "unknown"
     return {

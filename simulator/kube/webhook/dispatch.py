@@ -178,7 +178,8 @@ def dispatch(refs: List[WebhookRef], req: AdmissionRequest, namespace_labels: Op
 
 def _containers(pod: Optional[Mapping[str, Any]]) -> List[str]:
     spec = (pod or {}).get("spec") or {}
-    return [c.get("name") for key in ("initContainers", "containers") for c in (spec.get(key) or []) if isinstance(c, _Mapping)]
+    return [c.get("name") for key in ("initContainers", "containers") if isinstance(spec.get(key), list)
+            for c in spec[key] if isinstance(c, _Mapping)]
 
 
 def _in_tree_plugins_change(original: Optional[Mapping[str, Any]], current: Mapping[str, Any]) -> bool:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's neighbours (../shared) and an in-process CLI runner."""
+"""Shared fixtures: ../shared (located by tests/paths.py) and an in-process CLI runner."""
 import atexit
 import io
 import os
@@ -8,12 +8,15 @@ from dataclasses import dataclass
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("KUBECTL_INJECT_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
+from tests import paths
+
+REPO = str(paths.REPO)
 
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from the current output")
+    parser.addoption("--update-oracle-goldens", action="store_true",
+                     help="rewrite the recorded Go oracle answers (tests/*/golden/*.json) from Go; needs Go")
 
 
 @dataclass
@@ -46,6 +49,4 @@ def cli():
 
 @pytest.fixture(scope="session")
 def shared_dir():
-    if not os.path.isdir(SHARED):
-        pytest.skip(f"../shared is not beside the repository ({SHARED}); the acceptance inputs live there")
-    return SHARED
+    return str(paths.require(paths.shared))

@@ -423,8 +423,10 @@ def test_debug_shows_the_internal_errors_traceback(tmp_path, monkeypatch):
     assert run.stderr.splitlines()[-1] == "error: internal error: KeyError: 'no such thing' (this is a bug in kubectl-inject)"
 
 
-def test_istio_release_chart_with_set(cli, shared_dir):
-    chart = os.path.join(shared_dir, "istio", "1.30.3", "chart")
+def test_istio_release_chart_with_set(cli):
+    from tests import paths
+
+    chart = str(paths.require(paths.any_istio_chart)[1])
     item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart, "-o", "json"))[0]
     template = next(s for s in item["stages"] if s["stage"] == "template")["calls"][0]
     assert item["verdict"] == "injected" and template["engine"] == "go"

@@ -309,16 +309,22 @@ def test_only_pod_schema_is_known():
         strategic_merge({}, {}, kind="Deployment")
 
 
-def test_go_json_text_of_merge_results(request):
+JSON_VALUES = [0.1, 1e21, 1e20, 1e-7, 123456789.0, -0.5, 1.5e-6, 2 ** 53, 80, 1e6, 3.14159, 5e-324,
+               1.7976931348623157e308, "<&>", "\u2028x\u2029", "\x01\t\n\"\\", "é✓", True, None, [], {}]
+JSON_PAIRS = {"v%d" % i: ({"metadata": {"name": "p"}}, {"spec": {"v%d" % i: v}}) for i, v in enumerate(JSON_VALUES)}
+
+
+@pytest.fixture(scope="module")
+def json_text_answers(request):
+    return recorded_oracle(request, "smp-json-text", "smp",
+                           {k: json.dumps({"original": o, "patch": p}) for k, (o, p) in JSON_PAIRS.items()},
+                           "the bytes Go's json.Marshal writes for merged maps holding awkward values")
+
+
+def test_go_json_text_of_merge_results(json_text_answers):
     """go_json_dumps writes what Go's json.Marshal writes for the merged map (floats, escapes, key order)."""
-    values = [0.1, 1e21, 1e20, 1e-7, 123456789.0, -0.5, 1.5e-6, 2 ** 53, 80, 1e6, 3.14159, 5e-324,
-              1.7976931348623157e308, "<&>", "\u2028x\u2029", "\x01\t\n\"\\", "é✓", True, None, [], {}]
-    pairs = {"v%d" % i: ({"metadata": {"name": "p"}}, {"spec": {"v%d" % i: v}}) for i, v in enumerate(values)}
-    answers = recorded_oracle(request, "smp-json-text", "smp",
-                              {k: json.dumps({"original": o, "patch": p}) for k, (o, p) in pairs.items()},
-                              "the bytes Go's json.Marshal writes for merged maps holding awkward values")
-    for k, (o, p) in pairs.items():
-        assert go_json_dumps(strategic_merge(o, p)) == answers.get(k)["raw"]
+    for k, (o, p) in JSON_PAIRS.items():
+        assert go_json_dumps(strategic_merge(o, p)) == json_text_answers.get(k)["raw"]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -37,12 +37,19 @@ def _value(rnd, depth=0):
     return _text(rnd)
 
 
-def test_a_folded_annotation_from_istios_corpus(request):
-    doc = {"metadata": {"annotations": {"k8s.v1.cni.cncf.io/networks":
-                                        '[{"name": "alt_cni"}, {"name": "more_cni", "namespace": "kube-system"}]'}}}
-    answers = recorded_answers(request, "json-to-yaml-folded", {"folded": json_to_yaml_request(doc)},
-                               "sigs.k8s.io/yaml.JSONToYAML of an annotation long enough to fold")
-    want = as_json_to_yaml(answers.get("folded"))
+FOLDED = {"metadata": {"annotations": {"k8s.v1.cni.cncf.io/networks":
+                                       '[{"name": "alt_cni"}, {"name": "more_cni", "namespace": "kube-system"}]'}}}
+
+
+@pytest.fixture(scope="module")
+def folded_answer(request):
+    return recorded_answers(request, "json-to-yaml-folded", {"folded": json_to_yaml_request(FOLDED)},
+                            "sigs.k8s.io/yaml.JSONToYAML of an annotation long enough to fold")
+
+
+def test_a_folded_annotation_from_istios_corpus(folded_answer):
+    doc = FOLDED
+    want = as_json_to_yaml(folded_answer.get("folded"))
     assert want.count("\n") == 4      # the value is folded onto a second line
     assert dump(doc) == want
 

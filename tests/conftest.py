@@ -7,8 +7,14 @@ import tempfile
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests import paths
+
+# Property tests run on 2 shared cores: a slow draw or a slow example is the machine's load, not a bug, so
+# hypothesis' timing checks are off unless a test sets its own.
+settings.register_profile("kubectl-inject", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("kubectl-inject")
 
 REPO = str(paths.REPO)
 
@@ -45,6 +51,71 @@ def run_cli(*argv, stdin="", environ=None, tty=False):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# --- test tiers -------------------------------------------------------------------------------------------
+# The markers are registered in setup.cfg; they are given here, from what a test uses, so that no test has to
+# carry them.  Which fixture (anywhere in a test's fixture closure) or which file means what:
+
+#: Fixtures that ask one of the small Go oracles (tests/gotemplate/oracle, tests/merge/oracle,
+#: tests/yamlio/oracle), live or through the answers recorded in tests/*/golden/.
+ORACLE_FIXTURES = {"oracle", "oracle_path", "go_results", "merge_oracle", "yaml_oracle", "hand_answers",
+                   "battery_answers", "wrapping_answers", "json_text_answers", "corpus_answers", "stream_answers",
+                   "folded_answer", "seeded_digests"}
+#: Fixtures that need a real istioctl (tests/oracles/istioctl.py).
+ISTIOCTL_FIXTURES = {"istioctl_1_30_3", "istioctl_1_24_6", "istioctl_for"}
+#: Fixtures that need ../shared.
+SHARED_FIXTURES = {"shared_dir"}
+
+#: Node-id prefixes with markers fixtures cannot tell: whole files, or tests that reach a program directly.
+TIERS = {
+    "tests/oracles/": ("istioctl",),
+    "tests/istio/test_chart.py::test_same_as_istioctl_manifest_generate": ("istioctl",),
+    "tests/istio/test_chart.py::test_webhook_configurations_same_as_istioctl_manifest_generate": ("istioctl",),
+    "tests/istio/test_generated_tables.py": ("oracle", "slow"),
+    "tests/realcluster/": ("realcluster",),
+    "tests/test_acceptance_cases.py": ("shared",),
+    "tests/test_golden_text.py::test_text_output[annotation-opt-out]": ("shared",),
+    "tests/test_golden_text.py::test_text_output[never-inject-selector]": ("shared",),
+    "tests/istio/test_goldens.py": ("shared", "istioctl"),
+    "tests/istio/test_chart.py::test_kube_inject_golden_with_chart_config": ("shared",),
+    "tests/istio/test_chart.py::test_webhook_golden_with_chart_config": ("shared",),
+    "tests/istio/test_chart.py::test_golden_table_mostly_expressible": ("shared",),
+    # Seconds each, in a warm run on 2 cores: subprocesses, worker pools, thousands of Go answers.
+    "tests/test_bulk.py": ("slow",),
+    "tests/test_startup.py": ("slow",),
+    "tests/test_cli.py::test_istio_release_chart_with_set": ("slow",),
+    "tests/yamlio/test_yamlout.py::test_random_documents_match_go": ("slow",),
+    "tests/merge/test_typed.py::test_istio_corpus_roundtrips_like_go": ("slow",),
+}
+#: Tiers that are slow by nature: a cold build takes minutes, a warm run still starts real programs.
+SLOW_TIERS = ("istioctl", "realcluster")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        marks = set()
+        if names & ORACLE_FIXTURES:
+            marks.add("oracle")
+        if names & ISTIOCTL_FIXTURES:
+            marks.add("istioctl")
+        if names & SHARED_FIXTURES:
+            marks.add("shared")
+        if "real_apiserver" in names:
+            marks.add("realcluster")
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and set(map(str, callspec.params.values())) & set(paths.SHARED_RELEASES):
+            marks.add("shared")      # parametrized by a pinned release (its chart or istioctl)
+        for prefix, tier in TIERS.items():
+            if item.nodeid.startswith(prefix):
+                marks.update(tier)
+        if hasattr(getattr(item, "obj", None), "hypothesis"):
+            marks.add("slow")        # property tests: hundreds of generated examples each
+        if marks & set(SLOW_TIERS):
+            marks.add("slow")
+        for mark in sorted(marks):
+            item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """Shared fixtures: ../shared (located by tests/paths.py) and an in-process CLI runner."""
 import atexit
 import io
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass

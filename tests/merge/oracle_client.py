@@ -9,7 +9,6 @@ the answers recorded in tests/merge/golden/ (tests/recorded.py); the rest skip w
 """
 
 import json
-import os
 import subprocess
 from pathlib import Path
 

@@ -11,7 +11,6 @@ import json
 import time
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from simulator.kube.typed.jsontext import go_json_dumps
 from simulator.kube.typed.roundtrip import roundtrip_pod
 from tests import paths
 
+from tests.merge.corpus import load_all, pod_templates
 from tests.merge.oracle_client import Oracle, decoded, recorded_oracle
 
 #: Istio's injection corpus (1.30.3's from ../shared, else master's from the Go module cache), or why not.
@@ -330,21 +330,6 @@ def test_go_json_text_of_merge_results(json_text_answers):
 # ---------------------------------------------------------------------------------------------------------
 # Istio-like template patches built from Istio's own injection corpus.
 
-def pod_templates(doc):
-    """Pod (template) objects inside one YAML document of the corpus."""
-    if not isinstance(doc, dict):
-        return []
-    kind = doc.get("kind")
-    if kind == "List":
-        return [t for item in doc.get("items") or [] for t in pod_templates(item)]
-    if kind == "Pod":
-        return [doc]
-    if kind == "CronJob":
-        return [((doc.get("spec") or {}).get("jobTemplate") or {}).get("spec", {}).get("template") or {}]
-    template = (doc.get("spec") or {}).get("template")
-    return [template] if isinstance(template, dict) else []
-
-
 def corpus_pairs():
     """(id, original pod template, Istio-like patch, injected template) for every corpus input with a golden."""
     pairs = []
@@ -354,8 +339,8 @@ def corpus_pairs():
         source = injected_path.with_suffix("")
         if not source.exists():
             continue
-        originals = [t for d in yaml.safe_load_all(source.read_text()) for t in pod_templates(d)]
-        injected = [t for d in yaml.safe_load_all(injected_path.read_text()) for t in pod_templates(d)]
+        originals = [t for d in load_all(source.read_text()) for t in pod_templates(d)]
+        injected = [t for d in load_all(injected_path.read_text()) for t in pod_templates(d)]
         for i, (orig, inj) in enumerate(zip(originals, injected)):
             patch = istio_like_patch(inj)
             if patch is not None:

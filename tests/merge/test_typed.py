@@ -22,6 +22,7 @@ from simulator.kube.typed.quantity import canonical_quantity
 from simulator.kube.typed.roundtrip import roundtrip_pod
 from tests import paths
 
+from tests.merge.corpus import load_all, pod_templates
 from tests.merge.oracle_client import recorded_oracle
 
 HERE = Path(__file__).resolve().parent
@@ -341,15 +342,14 @@ def test_random_quantities_match_go(merge_oracle, values):
 def corpus_pods():
     if CORPUS is None:
         return []
-    smp = _load("test_smp")
     pods = []
     for path in sorted(CORPUS.glob("*.yaml*")):
         try:
-            docs = list(yaml.safe_load_all(path.read_text()))
+            docs = list(load_all(path.read_text()))
         except yaml.YAMLError:
             continue
         for doc in docs:
-            pods.extend(json.loads(json.dumps(t, default=str)) for t in smp.pod_templates(doc))
+            pods.extend(json.loads(json.dumps(t, default=str)) for t in pod_templates(doc))
     return pods
 
 

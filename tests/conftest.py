@@ -73,13 +73,22 @@ TIERS = {
     "tests/istio/test_chart.py::test_webhook_configurations_same_as_istioctl_manifest_generate": ("istioctl",),
     "tests/istio/test_generated_tables.py": ("oracle", "slow"),
     "tests/realcluster/": ("realcluster",),
+    # ../shared: the acceptance cases, Istio 1.30.3's goldens and its chart.
     "tests/test_acceptance_cases.py": ("shared",),
     "tests/test_golden_text.py::test_text_output[annotation-opt-out]": ("shared",),
     "tests/test_golden_text.py::test_text_output[never-inject-selector]": ("shared",),
+    "tests/realcluster/test_webhook_selection_parity.py::test_webhook_selection_matches_real_apiserver[case]":
+        ("shared",),
     "tests/istio/test_goldens.py": ("shared", "istioctl"),
-    "tests/istio/test_chart.py::test_kube_inject_golden_with_chart_config": ("shared",),
-    "tests/istio/test_chart.py::test_webhook_golden_with_chart_config": ("shared",),
-    "tests/istio/test_chart.py::test_golden_table_mostly_expressible": ("shared",),
+    **{"tests/oracles/test_istioctl_oracle.py::" + name: ("shared",) for name in (
+        "test_every_default_case_injects", "test_default_corpus_matches_golden", "test_settings_corpus_matches_golden",
+        "test_invalid_annotations_are_rejected", "test_host_network_skip_is_reported",
+        "test_corpus_case_table_covers_every_golden")},
+    **{"tests/istio/test_chart.py::" + name: ("shared",) for name in (
+        "test_kube_inject_golden_with_chart_config", "test_webhook_golden_with_chart_config",
+        "test_golden_table_mostly_expressible", "test_overrides_reach_values_config_and_mesh",
+        "test_profile_file_applies_and_unknown_profile_is_refused", "test_omitted_configmap_is_none",
+        "test_release_layout_and_bare_chart", "test_release_version", "test_a_revision_release_brings_its_own_webhooks")},
     # Seconds each, in a warm run on 2 cores: subprocesses, worker pools, thousands of Go answers.
     "tests/test_bulk.py": ("slow",),
     "tests/test_startup.py": ("slow",),
@@ -104,8 +113,9 @@ def pytest_collection_modifyitems(config, items):
         if "real_apiserver" in names:
             marks.add("realcluster")
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and set(map(str, callspec.params.values())) & set(paths.SHARED_RELEASES):
-            marks.add("shared")      # parametrized by a pinned release (its chart or istioctl)
+        if (item.nodeid.startswith("tests/istio/test_chart.py::") and callspec is not None
+                and callspec.params.get("version") in paths.SHARED_RELEASES):
+            marks.add("shared")      # the chart of a pinned release
         for prefix, tier in TIERS.items():
             if item.nodeid.startswith(prefix):
                 marks.update(tier)

@@ -44,7 +44,7 @@ class Missing(Exception):
 
 def _shared_hint():
     if "KUBECTL_INJECT_SHARED" in os.environ:
-        return "KUBECTL_INJECT_SHARED=%s" % os.environ["KUBECTL_INJECT_SHARED"]
+        return "KUBECTL_INJECT_SHARED=%s is not a directory" % os.environ["KUBECTL_INJECT_SHARED"]
     return "../shared is not beside the repository (looked at %s; or set KUBECTL_INJECT_SHARED)" % SHARED
 
 

@@ -50,7 +50,7 @@ _FLAG_SETS = [
 _IOPS = ["custom-template.iop.yaml", "proxy-resources-null.iop.yaml", "hello-image-secrets-in-values.iop.yaml"]
 
 
-@pytest.mark.parametrize("version", sorted(CHARTS))
+@pytest.mark.parametrize("version", sorted(CHARTS) + [paths.MASTER])
 @pytest.mark.parametrize("flags, iop", [(f, "") for f in _FLAG_SETS] + [((), i) for i in _IOPS],
                          ids=lambda f: (f if isinstance(f, str) else "+".join(f)) or "defaults")
 def test_same_as_istioctl_manifest_generate(version, flags, iop):

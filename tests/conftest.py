@@ -89,6 +89,10 @@ TIERS = {
         "test_golden_table_mostly_expressible", "test_overrides_reach_values_config_and_mesh",
         "test_profile_file_applies_and_unknown_profile_is_refused", "test_omitted_configmap_is_none",
         "test_release_layout_and_bare_chart", "test_release_version", "test_a_revision_release_brings_its_own_webhooks")},
+    **{"tests/test_engine_state.py::" + name: ("shared",) for name in (
+        "test_one_cache_across_many_states_answers_as_fresh_caches_do", "test_the_cache_stays_within_its_bound",
+        "test_two_threads_with_one_cache_answer_as_one_thread_does")},
+    "tests/test_json_contract.py::test_every_json_and_yaml_output_satisfies_the_contract[shared case": ("shared",),
     # Seconds each, in a warm run on 2 cores: subprocesses, worker pools, thousands of Go answers.
     "tests/test_bulk.py": ("slow",),
     "tests/test_startup.py": ("slow",),

@@ -92,6 +92,8 @@ TIERS = {
     **{"tests/test_engine_state.py::" + name: ("shared",) for name in (
         "test_one_cache_across_many_states_answers_as_fresh_caches_do", "test_the_cache_stays_within_its_bound",
         "test_two_threads_with_one_cache_answer_as_one_thread_does")},
+    "tests/istio/test_kube_inject_errors.py::test_pod_output_fails_where_kube_inject_refuses_what_the_webhook_injects":
+        ("shared",),
     "tests/test_json_contract.py::test_every_json_and_yaml_output_satisfies_the_contract[shared case": ("shared",),
     # Seconds each, in a warm run on 2 cores: subprocesses, worker pools, thousands of Go answers.
     "tests/test_bulk.py": ("slow",),
@@ -100,6 +102,8 @@ TIERS = {
     "tests/yamlio/test_yamlout.py::test_random_documents_match_go": ("slow",),
     "tests/merge/test_typed.py::test_istio_corpus_roundtrips_like_go": ("slow",),
 }
+#: Files whose tests take a pinned release's chart (from ../shared) as this parameter.
+CHART_PARAMETERS = {"tests/istio/test_chart.py::": "version", "tests/istio/test_policy_lines.py::": "line"}
 #: Tiers that are slow by nature: a cold build takes minutes, a warm run still starts real programs.
 SLOW_TIERS = ("istioctl", "realcluster")
 
@@ -117,9 +121,10 @@ def pytest_collection_modifyitems(config, items):
         if "real_apiserver" in names:
             marks.add("realcluster")
         callspec = getattr(item, "callspec", None)
-        if (item.nodeid.startswith("tests/istio/test_chart.py::") and callspec is not None
-                and callspec.params.get("version") in paths.SHARED_RELEASES):
-            marks.add("shared")      # the chart of a pinned release
+        for prefix, param in CHART_PARAMETERS.items():
+            if (item.nodeid.startswith(prefix) and callspec is not None
+                    and callspec.params.get(param) in paths.SHARED_RELEASES):
+                marks.add("shared")      # the chart of a pinned release
         for prefix, tier in TIERS.items():
             if item.nodeid.startswith(prefix):
                 marks.update(tier)

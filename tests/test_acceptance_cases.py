@@ -6,16 +6,19 @@ import os
 import pytest
 import yaml
 
-from .conftest import SHARED, run_cli
+from . import paths
+from .conftest import run_cli
 
-CASES = sorted(glob.glob(os.path.join(SHARED, "cases", "*.yaml")))
-
-
-def test_the_shared_cases_are_there(shared_dir):
-    assert CASES, "no acceptance cases found in ../shared/cases"
+CASES = sorted(glob.glob(os.path.join(paths.SHARED, "cases", "*.yaml")))
+_, MISSING = paths.optional(paths.shared, "cases")
 
 
-@pytest.mark.parametrize("path", CASES, ids=[os.path.basename(p) for p in CASES])
+def test_the_shared_cases_are_there():
+    paths.require(paths.shared, "cases")
+    assert CASES, "no acceptance cases (*.yaml) in %s" % paths.shared("cases")
+
+
+@pytest.mark.parametrize("path", paths.params(CASES, MISSING, [os.path.basename(p) for p in CASES]))
 def test_case(path, tmp_path):
     with open(path, encoding="utf-8") as fh:
         case = yaml.safe_load(fh)

@@ -64,9 +64,12 @@ def test_labeled_namespace_is_injected_with_a_recognisable_sidecar(cli):
 
 
 def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
-    """The patch is relative to what kube-apiserver hands the webhook: the defaulted pod."""
-    from plugin.state.sources import load_cluster_state
-    from simulator import explain
+    """The patch is relative to what kube-apiserver hands the webhook (the defaulted pod, which
+    tests/realcluster holds to a real kube-apiserver), and applying it - with `jsonpatch`, an RFC 6902
+    implementation independent of the simulator - gives that pod plus exactly the sidecar parts `-o pod`
+    prints: the user's containers, the apiserver's defaults and its token volume are left alone."""
+    import copy
+
     from simulator.kube.admission.chain import prepare_for_webhooks
     from simulator.kube.objects import pod_for
 
@@ -77,8 +80,29 @@ def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
         deployment = yaml.safe_load(fh)
     received, _ = prepare_for_webhooks(pod_for(deployment, "mesh"), "mesh")
     assert received["spec"]["serviceAccountName"] == "default"
-    state = load_cluster_state([])[0]
-    assert jsonpatch.apply_patch(received, patch) == explain(deployment, "mesh", state).pod
+    printed = single(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod"))["spec"]["template"]
+
+    def named(section, pod):
+        return {c["name"]: c for c in pod["spec"].get(section) or []}
+
+    ours = {"initContainers": {"istio-init"}, "containers": {"istio-proxy"}}
+    expected = copy.deepcopy(received)
+    for section, names in ours.items():
+        assert set(named(section, printed)) - set(named(section, received)) == names
+    # The webhook's template sees the pod's ports as the apiserver defaulted them (protocol TCP), where
+    # kube-inject sees the manifest's: the one value the two modes render differently.
+    app_ports = [p for c in received["spec"]["containers"] for p in c.get("ports") or []]
+    proxy = copy.deepcopy(named("containers", printed)["istio-proxy"])
+    for env in proxy["env"]:
+        if env["name"] == "ISTIO_META_POD_PORTS":
+            env["value"] = json.dumps(app_ports, separators=(",", ":"))
+    expected["spec"]["initContainers"] = [named("initContainers", printed)["istio-init"]]
+    expected["spec"]["containers"] = received["spec"]["containers"] + [proxy]
+    # Istio's volumes come first (strategic merge puts new items before the pod's), then the token volume.
+    expected["spec"]["volumes"] = printed["spec"]["volumes"] + received["spec"]["volumes"]
+    for key in ("labels", "annotations"):
+        expected["metadata"][key] = {**received["metadata"].get(key, {}), **printed["metadata"][key]}
+    assert jsonpatch.apply_patch(received, patch) == expected
 
 
 def test_pod_output_is_the_manifest_without_server_defaults(cli):
@@ -423,8 +447,10 @@ def test_debug_shows_the_internal_errors_traceback(tmp_path, monkeypatch):
     assert run.stderr.splitlines()[-1] == "error: internal error: KeyError: 'no such thing' (this is a bug in kubectl-inject)"
 
 
-def test_istio_release_chart_with_set(cli, shared_dir):
-    chart = os.path.join(shared_dir, "istio", "1.30.3", "chart")
+def test_istio_release_chart_with_set(cli):
+    from tests import paths
+
+    chart = str(paths.require(paths.any_istio_chart)[1])
     item = items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "--istio-release", chart, "-o", "json"))[0]
     template = next(s for s in item["stages"] if s["stage"] == "template")["calls"][0]
     assert item["verdict"] == "injected" and template["engine"] == "go"

@@ -11,7 +11,7 @@ import pytest
 from simulator import ClusterState, EngineCache, Options, explain
 from simulator.state import FrozenError
 
-from .conftest import SHARED
+from . import paths
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -27,9 +27,7 @@ def _release_state(version, *set_flags):
     renders it), as `--istio-release` builds it."""
     from plugin.state.sources import apply_release
 
-    chart = os.path.join(SHARED, "istio", version, "chart")
-    if not os.path.isdir(chart):
-        pytest.skip(f"Istio {version}'s chart is not in ../shared ({chart}); it holds the real injector")
+    chart = str(paths.require(paths.istio_chart, version))
     return apply_release(_default_state(), chart, list(set_flags))
 
 

@@ -5,16 +5,15 @@ import os
 import pytest
 import yaml
 
-from .conftest import SHARED, run_cli
+from . import paths
+from .conftest import run_cli
 
 HERE = os.path.dirname(__file__)
 GOLDEN = os.path.join(HERE, "golden")
 
 
 def _shared_case(name, tmp_path):
-    path = os.path.join(SHARED, "cases", name)
-    if not os.path.exists(path):
-        pytest.skip(f"{path} is not available (../shared must sit beside the repository)")
+    path = paths.require(paths.shared, "cases", name)
     with open(path) as fh:
         case = yaml.safe_load(fh)
     (tmp_path / "cluster.yaml").write_text(yaml.safe_dump_all(case["cluster"]))

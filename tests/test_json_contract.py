@@ -15,14 +15,15 @@ import re
 import pytest
 import yaml
 
-from .conftest import REPO, SHARED, run_cli
+from . import paths
+from .conftest import REPO, run_cli
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is part of the test extra: pip install -e '.[test]'")
 
 HERE = os.path.dirname(__file__)
 SCHEMA_PATH = os.path.join(HERE, "contract", "explain-output.schema.json")
 INPUTS = sorted(glob.glob(os.path.join(HERE, "data", "*.yaml")))
-CASES = sorted(glob.glob(os.path.join(SHARED, "cases", "*.yaml")))
+CASES = sorted(glob.glob(os.path.join(paths.SHARED, "cases", "*.yaml")))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from plugin.runtime.treecache import DiskTreeCache
 from simulator.gotemplate import Template, TemplateError
 from simulator.gotemplate import template as template_mod
 
-from .conftest import SHARED, run_cli
+from . import paths
+from .conftest import run_cli
 
 TEXT = '{{ define "port" }}{{ .port | default 15001 }}{{ end }}name: {{ .name | quote }}\nport: {{ template "port" . }}\n'
 
@@ -82,9 +83,7 @@ def test_location_follows_the_environment(tmp_path):
 
 
 def test_cli_runs_with_and_without_the_cache_print_the_same(tmp_path):
-    chart = os.path.join(SHARED, "istio", "1.30.3", "chart")
-    if not os.path.isdir(chart):
-        pytest.skip(f"Istio's chart is not at {chart} (../shared missing)")
+    chart = str(paths.require(paths.any_istio_chart)[1])
     httpbin = os.path.join(os.path.dirname(__file__), "data", "httpbin.yaml")
     args = ("explain", "-f", httpbin, "-n", "mesh", "--istio-release", chart, "-o", "pod")
     off = run_cli(*args, environ={"KUBECTL_INJECT_CACHE": "off", "KUBECTL_INJECT_CACHE_DIR": str(tmp_path)})

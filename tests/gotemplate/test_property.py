@@ -172,10 +172,12 @@ def test_random_templates_agree_with_go(oracle, text, data, missingkey):
 
 
 def test_grammar_produces_both_successes_and_failures(oracle):
-    """Guards the property test's value: the grammar must exercise rendering, not only errors."""
+    """Guards the property test's value: the grammar must exercise rendering, not only errors.  About a
+    third of its templates render in Go; a fixed sample (derandomized) keeps this guard from failing on an
+    unlucky draw, as 60 random examples against a 20% floor did about once in a hundred runs."""
     examples = []
 
-    @settings(max_examples=60, deadline=None, database=None,
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(text=templates, data=data_docs)
     def collect(text, data):

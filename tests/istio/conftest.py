@@ -6,8 +6,8 @@ from tests.istio import parity
 
 @pytest.fixture(scope="session")
 def corpus():
-    if not parity.CORPUS.is_dir():
-        pytest.skip("Istio's injection corpus is not at %s (set KUBECTL_INJECT_SHARED)" % parity.CORPUS)
+    if parity.CORPUS is None:
+        pytest.skip(parity.CORPUS_MISSING)
     return parity.CORPUS
 
 

@@ -42,7 +42,7 @@ def config_for(case, webhook=False):
     from tests.oracles import istioctl
 
     flags = tuple(istioctl.DEFAULT_MANIFEST_FLAGS) + tuple(case.set_flags)
-    files = (parity.CORPUS / case.iop,) if case.iop else ()
+    files = (parity.GOLDEN_CORPUS / case.iop,) if case.iop else ()
     inputs = istioctl.oracle_inputs("1.30.3", set_flags=flags, files=files)
     config = parity.load_config(inputs["inject_config"], inputs["values"], inputs["mesh_config"], webhook=webhook)
     if case.mesh:
@@ -62,7 +62,7 @@ def check_kube_inject(case):
     from simulator.istio.kubeinject import kube_inject_text
 
     config, env = config_for(case)
-    text = (parity.CORPUS / case.input).read_text()
+    text = (parity.GOLDEN_CORPUS / case.input).read_text()
     out, _, error = kube_inject_text(text, config, env=env, version="1.30.3", cache=parity.engine_cache())
     if case.error:
         if error is None or case.error not in error.lower():
@@ -71,7 +71,7 @@ def check_kube_inject(case):
     if error is not None:
         return "simulator failed: %s" % error
     got = list(yamlio.load_all(_VERSION.sub("", out)))
-    want = list(yamlio.load_all(_VERSION.sub("", (parity.CORPUS / case.golden).read_text())))
+    want = list(yamlio.load_all(_VERSION.sub("", (parity.GOLDEN_CORPUS / case.golden).read_text())))
     if got != want:
         return parity._diff(want, got)
     return None
@@ -156,9 +156,9 @@ def check_webhook(case):
     config, env = config_for(case, webhook=True)
     if case.native:
         env.pop("ENABLE_NATIVE_SIDECARS")  # "auto": detected from the 1.33/1.34 nodes, as in Istio's test
-    inputs = [d for raw in split_documents((parity.CORPUS / case.input).read_text())
+    inputs = [d for raw in split_documents((parity.GOLDEN_CORPUS / case.input).read_text())
               for d in _injectable(yamlio.load(raw))]
-    wants = [d for raw in split_documents((parity.CORPUS / case.golden).read_text())
+    wants = [d for raw in split_documents((parity.GOLDEN_CORPUS / case.golden).read_text())
              for d in _injectable(yamlio.load(raw))]
     if len(inputs) != len(wants):
         return "input has %d injectable parts, golden %d" % (len(inputs), len(wants))

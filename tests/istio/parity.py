@@ -1,6 +1,7 @@
 """Parity harness: the real `istioctl kube-inject` against simulator.istio on Istio's own injection corpus.
 
-Inputs are the manifests of `../shared/istio/1.30.3/inject-testdata/*.yaml` (read there, never copied).
+Inputs are the manifests `*.yaml` of Istio's injection corpus (read in place, never copied): 1.30.3's from
+../shared, else the master snapshot's from the Go module cache (tests/paths.py).
 For each release and settings variant, the injector configuration is what `istioctl manifest generate`
 renders with the variant's settings (tests/oracles/istioctl.oracle_inputs), both sides get exactly the same
 three files, and their outputs are compared after parsing as YAML (Go's YAML semantics, simulator/yamlio).
@@ -21,8 +22,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SHARED = Path(os.environ.get("KUBECTL_INJECT_SHARED") or Path(__file__).resolve().parents[3] / "shared") / "istio"
-CORPUS = SHARED / "1.30.3" / "inject-testdata"
+from tests import paths
+
+#: The manifests every line is compared on (any release's corpus will do: both sides get the same input).
+CORPUS, CORPUS_MISSING = paths.optional(paths.any_istio_corpus_path)
+#: Istio 1.30.3's own goldens, which golden_cases.py describes: from ../shared only.
+GOLDEN_CORPUS, GOLDEN_CORPUS_MISSING = paths.optional(paths.istio_corpus, "1.30.3")
 #: The real istioctl lines compared against.  The first two are releases (their istioctl is built where the
 #: Go module proxy serves them, or supplied by path: tests/oracles/istioctl.py); "master-20260827" is the
 #: master snapshot the proxy does serve, so it is the one line that is built and compared in CI.

@@ -13,17 +13,15 @@ import yaml
 
 from plugin.state.release import RELEASE_CHART, find_chart, read_chart, release_configmaps, release_version
 from simulator.istio.chart import ChartError, istio_operator_values, parse_set, parse_sets, render_configmaps
+from tests import paths
 from tests.istio import goldens, parity
 from tests.istio.golden_cases import all_cases
 
-CHARTS = {v: parity.SHARED / v / "chart" for v in ("1.30.3", "1.24.6")}
+CHARTS = paths.SHARED_RELEASES
 
 
 def _chart(version):
-    d = CHARTS[version]
-    if not d.is_dir():
-        pytest.skip("Istio %s's chart is not at %s (set KUBECTL_INJECT_SHARED)" % (version, d))
-    return d
+    return paths.require(paths.istio_chart, version)
 
 
 _rendered = {}
@@ -52,7 +50,7 @@ _FLAG_SETS = [
 _IOPS = ["custom-template.iop.yaml", "proxy-resources-null.iop.yaml", "hello-image-secrets-in-values.iop.yaml"]
 
 
-@pytest.mark.parametrize("version", sorted(CHARTS))
+@pytest.mark.parametrize("version", sorted(CHARTS) + [paths.MASTER])
 @pytest.mark.parametrize("flags, iop", [(f, "") for f in _FLAG_SETS] + [((), i) for i in _IOPS],
                          ids=lambda f: (f if isinstance(f, str) else "+".join(f)) or "defaults")
 def test_same_as_istioctl_manifest_generate(version, flags, iop):
@@ -63,8 +61,8 @@ def test_same_as_istioctl_manifest_generate(version, flags, iop):
         istioctl.istioctl_binary(version)
     except istioctl.OracleUnavailable as e:
         pytest.skip("the real istioctl %s is not available: %s" % (version, e.reason))
-    if iop and not parity.CORPUS.is_dir():
-        pytest.skip("Istio's injection corpus is not at %s" % parity.CORPUS)
+    if iop and parity.CORPUS is None:
+        pytest.skip(parity.CORPUS_MISSING)
     real = istioctl.oracle_inputs(version, set_flags=istioctl.DEFAULT_MANIFEST_FLAGS + tuple(flags),
                                   files=(parity.CORPUS / iop,) if iop else ())
     injector, mesh = _render(version, istioctl.DEFAULT_MANIFEST_FLAGS + tuple(flags), iop)
@@ -84,9 +82,9 @@ def _chart_settings(case):
 
 
 def _golden_cases(webhook):
-    if not parity.CORPUS.is_dir():
-        return []
-    return [pytest.param(c, id=c.id) for c in all_cases(parity.CORPUS)
+    if parity.GOLDEN_CORPUS is None:
+        return paths.params([], parity.GOLDEN_CORPUS_MISSING)
+    return [pytest.param(c, id=c.id) for c in all_cases(parity.GOLDEN_CORPUS)
             if _chart_settings(c) is not None and (c.kube_inject if not webhook else c.webhook and not c.error)]
 
 
@@ -131,9 +129,9 @@ def test_webhook_golden_with_chart_config(chart_config, case):
 
 def test_golden_table_mostly_expressible():
     """Guard against the golden tests above silently shrinking: most of Istio's cases use chart settings."""
-    if not parity.CORPUS.is_dir():
-        pytest.skip("Istio's injection corpus is not at %s" % parity.CORPUS)
-    cases = all_cases(parity.CORPUS)
+    if parity.GOLDEN_CORPUS is None:
+        pytest.skip(parity.GOLDEN_CORPUS_MISSING)
+    cases = all_cases(parity.GOLDEN_CORPUS)
     usable = [c for c in cases if _chart_settings(c) is not None]
     assert len(usable) == len(cases)
     assert sum(1 for c in usable if not c.set_flags and not c.iop) >= 71
@@ -226,21 +224,6 @@ def test_release_version(tmp_path):
 
 # --- the webhook configurations ------------------------------------------------------------------------
 
-def _master_chart():
-    """The master snapshot's chart, from the Go module cache its istioctl was built from (None before)."""
-    import subprocess
-
-    from tests.oracles import istioctl
-
-    try:
-        istioctl.istioctl_binary("master-20260827")
-        modcache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
-    except (istioctl.OracleUnavailable, OSError, subprocess.CalledProcessError):
-        return None
-    d = (parity.Path(modcache) / "istio.io" / "istio@v0.0.0-20260827124520-eed52ebb66ad" / RELEASE_CHART)
-    return d if d.is_dir() else None
-
-
 #: Settings that change the webhooks: a revision, revision tags (an IstioOperator, since --set takes no list
 #: index), the namespace-selector knobs.
 _WEBHOOK_SETTINGS = {
@@ -251,7 +234,7 @@ _WEBHOOK_SETTINGS = {
 }
 
 
-@pytest.mark.parametrize("version", sorted(CHARTS) + ["master-20260827"])
+@pytest.mark.parametrize("version", sorted(CHARTS) + [paths.MASTER])
 @pytest.mark.parametrize("setting", sorted(_WEBHOOK_SETTINGS))
 def test_webhook_configurations_same_as_istioctl_manifest_generate(version, setting, tmp_path):
     """--istio-release also installs the chart's MutatingWebhookConfigurations (replacing the state's):
@@ -264,9 +247,7 @@ def test_webhook_configurations_same_as_istioctl_manifest_generate(version, sett
         istioctl.istioctl_binary(version)
     except istioctl.OracleUnavailable as e:
         pytest.skip("the real istioctl %s is not available: %s" % (version, e.reason))
-    chart = _master_chart() if version == "master-20260827" else _chart(version)
-    if chart is None:
-        pytest.skip("the master snapshot's chart is not in the Go module cache")
+    chart = _chart(version)
     flags, values = _WEBHOOK_SETTINGS[setting]
     files = ()
     if values is not None:

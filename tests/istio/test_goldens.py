@@ -6,14 +6,15 @@ istioctl's `manifest generate` with those settings.  See tests/istio/goldens.py 
 """
 import pytest
 
+from tests import paths
 from tests.istio import goldens, parity
 from tests.istio.golden_cases import all_cases
 
 
 def _cases(kind):
-    if not parity.CORPUS.is_dir():
-        return []
-    cases = all_cases(parity.CORPUS)
+    if parity.GOLDEN_CORPUS is None:
+        return paths.params([], parity.GOLDEN_CORPUS_MISSING)
+    cases = all_cases(parity.GOLDEN_CORPUS)
     if kind == "kube-inject":
         return [pytest.param(c, id=c.id) for c in cases if c.kube_inject]
     return [pytest.param(c, id=c.id) for c in cases if c.webhook and not c.error]

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from tests.conftest import run_cli
+from tests import paths
 from tests.istio import parity
 
 _DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: %s\n"
@@ -76,9 +77,9 @@ def test_the_simulators_error_texts(inputs):
         assert error == want, name
 
 
-def test_pod_output_fails_where_kube_inject_refuses_what_the_webhook_injects(inputs, shared_dir):
+def test_pod_output_fails_where_kube_inject_refuses_what_the_webhook_injects(inputs):
     """The webhook injects the pod template; kube-inject refuses the Deployment's replicas."""
-    chart = parity.SHARED / "1.30.3" / "chart"
+    chart = paths.require(paths.istio_chart, "1.30.3")
     args = ("explain", "-f", str(inputs["replicas-string"]), "-n", "mesh", "--istio-release", str(chart))
     assert json.loads(run_cli(*args, "-o", "json").stdout)["items"][0]["verdict"] == "injected"
     run = run_cli(*args, "-o", "pod")

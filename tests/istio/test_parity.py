@@ -6,6 +6,7 @@ listed in KNOWN_DIFFERENCES with its cause (there are none at the moment).
 """
 import pytest
 
+from tests import paths
 from tests.istio import parity
 
 #: (release, variant, case) -> cause, for differences we understand and accept.  Empty: full parity.
@@ -13,13 +14,13 @@ KNOWN_DIFFERENCES = {}
 
 
 def _cases():
-    if not parity.CORPUS.is_dir():
+    if parity.CORPUS is None:
         return []
     return [p.name[: -len(".yaml")] for p in parity.corpus_inputs()]
 
 
 @pytest.mark.parametrize("release", parity.RELEASES)
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", paths.params(_cases(), parity.CORPUS_MISSING))
 def test_default_settings(istioctl_for, release, case):
     istioctl_for(release)
     r = parity.run_case(release, parity.VARIANT_BY_NAME["default"], parity.CORPUS / (case + ".yaml"))

@@ -11,16 +11,14 @@ selectors).  Checked here:
   machine can build (the master snapshot wherever the Go module proxy is reachable) on the same inputs.
 """
 import json
-import subprocess
 
 import pytest
 
-from plugin.state.release import RELEASE_CHART
+from tests import paths
 from tests.conftest import run_cli
 from tests.istio import parity
 
-MASTER = "master-20260827"
-MASTER_MODULE = "istio@v0.0.0-20260827124520-eed52ebb66ad"
+MASTER = paths.MASTER
 
 #: value of the annotation -> {line: injected?} (the same under kube-inject, whose policy is enabled).
 ENABLED = {
@@ -42,20 +40,8 @@ LINES = ("1.24.6", "1.30.3", MASTER)
 
 
 def _chart(line):
-    if line == MASTER:
-        try:
-            modcache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True,
-                                      check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            pytest.skip("no Go toolchain: the master snapshot's chart comes from the Go module cache")
-        d = parity.Path(modcache) / "istio.io" / MASTER_MODULE / RELEASE_CHART
-        if not d.is_dir():
-            pytest.skip("the master snapshot's chart is not in the Go module cache (%s)" % d)
-        return d
-    d = parity.SHARED / line / "chart"
-    if not d.is_dir():
-        pytest.skip("Istio %s's chart is not at %s (set KUBECTL_INJECT_SHARED)" % (line, d))
-    return d
+    """The line's chart: ../shared for the releases, the Go module cache for master (tests/paths.py)."""
+    return paths.require(paths.istio_chart, line)
 
 
 def _manifest(tmp_path, value):

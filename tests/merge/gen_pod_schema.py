@@ -9,7 +9,6 @@ exactly those of the pinned k8s.io/api.  Usage (from the repository root):
 tests/merge/test_typed.py runs the same comparison on every test run.
 """
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -87,19 +86,19 @@ def render(schema):
     return "".join(out)
 
 
-def _conftest():
-    # conftest.py imports the simulator package; make the repository importable when run as a script.
-    if str(TARGET.parents[2]) not in sys.path:
-        sys.path.insert(0, str(TARGET.parents[2]))
-    spec = importlib.util.spec_from_file_location("_merge_oracle_conftest", HERE / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _oracle_client():
+    # oracle_client imports the simulator and tests packages; make the repository importable as a script.
+    repo = str(HERE.parents[1])
+    if repo not in sys.path:
+        sys.path.insert(0, repo)
+    from tests.merge import oracle_client
+
+    return oracle_client
 
 
 def schema_from_oracle(binary=None):
     if binary is None:
-        binary = _conftest().oracle_binary()
+        binary = _oracle_client().oracle_binary()
     proc = subprocess.run([str(binary), "schema"], capture_output=True, text=True, check=True)
     return json.loads(proc.stdout)
 

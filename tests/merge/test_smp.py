@@ -1,24 +1,29 @@
 """simulator.kube.strategicpatch.strategic_merge against the real Kubernetes strategic merge (the Go oracle).
 
-Every expected answer comes from the oracle at test time: the Go program calls
-strategicpatch.StrategicMergeMapPatchUsingLookupPatchMeta with the corev1.Pod schema, as Istio does.
+Every expected answer comes from the oracle: the Go program calls
+strategicpatch.StrategicMergeMapPatchUsingLookupPatchMeta with the corev1.Pod schema, as Istio does.  The
+answers to the hand-written cases are also recorded in golden/ (see tests/recorded.py), so they are checked
+without Go too; Istio's corpus and the random cases need Go.
 """
 
 import copy
 import json
 import time
-from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from simulator.kube.strategicpatch import MergeError, strategic_merge
 from simulator.kube.typed.jsontext import go_json_dumps
 from simulator.kube.typed.roundtrip import roundtrip_pod
+from tests import paths
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "istio" / "1.30.3" / "inject-testdata"
+from tests.merge.corpus import load_all, pod_templates
+from tests.merge.oracle_client import Oracle, decoded, recorded_oracle
+
+#: Istio's injection corpus (1.30.3's from ../shared, else master's from the Go module cache), or why not.
+CORPUS, CORPUS_MISSING = paths.optional(paths.any_istio_corpus_path)
 
 
 def canon(v):
@@ -261,15 +266,15 @@ CASES += [("inconsistent-order-%d-%d" % (n_orig, n_new), pod(containers=[c("u%02
 
 
 @pytest.fixture(scope="module")
-def hand_answers(merge_oracle):
-    answers = merge_oracle.smp([(o, p) for _, o, p in CASES])
-    return {name: a for (name, _, _), a in zip(CASES, answers)}
+def hand_answers(request):
+    return recorded_oracle(request, "smp-hand-cases", "smp", {n: Oracle._pair_text(o, p) for n, o, p in CASES},
+                           "strategic merge of tests/merge/test_smp.py's hand-written cases")
 
 
 @pytest.mark.parametrize("name,original,patch", CASES, ids=[x[0] for x in CASES])
 def test_hand_case_matches_go(hand_answers, name, original, patch):
     before = copy.deepcopy((original, patch))
-    assert_same(hand_answers[name], mine(original, patch))
+    assert_same(decoded(hand_answers.get(name)), mine(original, patch))
     assert (original, patch) == before, "strategic_merge modified its inputs"
 
 
@@ -294,9 +299,9 @@ def test_result_shares_nothing_with_inputs():
 
 def test_go_error_texts_are_reproduced(hand_answers):
     # Guard against the suite passing with every error case silently failing the same generic way.
-    errors = [name for name, _, _ in CASES if "error" in hand_answers[name]]
+    errors = [name for name, _, _ in CASES if "error" in hand_answers.get(name)]
     assert len(errors) >= 15
-    assert all("error" not in hand_answers[n] for n in ("containers-new-first", "env-by-name", "list-replace"))
+    assert all("error" not in hand_answers.get(n) for n in ("containers-new-first", "env-by-name", "list-replace"))
 
 
 def test_only_pod_schema_is_known():
@@ -304,48 +309,38 @@ def test_only_pod_schema_is_known():
         strategic_merge({}, {}, kind="Deployment")
 
 
-def test_go_json_text_of_merge_results(merge_oracle):
+JSON_VALUES = [0.1, 1e21, 1e20, 1e-7, 123456789.0, -0.5, 1.5e-6, 2 ** 53, 80, 1e6, 3.14159, 5e-324,
+               1.7976931348623157e308, "<&>", "\u2028x\u2029", "\x01\t\n\"\\", "é✓", True, None, [], {}]
+JSON_PAIRS = {"v%d" % i: ({"metadata": {"name": "p"}}, {"spec": {"v%d" % i: v}}) for i, v in enumerate(JSON_VALUES)}
+
+
+@pytest.fixture(scope="module")
+def json_text_answers(request):
+    return recorded_oracle(request, "smp-json-text", "smp",
+                           {k: json.dumps({"original": o, "patch": p}) for k, (o, p) in JSON_PAIRS.items()},
+                           "the bytes Go's json.Marshal writes for merged maps holding awkward values")
+
+
+def test_go_json_text_of_merge_results(json_text_answers):
     """go_json_dumps writes what Go's json.Marshal writes for the merged map (floats, escapes, key order)."""
-    values = [0.1, 1e21, 1e20, 1e-7, 123456789.0, -0.5, 1.5e-6, 2 ** 53, 80, 1e6, 3.14159, 5e-324,
-              1.7976931348623157e308, "<&>", "\u2028x\u2029", "\x01\t\n\"\\", "é✓", True, None, [], {}]
-    pairs = [({"metadata": {"name": "p"}}, {"spec": {"v%d" % i: v}}) for i, v in enumerate(values)]
-    raw = merge_oracle._run("smp", [json.dumps({"original": o, "patch": p}) for o, p in pairs])
-    texts = merge_oracle.last_raw
-    assert len(texts) == len(pairs)
-    for (o, p), text in zip(pairs, texts):
-        assert go_json_dumps(strategic_merge(o, p)) == text
-    assert raw
+    for k, (o, p) in JSON_PAIRS.items():
+        assert go_json_dumps(strategic_merge(o, p)) == json_text_answers.get(k)["raw"]
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Istio-like template patches built from Istio's own injection corpus.
 
-def pod_templates(doc):
-    """Pod (template) objects inside one YAML document of the corpus."""
-    if not isinstance(doc, dict):
-        return []
-    kind = doc.get("kind")
-    if kind == "List":
-        return [t for item in doc.get("items") or [] for t in pod_templates(item)]
-    if kind == "Pod":
-        return [doc]
-    if kind == "CronJob":
-        return [((doc.get("spec") or {}).get("jobTemplate") or {}).get("spec", {}).get("template") or {}]
-    template = (doc.get("spec") or {}).get("template")
-    return [template] if isinstance(template, dict) else []
-
-
 def corpus_pairs():
     """(id, original pod template, Istio-like patch, injected template) for every corpus input with a golden."""
     pairs = []
-    if not CORPUS.is_dir():
+    if CORPUS is None:
         return pairs
     for injected_path in sorted(CORPUS.glob("*.yaml.injected")):
         source = injected_path.with_suffix("")
         if not source.exists():
             continue
-        originals = [t for d in yaml.safe_load_all(source.read_text()) for t in pod_templates(d)]
-        injected = [t for d in yaml.safe_load_all(injected_path.read_text()) for t in pod_templates(d)]
+        originals = [t for d in load_all(source.read_text()) for t in pod_templates(d)]
+        injected = [t for d in load_all(injected_path.read_text()) for t in pod_templates(d)]
         for i, (orig, inj) in enumerate(zip(originals, injected)):
             patch = istio_like_patch(inj)
             if patch is not None:
@@ -404,12 +399,12 @@ def corpus_answers(merge_oracle):
 
 
 def test_corpus_is_there():
-    if not CORPUS.is_dir():
-        pytest.skip("shared Istio corpus not found at %s" % CORPUS)
+    if CORPUS is None:
+        pytest.skip(CORPUS_MISSING)
     assert len(CORPUS_PAIRS) >= 80
 
 
-@pytest.mark.parametrize("name", [p[0] for p in CORPUS_PAIRS])
+@pytest.mark.parametrize("name", paths.params([p[0] for p in CORPUS_PAIRS], CORPUS_MISSING))
 def test_istio_corpus_merge_matches_go(corpus_answers, name):
     for variant in ("smp", "reinject"):
         go, go_overlay, original, patch = corpus_answers[name + ":" + variant]
@@ -421,6 +416,8 @@ def test_istio_corpus_merge_matches_go(corpus_answers, name):
 
 
 def test_injected_items_come_before_user_items(corpus_answers):
+    if "hello.yaml#0:smp" not in corpus_answers:
+        pytest.skip(CORPUS_MISSING or "hello.yaml of Istio's corpus (%s) gave no pod template to patch" % CORPUS)
     go = corpus_answers["hello.yaml#0:smp"][0]["result"]
     assert [c["name"] for c in go["spec"]["initContainers"]] == ["istio-init", "istio-proxy"]
     assert [c["name"] for c in go["spec"]["containers"]] == ["hello"]
@@ -558,7 +555,7 @@ def test_random_typed_overlays_match_go(merge_oracle, original, patch):
 def test_merge_of_istio_template_is_fast():
     named = dict((n, (o, p)) for n, o, p, _ in CORPUS_PAIRS)
     if "hello.yaml#0" not in named:
-        pytest.skip("shared Istio corpus not found at %s (../shared must sit beside the repository)" % CORPUS)
+        pytest.skip(CORPUS_MISSING or "hello.yaml of Istio's corpus (%s) gave no pod template to patch" % CORPUS)
     original, patch = named["hello.yaml#0"]
     original = roundtrip_pod(original)
     for _ in range(50):

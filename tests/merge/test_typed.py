@@ -1,7 +1,9 @@
 """simulator.kube.typed.roundtrip.roundtrip_pod (and the generated pod_schema) against Go's json.Unmarshal/Marshal of corev1.Pod.
 
-Expected outputs are produced by the Go oracle at test time; comparisons are on the exact bytes Go writes
-(field order, map key order, number and string spelling), via simulator.kube.typed.jsontext.go_json_dumps.
+Expected outputs are produced by the Go oracle; comparisons are on the exact bytes Go writes (field order, map
+key order, number and string spelling), via simulator.kube.typed.jsontext.go_json_dumps.  Go's answers to the
+hand-written pods and the quantity battery are also recorded in golden/ (tests/recorded.py), so those are
+checked without Go too; Istio's corpus, the generated schema and the random pods need Go.
 """
 
 import importlib.util
@@ -18,9 +20,14 @@ from simulator.kube.typed import TypedError, roundtrip
 from simulator.kube.typed.jsontext import go_json_dumps
 from simulator.kube.typed.quantity import canonical_quantity
 from simulator.kube.typed.roundtrip import roundtrip_pod
+from tests import paths
+
+from tests.merge.corpus import load_all, pod_templates
+from tests.merge.oracle_client import recorded_oracle
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parents[2] / "shared" / "istio" / "1.30.3" / "inject-testdata"
+#: Istio's injection corpus (1.30.3's from ../shared, else master's from the Go module cache), or why not.
+CORPUS, CORPUS_MISSING = paths.optional(paths.any_istio_corpus_path)
 
 
 def _load(name):
@@ -45,7 +52,11 @@ def mine(obj):
 def compare(oracle, objs, exact_errors=True):
     """Run objs through Go and Python; return a list of mismatch descriptions (empty when all agree)."""
     answers = oracle.roundtrip_text([go_text(o) for o in objs])
-    raws = oracle.last_raw
+    return compare_answers(objs, answers, oracle.last_raw, exact_errors)
+
+
+def compare_answers(objs, answers, raws, exact_errors=True):
+    """Mismatches between Python and Go's answers ({"error": ...} or a result) with the raw bytes Go wrote."""
     problems = []
     for obj, go, raw in zip(objs, answers, raws):
         py = mine(obj)
@@ -190,10 +201,25 @@ HAND = {
 
 
 @pytest.fixture(scope="module")
-def hand_results(merge_oracle):
-    names = list(HAND)
-    answers = merge_oracle.roundtrip_text([go_text(HAND[n]) for n in names])
-    return dict(zip(names, zip(answers, merge_oracle.last_raw)))
+def hand_answers(request):
+    return recorded_oracle(request, "roundtrip-hand-cases", "roundtrip", {n: go_text(HAND[n]) for n in HAND},
+                           "corev1.Pod json.Unmarshal + json.Marshal of tests/merge/test_typed.py's hand-written pods")
+
+
+@pytest.fixture(scope="module")
+def hand_results(hand_answers):
+    """name -> (Go's answer, the raw bytes of its result or None), for the names answered here."""
+    def pair(answer):
+        return (answer, None) if "error" in answer else ({"result": json.loads(answer["raw"])}, answer["raw"])
+    return _Lazy(lambda name: pair(hand_answers.get(name)))
+
+
+class _Lazy:
+    def __init__(self, get):
+        self._get = get
+
+    def __getitem__(self, name):
+        return self._get(name)
 
 
 @pytest.mark.parametrize("name", list(HAND))
@@ -253,22 +279,54 @@ def quantity_pod(value):
     return pod_with(containers=[ctr(resources={"limits": {"cpu": value}})])
 
 
-def test_quantity_battery_matches_go(merge_oracle):
-    assert compare(merge_oracle, [quantity_pod(q) for q in QUANTITY_BATTERY]) == []
+@pytest.fixture(scope="module")
+def battery_answers(request):
+    return recorded_oracle(request, "roundtrip-quantities", "roundtrip",
+                           {q: go_text(quantity_pod(q)) for q in QUANTITY_BATTERY},
+                           "corev1.Pod round trip of one pod per quantity of tests/merge/test_typed.py's battery")
 
 
-def test_absurd_exponents_do_not_hang():
-    # Go's inf.Dec rounding computes 10**(2**31) for these and effectively never returns, so there is no
-    # oracle answer; the simulator must simply answer promptly.
+def test_quantity_battery_matches_go(battery_answers):
+    answers = [battery_answers.get(q) for q in QUANTITY_BATTERY]
+    assert compare_answers([quantity_pod(q) for q in QUANTITY_BATTERY], answers, [a.get("raw") for a in answers]) == []
+
+
+#: Exponents past int32, which Go's resource.ParseQuantity wraps into int32 (the suffix's exponent is parsed
+#: as int64 and converted): 2**32+1 becomes 1, 2**32-1 becomes -1, and 2**32 becomes 0, where the value 1 is
+#: in canonical form so Go keeps the text as written.  Go answers these promptly.
+WRAPPING_EXPONENTS = {"1e4294967297": "10", "3e4294967298": "300", "2e4294967295": "200e-3",
+                      "1e4294967296": "1e4294967296"}
+
+
+@pytest.fixture(scope="module")
+def wrapping_answers(request):
+    return recorded_oracle(request, "roundtrip-wrapping-exponents", "roundtrip",
+                           {q: go_text(quantity_pod(q)) for q in WRAPPING_EXPONENTS},
+                           "corev1.Pod round trip of quantities whose exponent overflows int32")
+
+
+def test_exponents_wrap_to_int32_like_go(wrapping_answers):
+    for text, want in WRAPPING_EXPONENTS.items():
+        go = json.loads(wrapping_answers.get(text)["raw"])["spec"]["containers"][0]["resources"]["limits"]["cpu"]
+        assert (canonical_quantity(text), go) == (want, want)
+
+
+def test_absurd_exponents_answer_promptly():
+    """These wrap (as above) to exponents near -2**31, where Go's inf.Dec rounding computes 10**(2**31) and
+    effectively never returns, so no oracle answer exists.  The value is a positive number below one nano,
+    which Go's rounding (up, to nanos) makes 1n, written with the input's exponent format: 1e-9."""
+    import time
+
     for text in ("1e999999999999", "1e2147483648", "5e-2147483648"):
-        canonical_quantity(text)
+        start = time.perf_counter()
+        assert canonical_quantity(text) == "1e-9", text
+        assert time.perf_counter() - start < 1.0, "%s took %.1f s" % (text, time.perf_counter() - start)
 
 
-def test_canonical_quantity_examples_from_the_fact_sheet(merge_oracle):
-    examples = ["2000m", "1024Mi", "4000m", "0.5"]
-    answers = merge_oracle.roundtrip_text([go_text(quantity_pod(q)) for q in examples])
-    for q, go in zip(examples, answers):
-        assert canonical_quantity(q) == go["result"]["spec"]["containers"][0]["resources"]["limits"]["cpu"]
+def test_canonical_quantity_examples_from_the_fact_sheet(battery_answers):
+    for q in ["2000m", "1024Mi", "4000m", "0.5"]:
+        go = json.loads(battery_answers.get(q)["raw"])
+        assert canonical_quantity(q) == go["spec"]["containers"][0]["resources"]["limits"]["cpu"]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True,
@@ -282,24 +340,23 @@ def test_random_quantities_match_go(merge_oracle, values):
 # Istio's corpus: every pod template of the inputs and of the injected goldens.
 
 def corpus_pods():
-    if not CORPUS.is_dir():
+    if CORPUS is None:
         return []
-    smp = _load("test_smp")
     pods = []
     for path in sorted(CORPUS.glob("*.yaml*")):
         try:
-            docs = list(yaml.safe_load_all(path.read_text()))
+            docs = list(load_all(path.read_text()))
         except yaml.YAMLError:
             continue
         for doc in docs:
-            pods.extend(json.loads(json.dumps(t, default=str)) for t in smp.pod_templates(doc))
+            pods.extend(json.loads(json.dumps(t, default=str)) for t in pod_templates(doc))
     return pods
 
 
 def test_istio_corpus_roundtrips_like_go(merge_oracle):
     pods = corpus_pods()
     if not pods:
-        pytest.skip("shared Istio corpus not found at %s" % CORPUS)
+        pytest.skip(CORPUS_MISSING or "no pod templates in Istio's corpus at %s" % CORPUS)
     assert len(pods) >= 150
     assert compare(merge_oracle, pods) == []
 

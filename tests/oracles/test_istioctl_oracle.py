@@ -1,6 +1,6 @@
 """Shows the istioctl oracle is the real program, and what it reproduces of Istio's own injection goldens.
 
-The goldens in ../shared/istio/1.30.3/inject-testdata were written by Istio 1.30.3's own code
+The goldens in ../shared/istio/1.30.3/inject-testdata (found by tests/paths.py) were written by Istio 1.30.3's own code
 (`TestInjection` in pkg/kube/inject/inject_test.go), so an istioctl that reproduces them is the real
 injector.  Which golden needs which settings is a table below, read off that test's case list at tag
 1.30.3; every other `X.yaml` with an `X.yaml.injected` is a default-settings case, as the test discovers
@@ -12,16 +12,15 @@ Without a real istioctl (no Go, or the module registry will not serve Istio) eve
 """
 
 import copy
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import SHARED
+from tests import paths
 from tests.oracles import istioctl as oracle
 
-CORPUS = Path(SHARED) / "istio" / "1.30.3" / "inject-testdata"
 GOLDEN_VERSION = "1.30.3"
+CORPUS, CORPUS_MISSING = paths.optional(paths.istio_corpus, GOLDEN_VERSION)
 
 #: Istio's test finds native-sidecar support from fake nodes (kubelet v1.33/v1.34); kube-inject has no
 #: cluster, so the feature variable alone decides.  `*-old-version` goldens are the same with it off.
@@ -108,7 +107,7 @@ ERROR_CASES = {"traffic-annotations-bad-%s.yaml" % k: k
 
 def default_cases():
     """golden -> input for every golden Istio renders with default settings."""
-    if not CORPUS.is_dir():
+    if CORPUS is None:
         return {}
     cases = dict(RENAMED_DEFAULT_CASES)
     for f in sorted(CORPUS.glob("*.yaml")):
@@ -139,8 +138,8 @@ def version(request):
 @pytest.fixture(scope="module")
 def golden_version():
     _binary_or_skip(GOLDEN_VERSION)
-    if not CORPUS.is_dir():
-        pytest.skip("Istio's injection corpus is not at %s" % CORPUS)
+    if CORPUS is None:
+        pytest.skip(CORPUS_MISSING)
     return GOLDEN_VERSION
 
 
@@ -176,7 +175,7 @@ def test_manifest_generate_gives_the_injector_configuration(version):
 def test_every_default_case_injects(version):
     """Runs (and caches) the whole default-settings corpus for every release; each input must inject."""
     if not DEFAULT_CASES:
-        pytest.skip("Istio's injection corpus is not at %s" % CORPUS)
+        pytest.skip(CORPUS_MISSING or "no default-settings cases in %s" % CORPUS)
     failures = {}
     for golden, name in sorted(DEFAULT_CASES.items()):
         r = oracle.kube_inject_result(version, CORPUS / name, env=NATIVE_ON,
@@ -188,7 +187,7 @@ def test_every_default_case_injects(version):
     assert not failures, failures
 
 
-@pytest.mark.parametrize("golden", sorted(DEFAULT_CASES))
+@pytest.mark.parametrize("golden", paths.params(sorted(DEFAULT_CASES), CORPUS_MISSING))
 def test_default_corpus_matches_golden(golden_version, golden):
     r = oracle.kube_inject_result(golden_version, CORPUS / DEFAULT_CASES[golden], env=NATIVE_ON,
                                   save_as="corpus/default/" + golden)
@@ -237,8 +236,8 @@ def test_host_network_skip_is_reported(golden_version):
 
 def test_corpus_case_table_covers_every_golden():
     """Keeps the table honest: each golden is a default, settings or webhook-only case, and inputs exist."""
-    if not CORPUS.is_dir():
-        pytest.skip("Istio's injection corpus is not at %s" % CORPUS)
+    if CORPUS is None:
+        pytest.skip(CORPUS_MISSING)
     goldens = {p.name for p in CORPUS.glob("*.injected")}
     covered = set(DEFAULT_CASES) | set(SETTINGS_CASES) | WEBHOOK_ONLY
     assert goldens == covered

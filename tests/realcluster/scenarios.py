@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
 
+from tests import paths
+
 from . import istio_mwcs
 
-REPO = Path(__file__).resolve().parents[2]
-CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "cases"
+REPO = paths.REPO
+CASES_DIR = paths.SHARED / "cases"
 
 ABSENT = None
 

@@ -2,8 +2,8 @@
 
     python -m tests.yamlio.bench
 
-Two workloads: every document of Istio's injected goldens (../shared/istio/1.30.3/inject-testdata/
-*.yaml.injected, the text a rendered sidecar pod looks like) and one file of 10,000 small Pods.  CPU time,
+Two workloads: every document of Istio's injected goldens (`*.yaml.injected` of the injection corpus
+tests/paths.py finds, the text a rendered sidecar pod looks like) and one file of 10,000 small Pods.  CPU time,
 best of several rounds, the two readers interleaved so a busy machine slows both alike.
 """
 
@@ -17,7 +17,7 @@ import yaml
 
 from simulator import yamlio
 
-from ..conftest import SHARED
+from .. import paths
 
 POD = """---
 apiVersion: v1
@@ -73,10 +73,12 @@ def compare(name, texts, rounds):
 
 
 def main():
-    paths = sorted(glob.glob(os.path.join(SHARED, "istio", "1.30.3", "inject-testdata", "*.yaml.injected")))
-    if not paths:
-        sys.exit("no Istio goldens under %s" % SHARED)
-    compare("rendered sidecar pods", [open(p, encoding="utf-8").read() for p in paths], 15)
+    try:
+        _, corpus = paths.any_istio_corpus()
+    except paths.Missing as e:
+        sys.exit(str(e))
+    goldens = sorted(glob.glob(os.path.join(corpus, "*.yaml.injected")))
+    compare("rendered sidecar pods", [open(p, encoding="utf-8").read() for p in goldens], 15)
     compare("10,000 small Pods", ["".join(POD % i for i in range(10000))], 5)
 
 

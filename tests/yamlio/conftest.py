@@ -2,8 +2,9 @@
 go.yaml.in/yaml/v2) and kubectl's document reader, built on demand and cached.
 
 Cache: ~/.cache/kubectl-inject/yaml-oracle/<key>/oracle, key = hash of the program's sources, go.mod, go.sum
-and `go version`; a file lock keeps parallel sessions from building it twice.  Without Go every
-comparison skips and says why.
+and `go version`; a file lock keeps parallel sessions from building it twice.  Without Go, comparisons whose
+questions are fixed (the hand-written corpus, stream cases, seeded documents) use the answers recorded in
+tests/yamlio/golden/ (tests/recorded.py); the generated ones skip and say why.
 """
 
 import json
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import recorded
 from tests.gobuild import GoProgramUnavailable, go_program
 
 ORACLE_DIR = Path(__file__).resolve().parent / "oracle"
+RECORDINGS = Path(__file__).resolve().parent / "golden"
 OracleUnavailable = GoProgramUnavailable
 
 
@@ -44,34 +47,60 @@ class Oracle:
         """[text] -> [("ok", data) | ("error", message) | ("ambiguous", data or message)]: YAMLToJSON,
         its JSON parsed by Python; "ambiguous" when two keys of a mapping became the same string, so
         Go's random map order picked the outcome."""
-        out = []
-        for ans in self._run([{"yaml": t} for t in texts]):
-            if ans.get("ambiguous"):
-                out.append(("ambiguous", ans.get("error") or json.loads(ans["json"])))
-            elif "error" in ans:
-                out.append(("error", ans["error"]))
-            else:
-                out.append(("ok", json.loads(ans["json"])))
-        return out
+        return [as_yaml_to_json(ans) for ans in self._run([yaml_to_json_request(t) for t in texts])]
 
     def json_to_yaml(self, values):
         """[JSON-able value] -> [text of sigs.k8s.io/yaml.JSONToYAML]: how istioctl prints objects."""
-        out = []
-        for ans in self._run([{"yaml": json.dumps(v, ensure_ascii=False), "marshal": True} for v in values]):
-            if "error" in ans:
-                raise RuntimeError("JSONToYAML failed: " + ans["error"])
-            out.append(ans["yaml"])
-        return out
+        return [as_json_to_yaml(ans) for ans in self._run([json_to_yaml_request(v) for v in values])]
 
     def stream(self, texts):
         """[text] -> [("ok", [data per document]) | ("error", message)]: kubectl's document reader."""
-        out = []
-        for ans in self._run([{"yaml": t, "stream": True} for t in texts]):
-            if "error" in ans:
-                out.append(("error", ans["error"]))
-            else:
-                out.append(("ok", [json.loads(d) for d in ans["docs"]]))
-        return out
+        return [as_stream(ans) for ans in self._run([stream_request(t) for t in texts])]
+
+
+def yaml_to_json_request(text):
+    return {"yaml": text}
+
+
+def as_yaml_to_json(ans):
+    if ans.get("ambiguous"):
+        return ("ambiguous", ans.get("error") or json.loads(ans["json"]))
+    if "error" in ans:
+        return ("error", ans["error"])
+    return ("ok", json.loads(ans["json"]))
+
+
+def json_to_yaml_request(value):
+    return {"yaml": json.dumps(value, ensure_ascii=False), "marshal": True}
+
+
+def as_json_to_yaml(ans):
+    if "error" in ans:
+        raise RuntimeError("JSONToYAML failed: " + ans["error"])
+    return ans["yaml"]
+
+
+def stream_request(text):
+    return {"yaml": text, "stream": True}
+
+
+def as_stream(ans):
+    if "error" in ans:
+        return ("error", ans["error"])
+    return ("ok", [json.loads(d) for d in ans["docs"]])
+
+
+def recorded_answers(request, recording, questions, about, ask=None):
+    """The oracle's raw answers to `questions` ({case: request line}), live or from golden/<recording>.json;
+    `ask(oracle, cases)` replaces the plain one-request-per-case question when given."""
+    def ask_go(cases):
+        oracle = Oracle(oracle_binary())
+        if ask is not None:
+            return ask(oracle, cases)
+        return oracle._run([questions[c] for c in cases])
+
+    return recorded.answers(request, RECORDINGS / (recording + ".json"), questions, ask_go, OracleUnavailable,
+                            about=about + " (tests/yamlio/oracle); regenerate with --update-oracle-goldens")
 
 
 @pytest.fixture(scope="session")

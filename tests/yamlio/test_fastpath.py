@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from simulator import yamlio
 
 from . import corpus
-from ..conftest import SHARED
+from .. import paths
 
 
 def same(a, b):
@@ -69,15 +69,13 @@ def test_corpus_fast_path_agrees(name):
 
 
 def _istio_texts():
-    base = os.path.join(SHARED, "istio", "1.30.3")
-    paths = sorted(glob.glob(os.path.join(base, "inject-testdata", "*.yaml*")))
-    return {os.path.basename(p): open(p, encoding="utf-8").read() for p in paths}
+    _, corpus = paths.require(paths.any_istio_corpus)
+    files = sorted(glob.glob(os.path.join(corpus, "*.yaml*")))
+    return {os.path.basename(p): open(p, encoding="utf-8").read() for p in files}
 
 
 def test_istio_corpus_fast_path_agrees_and_is_used(monkeypatch):
     texts = _istio_texts()
-    if not texts:
-        pytest.skip("the Istio corpus under ../shared/istio/1.30.3 is missing")
     for text in texts.values():
         check(text)
         check(text.replace("\n", "\r\n"))

@@ -11,13 +11,9 @@ from simulator import yamlio
 
 from . import corpus
 from .compare import mismatch, verdict, yamlio_answer
+from .conftest import as_stream, as_yaml_to_json, recorded_answers, stream_request, yaml_to_json_request
 from .test_fastpath import soup
-from ..conftest import SHARED
-
-ISTIO = os.path.join(SHARED, "istio", "1.30.3")
-REAL_FILES = sorted(glob.glob(os.path.join(ISTIO, "inject-testdata", "*.yaml"))
-                    + glob.glob(os.path.join(ISTIO, "inject-testdata", "*.yaml.injected"))
-                    + [os.path.join(ISTIO, "chart", "values.yaml")])
+from .. import paths
 
 
 def _load_all(text):
@@ -25,30 +21,38 @@ def _load_all(text):
 
 
 @pytest.fixture(scope="module")
-def corpus_answers(yaml_oracle):
-    names = sorted(corpus.ALL)
-    return dict(zip(names, yaml_oracle.yaml_to_json([corpus.ALL[n] for n in names])))
+def corpus_answers(request):
+    return recorded_answers(request, "yaml-to-json-corpus",
+                            {n: yaml_to_json_request(corpus.ALL[n]) for n in sorted(corpus.ALL)},
+                            "sigs.k8s.io/yaml.YAMLToJSON of tests/yamlio/corpus.py's ALL")
 
 
 @pytest.mark.parametrize("name", sorted(corpus.ALL))
 def test_corpus_load_matches_yamltojson(name, corpus_answers):
     mine = yamlio_answer(yamlio.load, corpus.ALL[name])
-    problem = verdict(mine, corpus_answers[name])
+    problem = verdict(mine, as_yaml_to_json(corpus_answers.get(name)))
     assert problem is None, "%s: %s\ninput: %r" % (name, problem, corpus.ALL[name])
 
 
 def test_corpus_is_large_and_has_failures(corpus_answers):
     """The corpus must exercise both outcomes, or the error comparisons above prove nothing."""
-    outcomes = [answer[0] for answer in corpus_answers.values()]
+    outcomes = [as_yaml_to_json(corpus_answers.get(name))[0] for name in sorted(corpus.ALL)]
     assert len(outcomes) >= 150
     assert outcomes.count("error") >= 20 and outcomes.count("ok") >= 100
 
 
+@pytest.fixture(scope="module")
+def stream_answers(request):
+    return recorded_answers(request, "stream-cases",
+                            {n: stream_request(corpus.STREAM_CASES[n]) for n in sorted(corpus.STREAM_CASES)},
+                            "kubectl's document reader on tests/yamlio/corpus.py's STREAM_CASES")
+
+
 @pytest.mark.parametrize("name", sorted(corpus.STREAM_CASES))
-def test_streams_match_kubectl_reader(name, yaml_oracle):
+def test_streams_match_kubectl_reader(name, stream_answers):
     """kubectl reads files with apimachinery's YAMLReader + YAMLToJSON per document; it drops null documents."""
     text = corpus.STREAM_CASES[name]
-    (go,) = yaml_oracle.stream([text])
+    go = as_stream(stream_answers.get(name))
     if go[0] == "ok":
         go = ("ok", [doc for doc in go[1] if doc is not None])
     problem = verdict(yamlio_answer(_load_all, text), go)
@@ -57,9 +61,12 @@ def test_streams_match_kubectl_reader(name, yaml_oracle):
 
 @pytest.fixture(scope="module")
 def real_texts():
-    if not REAL_FILES or not os.path.exists(REAL_FILES[-1]):
-        pytest.skip("the Istio corpus under ../shared/istio/1.30.3 is missing")
-    return {os.path.basename(p): open(p, encoding="utf-8").read() for p in REAL_FILES}
+    """Istio's injection corpus (inputs and goldens) and its chart's values.yaml (tests/paths.py finds them)."""
+    _, corpus = paths.require(paths.any_istio_corpus)
+    _, chart = paths.require(paths.any_istio_chart)
+    files = sorted(glob.glob(os.path.join(corpus, "*.yaml")) + glob.glob(os.path.join(corpus, "*.yaml.injected"))
+                   + [os.path.join(chart, "values.yaml")])
+    return {os.path.basename(p): open(p, encoding="utf-8").read() for p in files}
 
 
 def test_istio_corpus_documents_match(yaml_oracle, real_texts):

@@ -57,13 +57,14 @@ class InputProblem(Record):
 
 
 class Loaded(Record):
-    _fields = ("documents", "problems", "texts")
+    _fields = ("documents", "problems", "texts", "lists")
 
     def __init__(self, documents: Optional[List[Document]] = None, problems: Optional[List[InputProblem]] = None,
-                 texts: Optional[Dict[str, str]] = None):
+                 texts: Optional[Dict[str, str]] = None, lists: Optional[List[Any]] = None):
         self.documents = documents if documents is not None else []
         self.problems = problems if problems is not None else []
         self.texts = texts if texts is not None else {}  # file -> text, for locating fields on error
+        self.lists = lists if lists is not None else []  # (file, List object): a snapshot's List says what it covers
 
 
 def yaml_loader():
@@ -225,6 +226,7 @@ def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
             loaded.problems.append(InputProblem(file, f"a List's items must be a list, not a {_json_type(items)}",
                                                 index, line, "items"))
             return
+        loaded.lists.append((file, obj))
         for i, item in enumerate(items or []):
             if not isinstance(item, dict) or not item.get("kind"):
                 loaded.problems.append(InputProblem(file, "List item is not a Kubernetes object with a kind", index, line, f"items[{i}]"))

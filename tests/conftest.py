@@ -31,9 +31,18 @@ class Run:
     stderr: str
 
 
+# The plugin goes live when a kubeconfig names a cluster. In-process runs get an environ without KUBECONFIG and
+# HOME (run_cli below), which means "no kubeconfig"; programs the tests start inherit os.environ, so it must
+# not lead to the developer's ~/.kube/config or a pod's service account either: an empty kubeconfig does not.
+# A path that names no file does not (kubectl skips missing $KUBECONFIG files; /dev/null is not always a
+# device on shared machines). Live tests (tests/live) name their own cluster with --kubeconfig.
 #: Parse trees the in-process CLI caches (plugin/runtime/treecache.py) go here, not into the user's ~/.cache.
 TREE_CACHE = tempfile.mkdtemp(prefix="kubectl-inject-test-trees-")
 atexit.register(shutil.rmtree, TREE_CACHE, True)
+NO_KUBECONFIG = os.path.join(TREE_CACHE, "no-kubeconfig")
+os.environ["KUBECONFIG"] = NO_KUBECONFIG
+for _var in ("KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"):
+    os.environ.pop(_var, None)
 
 
 def run_cli(*argv, stdin="", environ=None, tty=False):

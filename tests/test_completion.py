@@ -29,7 +29,7 @@ def test_verbs_complete_with_descriptions_and_no_file_names():
 
 def test_flags_and_output_formats_complete():
     values, _ = answer("explain", "--o")
-    assert values == ["--output"]
+    assert values == ["--output", "--offline"]
     assert answer("explain", "-o", "j") == (["json"], 4)
     assert answer("explain", "--output=y") == (["--output=yaml"], 4)
     assert answer("--output=p") == (["--output=patch", "--output=pod"], 4)   # no verb: explain's flags

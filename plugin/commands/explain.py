@@ -54,9 +54,9 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
                     "istio-discovery chart: the injector and mesh ConfigMaps are assembled from it as Helm would")
     ex.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="set_flags",
                     help="with --istio-release: override a chart value, as `istioctl --set` does (repeatable)")
-    # kubectl passes its global flags through to plugins; accept the ones that matter offline
-    ex.add_argument("--context", help=argparse.SUPPRESS)
-    ex.add_argument("--kubeconfig", help=argparse.SUPPRESS)
+    from ..kube.flags import add_connection_flags
+
+    add_connection_flags(ex)
     return ex
 
 
@@ -102,7 +102,26 @@ def run(args, env: Environment) -> int:
     if "-" in args.filename and "-" in args.cluster_state:
         _error(env, "only one of -f and --cluster-state can read stdin")
         return ExitStatus.ERROR
-    state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    from ..kube.kubeconfig import KubeconfigError
+    from ..state.choice import LIVE, choose
+
+    try:
+        choice = choose(args, env.environ)
+    except KubeconfigError as e:
+        _error(env, str(e))
+        return ExitStatus.ERROR
+    loaded = None
+    if choice.mode == LIVE:
+        # the namespaces the objects go to decide which ServiceAccounts and LimitRanges are read
+        loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
+        from ..state.choice import load_live
+
+        got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
+        if isinstance(got, int):
+            return got
+        state, index, state_problems, state_loaded = got
+    else:
+        state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
     try:
         if args.istio_release:
             state = apply_release(state, args.istio_release, args.set_flags)
@@ -124,7 +143,8 @@ def run(args, env: Environment) -> int:
         _error(env, message)
         status = ExitStatus.ERROR
 
-    loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
+    if loaded is None:
+        loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     for p in loaded.problems:
         _error(env, str(p))
         status = ExitStatus.ERROR
@@ -136,6 +156,8 @@ def run(args, env: Environment) -> int:
                       admission_defaults=args.output != "pod", manifest=args.output == "pod")
     from ..runtime.bulk import Work, explain_all, workers_for
 
+    # kubectl puts an object without a namespace into the context's namespace; offline, into "default"
+    default_namespace = choice.connection.namespace if choice.mode == LIVE else "default"
     slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
     jobs = []
     skipped: List[str] = []
@@ -153,7 +175,7 @@ def run(args, env: Environment) -> int:
                 slots.append(ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
                 continue
             skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} treated as a workload: its spec.template is a pod template")
-        namespace = args.namespace or namespace_of(doc.obj) or "default"
+        namespace = args.namespace or namespace_of(doc.obj) or default_namespace
         if args.namespace and namespace_of(doc.obj) and namespace_of(doc.obj) != args.namespace:
             _error(env, f"{doc.where()}: the object's namespace \"{namespace_of(doc.obj)}\" does not match -n \"{args.namespace}\"")
             status = ExitStatus.ERROR
@@ -204,6 +226,8 @@ def run(args, env: Environment) -> int:
         env.stderr.write(f"note: {line}\n")
     explained = [i for i in items if i.verdict is not None]
     to_print = items if args.output == "pod" else explained
+    if choice.note and args.output == "text":
+        env.stdout.write(f"note: {choice.note}\n\n")
     printers()[args.output](to_print, env, args)
     if status == ExitStatus.OK and args.exit_code and any(i.verdict != "injected" for i in explained):
         return ExitStatus.NOT_INJECTED
@@ -211,6 +235,12 @@ def run(args, env: Environment) -> int:
         _error(env, "no objects found in the input")
         return ExitStatus.ERROR
     return status
+
+
+def _namespaces(args, loaded, default: str) -> List[str]:
+    from simulator.kube.objects import namespace_of
+
+    return sorted({args.namespace or namespace_of(d.obj) or default for d in loaded.documents} or {default})
 
 
 def _error(env: Environment, message: str) -> None:

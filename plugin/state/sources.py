@@ -21,7 +21,7 @@ DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")  # p
 DEFAULT_CLUSTER = os.path.join(DATA_DIR, "default-cluster.yaml")
 TEMPLATES_FROM = "kubectl-inject.io/templates-from"
 STATE_KINDS = ("Namespace", "MutatingWebhookConfiguration", "ConfigMap", "Node",
-               "ServiceAccount", "LimitRange", "PriorityClass", "RuntimeClass")
+               "ServiceAccount", "LimitRange", "PriorityClass", "RuntimeClass", "PeerAuthentication")
 EMBEDDED = "embedded default"
 
 
@@ -65,13 +65,23 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
     loaded = read_sources(paths, stdin) if paths else Loaded()
     _drop_unstorable(loaded)
     given_kinds = {d.obj.get("kind") for d in loaded.documents if d.obj.get("kind") in STATE_KINDS}
+    covered: Dict[str, str] = {}
+    unknown: Dict[str, str] = {}
+    if loaded.lists:      # a `kubectl inject snapshot` also covers the kinds it found empty or could not read
+        from .snapshot import declared_kinds
+
+        covered, unknown = declared_kinds(loaded.lists)
+        given_kinds |= {k for k in covered if k in STATE_KINDS}
     docs = [d for d in default_docs if d.obj.get("kind") not in given_kinds] + \
            [d for d in loaded.documents if d.obj.get("kind") in STATE_KINDS]
     default_kinds = {d.obj.get("kind") for d in default_docs}
     origins: Dict[str, str] = {}
     for kind in STATE_KINDS:
-        if kind in given_kinds:
-            origins[kind] = ", ".join(sorted({d.file for d in loaded.documents if d.obj.get("kind") == kind}))
+        if kind in unknown:
+            origins[kind] = unknown[kind]
+        elif kind in given_kinds:
+            files = {d.file for d in loaded.documents if d.obj.get("kind") == kind} or {covered[kind]}
+            origins[kind] = ", ".join(sorted(files))
         elif kind in default_kinds:
             origins[kind] = EMBEDDED
     state, index = build_state(docs, origins)

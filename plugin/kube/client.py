@@ -1,0 +1,234 @@
+"""The one place that imports the `kubernetes` package, and only when a `Client` is made.
+
+Importing the package costs ~0.4 s (it loads every model), so offline commands never reach this module.
+It is used for what is hard to get right alone: kubeconfig credentials (client certificates written to
+files, exec plugins such as EKS/GKE/AKS logins, token files, in-cluster service-account tokens with their
+refresh) and the TLS connection pool. Requests themselves are plain GETs of API paths that return JSON
+dicts, never models: no pydantic or OpenAPI model costs, the same code for built-in kinds and CRDs, and
+nothing that the client's 35 → 37 model changes can break.
+
+Impersonation (`--as`, `--as-group`) is added here as kubectl sends it (one `Impersonate-Group` header per
+group), since no Python client supports it. Errors come out as one-line `LiveError`s: the server could not be
+reached, a request was refused (verb, resource, namespace), the package is missing.
+"""
+from __future__ import annotations
+
+import json
+import time
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Tuple
+
+    from .kubeconfig import Connection
+    from .resources import Resource
+
+#: Items per list page: kubectl's own chunk size (`--chunk-size`, default 500).
+PAGE_SIZE = 500
+#: Connect timeout when --request-timeout is not given (client-go's dialer gives up after 30 s).
+CONNECT_TIMEOUT = 30.0
+PACKAGE = "kubernetes"
+INSTALL_HINT = "pip install 'kubectl-inject[cluster]' (or: pip install 'kubernetes>=35,<37')"
+
+
+class LiveError(Exception):
+    """Something about the live cluster, said in one line (the command prints it and exits 2)."""
+
+
+class ClientMissing(LiveError):
+    def __init__(self, detail: str = ""):
+        super().__init__(f"talking to a cluster needs the Python package `{PACKAGE}`, which is not installed"
+                         f"{' (' + detail + ')' if detail else ''}: {INSTALL_HINT}; or use --offline")
+
+
+class Unreachable(LiveError):
+    def __init__(self, connection: Connection, reason: str):
+        self.connection = connection
+        self.reason = reason
+        super().__init__(f"cannot reach the cluster of {connection.describe()}: {reason} "
+                         "(use --offline to explain against the embedded default cluster, "
+                         "or --cluster-state FILE for a snapshot)")
+
+
+class ApiError(LiveError):
+    """A request the server answered with an error status."""
+
+    def __init__(self, verb: str, resource: Resource, namespace: Optional[str], status: int, message: str,
+                 name: Optional[str] = None):
+        self.verb, self.resource, self.namespace, self.status, self.name = verb, resource, namespace, status, name
+        self.server_message = message
+        super().__init__(f"{self.request_text()}: {status} {message}")
+
+    def request_text(self) -> str:
+        target = f"{self.resource.display}/{self.name}" if self.name else self.resource.display
+        where = f" in namespace {self.namespace}" if self.namespace else (
+            " (all namespaces)" if self.resource.namespaced else "")
+        return f"{self.verb} {target}{where}"
+
+
+class Forbidden(ApiError):
+    """RBAC said no: named as (verb, resource, namespace) so the user knows what to ask for."""
+
+    def refusal(self) -> Dict[str, Any]:
+        return {"verb": self.verb, "resource": self.resource.display,
+                "namespace": self.namespace or ("*" if self.resource.namespaced else None),
+                "message": self.server_message}
+
+
+class NotFound(ApiError):
+    pass
+
+
+class Unauthorized(ApiError):
+    pass
+
+
+def _import_kubernetes():
+    try:
+        import kubernetes.client  # noqa: F401  (the package __init__ loads client, config and the rest)
+        import kubernetes.config
+        from kubernetes.client import rest
+    except ImportError as e:
+        raise ClientMissing(str(e) if getattr(e, "name", None) not in (PACKAGE, None) else "") from None
+    return kubernetes, rest
+
+
+class Client:
+    """Read-only access to one cluster. `calls` records every request (verb, path, status, milliseconds):
+    the tests and `-v 6` read it to hold the command to a constant number of list calls."""
+
+    def __init__(self, connection: Connection, log: Optional[Callable[[str], None]] = None,
+                 user_agent: str = "kubectl-inject"):
+        self.connection = connection
+        self.log = log
+        self.calls: List[Tuple[str, str, int, int]] = []
+        kubernetes, rest = _import_kubernetes()
+        configuration = kubernetes.client.Configuration()
+        try:
+            if connection.in_cluster:
+                import os
+
+                from kubernetes.config.incluster_config import InClusterConfigLoader
+
+                sa = connection.service_account_dir
+                InClusterConfigLoader(token_filename=os.path.join(sa, "token"), cert_filename=os.path.join(sa, "ca.crt"),
+                                      environ=_InClusterEnviron(connection.server)).load_and_set(configuration)
+            else:
+                kubernetes.config.load_kube_config_from_dict(
+                    connection.config, context=connection.config["current-context"],
+                    client_configuration=configuration, persist_config=False)
+        except kubernetes.config.ConfigException as e:
+            raise LiveError(f"cannot use the credentials of {connection.describe()}: {e}") from None
+        configuration.retries = 0          # fail fast: one line saying the server is unreachable, no retry storm
+        self._configuration = configuration
+        self._pool = rest.RESTClientObject(configuration).pool_manager
+        self._host = configuration.host.rstrip("/")
+        self._user_agent = user_agent
+
+    # -- requests ------------------------------------------------------------------------------------
+
+    def list(self, resource: Resource, namespace: Optional[str] = None, label_selector: Optional[str] = None,
+             field_selector: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Every object of a kind (in `namespace`, or all namespaces), page by page as kubectl reads them,
+        as `kubectl get -o json` prints them: each item with its apiVersion and kind."""
+        items: List[Dict[str, Any]] = []
+        token = None
+        while True:
+            query = [("limit", str(PAGE_SIZE))]
+            if label_selector:
+                query.append(("labelSelector", label_selector))
+            if field_selector:
+                query.append(("fieldSelector", field_selector))
+            if token:
+                query.append(("continue", token))
+            body = self._get(resource.path(namespace), query, "list", resource, namespace)
+            for item in body.get("items") or []:
+                item["apiVersion"] = resource.api_version     # list items come without them
+                item["kind"] = resource.kind
+                items.append(item)
+            token = (body.get("metadata") or {}).get("continue")
+            if not token:
+                return items
+
+    def get(self, resource: Resource, name: str, namespace: Optional[str] = None) -> Dict[str, Any]:
+        obj = self._get(resource.path(namespace, name), [], "get", resource, namespace, name)
+        obj.setdefault("apiVersion", resource.api_version)
+        obj.setdefault("kind", resource.kind)
+        return obj
+
+    def _get(self, path: str, query: List[Tuple[str, str]], verb: str, resource: Resource,
+             namespace: Optional[str], name: Optional[str] = None) -> Dict[str, Any]:
+        import urllib3
+
+        headers = urllib3.HTTPHeaderDict()
+        headers["Accept"] = "application/json"
+        headers["User-Agent"] = self._user_agent
+        for setting in self._configuration.auth_settings().values():   # bearer token, refreshed if it expires
+            headers[setting["key"]] = setting["value"]
+        if self.connection.impersonate_user:
+            headers["Impersonate-User"] = self.connection.impersonate_user
+            for group in self.connection.impersonate_groups:
+                headers.add("Impersonate-Group", group)
+        timeout = self.connection.timeout
+        url = self._host + path
+        if query:
+            from urllib.parse import urlencode
+
+            url += "?" + urlencode(query)
+        started = time.monotonic()
+        try:
+            response = self._pool.request(
+                "GET", url, headers=headers, preload_content=True, retries=False,
+                timeout=urllib3.Timeout(total=timeout) if timeout else urllib3.Timeout(connect=CONNECT_TIMEOUT))
+        except urllib3.exceptions.HTTPError as e:
+            self._record(verb, path, query, 0, started)
+            raise Unreachable(self.connection, _reason(e)) from None
+        status = response.status
+        self._record(verb, path, query, status, started)
+        data = response.data
+        if 200 <= status < 300:
+            try:
+                return json.loads(data)
+            except ValueError:
+                raise ApiError(verb, resource, namespace, status, "the response is not JSON", name) from None
+        message = _status_message(data) or (response.reason or "")
+        cls = {401: Unauthorized, 403: Forbidden, 404: NotFound}.get(status, ApiError)
+        raise cls(verb, resource, namespace, status, message, name)
+
+    def _record(self, verb, path, query, status, started) -> None:
+        ms = int((time.monotonic() - started) * 1000)
+        shown = path + ("?" + "&".join(f"{k}={v}" for k, v in query if k != "continue") if query else "")
+        self.calls.append((verb, shown, status, ms))
+        if self.log is not None:
+            self.log(f"GET {self._host}{shown} {status or 'failed'} in {ms} milliseconds")
+
+    def list_calls(self) -> int:
+        return sum(1 for verb, *_ in self.calls if verb == "list")
+
+
+class _InClusterEnviron(dict):
+    """What the client's in-cluster loader reads, from the resolved connection rather than os.environ."""
+
+    def __init__(self, server: str):
+        hostport = server[len("https://"):]
+        host, _, port = hostport.rpartition(":")
+        super().__init__(KUBERNETES_SERVICE_HOST=host.strip("[]"), KUBERNETES_SERVICE_PORT=port)
+
+
+def _status_message(data: bytes) -> str:
+    """The `message` of a metav1.Status body, which is what kubectl prints after `Error from server`."""
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return data.decode("utf-8", "replace").strip()[:200]
+    return body.get("message", "") if isinstance(body, dict) else ""
+
+
+def _reason(e: Exception) -> str:
+    """The underlying cause of a urllib3 failure, in a few words (connection refused, timeout, TLS)."""
+    reason = getattr(e, "reason", None) or e
+    text = str(reason)
+    for marker in ("Connection refused", "timed out", "Name or service not known", "No route to host",
+                   "certificate verify failed", "Temporary failure in name resolution", "Network is unreachable"):
+        if marker in text:
+            return {"timed out": "the connection timed out"}.get(marker, marker[0].lower() + marker[1:])
+    return text.split(": ", 1)[-1] if ": " in text else text

@@ -17,11 +17,11 @@ from . import __version__
 from .env import Environment, OutputError
 from .exitcodes import ExitStatus
 
-COMMANDS = ("explain", "version", "completion")   # one module per verb in plugin/commands/
+COMMANDS = ("explain", "snapshot", "version", "completion")   # one module per verb in plugin/commands/
 DEFAULT_COMMAND = "explain"     # `kubectl inject -f x.yaml` means `kubectl inject explain -f x.yaml`
 PROG = "kubectl inject"         # how users type it, through kubectl or not (kubectl-inject works the same)
 
-DESCRIPTION = "Explain why a pod would (or would not) get an Istio sidecar, by simulating admission offline."
+DESCRIPTION = "Explain why a pod would (or would not) get an Istio sidecar, by simulating admission in-process."
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXAMPLES = """examples:
   kubectl inject explain -f httpbin.yaml -n mesh      # why would (or wouldn't) these pods get a sidecar?
   kubectl inject -f httpbin.yaml -n mesh              # the same: explain is the default verb
+  kubectl inject snapshot -n shop --file state.yaml   # the cluster state explain needs, for offline use
   kubectl inject version                              # versions of the plugin, its profile, Python
   source <(kubectl inject completion bash)            # completion for kubectl-inject in this shell
 """

@@ -62,7 +62,10 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style) -> Li
     obj = expl.object
     lines = [s.bold(f"{obj.kind} {obj.namespace}/{obj.name}") + s.dim(f"  ({source[0]}, document {source[1]})")]
     given = {k: v for k, v in origins.items() if v != "embedded default"}
-    if given:
+    live = _live_origin(given)
+    if live:
+        lines.append(s.dim(live))
+    elif given:
         rest = [k for k, v in origins.items() if v == "embedded default"]
         lines.append(s.dim("cluster state: " + "; ".join(f"{k} from {v}" for k, v in given.items()) +
                            (f"; {', '.join(rest)} from the embedded default" if rest else "")))
@@ -132,6 +135,16 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style) -> Li
     lines.append(s.bold("RESULT: ") + colour(expl.verdict.value.replace("-", " ").upper()) + f" — {words.decided(expl)}" +
                  s.dim(f"  [rule: {db.rule.value}]"))
     return lines
+
+
+def _live_origin(origins: Mapping[str, str]) -> str:
+    """One line for a state read from a cluster: its context, and the kinds it could not read."""
+    contexts = {v[len("live: "):] for v in origins.values() if v.startswith("live: ")}
+    if len(contexts) != 1 or not all(v.startswith(("live: ", "unknown: ")) for v in origins.values()):
+        return ""
+    unknown = [f"{k} ({v[len('unknown: '):].rsplit(' (live: ', 1)[0]})" for k, v in origins.items()
+               if v.startswith("unknown: ")]
+    return f"cluster state: read live from context {contexts.pop()}" + (f"; unknown: {', '.join(unknown)}" if unknown else "")
 
 
 def _webhook_reason(wh: WebhookResult) -> str:

@@ -160,9 +160,10 @@ def _etcd_env():
 class Cluster:
     """One etcd plus one kube-apiserver, both on 127.0.0.1 with fresh ports, owned by this process."""
 
-    def __init__(self, apiserver, etcd):
+    def __init__(self, apiserver, etcd, extra_tokens=()):
         self.apiserver_path = apiserver
         self.etcd_path = etcd
+        self.extra_tokens = list(extra_tokens)   # (token, user, groups...) for users other than the admin
         self.dir = _scratch_dir()
         self.procs = []
         self.logs = []
@@ -194,7 +195,10 @@ class Cluster:
         self._wait_etcd(etcd_url, timeout)
 
         tokens = self.dir / "tokens.csv"
-        tokens.write_text('%s,%s,%s-uid,"system:masters"\n' % (ADMIN_TOKEN, ADMIN_USER, ADMIN_USER))
+        lines = ['%s,%s,%s-uid,"system:masters"' % (ADMIN_TOKEN, ADMIN_USER, ADMIN_USER)]
+        for token, user, *groups in self.extra_tokens:
+            lines.append('%s,%s,%s-uid' % (token, user, user) + (',"%s"' % ",".join(groups) if groups else ""))
+        tokens.write_text("\n".join(lines) + "\n")
         self._spawn("kube-apiserver", [
             str(self.apiserver_path),
             "--etcd-servers", etcd_url,

@@ -23,43 +23,34 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
-    from ..kube.flags import add_connection_flags
+    from ..kube.flags import add_connection_flags, add_scope_flags
 
     p = sub.add_parser("snapshot", formatter_class=formatter_class, help=HELP, epilog=EXAMPLES,
                        description="Read what explain needs from the cluster — Namespaces, MutatingWebhookConfigurations, "
                                    "the injector and mesh ConfigMaps,\nNodes' kubelet versions, ServiceAccounts and "
                                    "LimitRanges of the namespaces, PriorityClasses, RuntimeClasses,\nPeerAuthentications — "
                                    "and print it as one List (certificate bundles and last-applied copies redacted).")
-    scope = p.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", help="the namespace whose pods the snapshot is for (default: the context's)")
-    scope.add_argument("-A", "--all-namespaces", action="store_true", help="every namespace")
+    add_scope_flags(p, "the namespace whose pods the snapshot is for (default: the context's)")
+    add_connection_flags(p, state_file_flag=False)
     p.add_argument("-o", "--output", choices=("yaml", "json"), default="yaml", help="output format (default: yaml)")
     p.add_argument("--file", metavar="PATH", help="write to PATH instead of standard output")
-    add_connection_flags(p, state_file_flag=False)
     return p
 
 
 def run(args, env: Environment) -> int:
-    from ..kube.kubeconfig import KubeconfigError
-    from ..state.choice import LIVE, choose
-
-    try:
-        choice = choose(args, env.environ)
-    except KubeconfigError as e:
-        return _fail(env, str(e))
-    if choice.mode != LIVE:
-        why = "--offline contacts no cluster" if args.offline else choice.note.split(": using")[0]
-        return _fail(env, f"snapshot reads a live cluster, and there is none: {why}")
     from ..kube.client import LiveError
-    from ..state.choice import open_client, warn_refusals
+    from ..state.choice import open_live, warn_refusals
     from ..state.live import read_state
     from ..state.snapshot import snapshot_list, taken_now
 
+    opened = open_live(args, env, "snapshot")
+    if isinstance(opened, int):
+        return opened
+    choice, client = opened
+
     connection = choice.connection
-    namespaces = None if args.all_namespaces else [connection.namespace]
     try:
-        client = open_client(choice, env, args.verbosity)
-        live = read_state(client, namespaces, peer_authentications=True)
+        live = read_state(client, None if args.all_namespaces else [connection.namespace], peer_authentications=True)
     except LiveError as e:
         return _fail(env, str(e))
     warn_refusals(env, live, connection)

@@ -31,3 +31,10 @@ def add_connection_flags(parser: argparse.ArgumentParser, state_file_flag: bool 
                             + (" (or only the --cluster-state files)" if state_file_flag else ""))
     group.add_argument("-v", "--v", dest="verbosity", type=_verbosity, default=0, metavar="LEVEL",
                        help="log level: 6 and above print each API request on stderr (as kubectl -v=6)")
+
+
+def add_scope_flags(parser: argparse.ArgumentParser, namespace_help: str) -> None:
+    """kubectl's -n NAMESPACE | -A (krew's best practices ask for both)."""
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", help=namespace_help)
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="every namespace")

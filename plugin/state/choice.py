@@ -96,3 +96,21 @@ def warn_refusals(env: Any, live, connection) -> None:
             " in any namespace" if x.get("namespace") == "*" else "")
         env.stderr.write(f"warning: forbidden to {x['verb']} {x['resource']}{where} "
                          f"({connection.describe()}): {x['unknown']}\n")
+
+
+def open_live(args: Any, env: Any, verb: str):
+    """(choice, client) for a verb that only reads clusters (status, snapshot), or the exit status after one
+    line saying why there is no cluster to read."""
+    from ..exitcodes import ExitStatus
+    from ..kube.client import LiveError
+    from ..kube.kubeconfig import KubeconfigError
+
+    try:
+        choice = choose(args, env.environ)
+        if choice.mode != LIVE:
+            why = "--offline contacts no cluster" if getattr(args, "offline", False) else choice.note.split(": using")[0]
+            raise KubeconfigError(f"{verb} reads a live cluster, and there is none: {why}")
+        return choice, open_client(choice, env, getattr(args, "verbosity", 0))
+    except (KubeconfigError, LiveError) as e:
+        env.stderr.write(f"error: {e}\n")
+        return ExitStatus.ERROR

@@ -130,8 +130,18 @@ def read_state(client: Client, namespaces: Optional[Sequence[str]], peer_authent
     objects += cluster_kind(r.PRIORITYCLASSES)
     objects += cluster_kind(r.RUNTIMECLASSES)
     if peer_authentications:
-        scope = None if wanted is None else sorted(set(wanted) | {_root_namespace(objects)})
-        objects += _peer_authentications(client, scope, namespaced_kind)
+        # all namespaces (STRICT elsewhere refuses this namespace's plain-text calls), else the namespaces concerned
+        try:
+            objects += _peer_authentications(client, None, namespaced_kind, strict=True)
+            kinds.append("PeerAuthentication")
+        except Forbidden as e:
+            if wanted is None:
+                refused(e, "PeerAuthentication")
+            else:
+                refusals.append(dict(e.refusal(), kind="PeerAuthentication (all namespaces)",
+                                     unknown="STRICT policies of other namespaces are unknown"))
+                scope = sorted(set(wanted) | {root_namespace(objects)})
+                objects += _peer_authentications(client, scope, namespaced_kind)
     for obj in objects:
         _tidy(obj)
     return LiveState(objects, kinds, refusals, f"live: {client.connection.name}", wanted)
@@ -165,18 +175,27 @@ def _injector_configmaps(client: Client, webhooks: List[Dict[str, Any]], refused
     return out
 
 
-def _peer_authentications(client: Client, scope, namespaced_kind) -> List[Dict[str, Any]]:
-    """security.istio.io/v1 (Istio ≥ 1.22), else v1beta1; neither served: the CRD is absent, so none."""
+def _peer_authentications(client: Client, scope, namespaced_kind, strict: bool = False) -> List[Dict[str, Any]]:
+    """security.istio.io/v1 (Istio ≥ 1.22), else v1beta1; neither served: the CRD is absent, so none.
+    `strict`: a refusal is raised, not recorded (the caller then narrows the scope)."""
     from ..kube.client import NotFound
 
+    beta = r.Resource("security.istio.io", "v1beta1", "peerauthentications", "PeerAuthentication", True)
+    if strict:
+        for resource in (r.PEERAUTHENTICATIONS, beta):
+            try:
+                items = client.list(resource)
+            except NotFound:
+                continue
+            return items
+        return []
     try:
         return namespaced_kind(r.PEERAUTHENTICATIONS, scope)
     except NotFound:
-        beta = r.Resource("security.istio.io", "v1beta1", "peerauthentications", "PeerAuthentication", True)
         return namespaced_kind(beta, scope, missing_ok=True)
 
 
-def _root_namespace(objects: Iterable[Dict[str, Any]]) -> str:
+def root_namespace(objects: Iterable[Dict[str, Any]]) -> str:
     """The mesh's root namespace (meshConfig.rootNamespace, default istio-system): a PeerAuthentication
     there applies mesh-wide."""
     import re

@@ -1,0 +1,127 @@
+"""One pass over a live cluster: read the state and what runs (a constant number of list calls), group pods into
+workloads, predict what a pod created now from each workload's template gets (the explain pipeline, in
+workers for large clusters) and compare. `status` prints the rows; `explain -l`/`TYPE/NAME` attach them."""
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence
+
+from simulator.records import Record
+
+#: Kinds without which no prediction can be trusted: it is then "unknown", never guessed.
+NEEDED_FOR_PREDICTION = ("Namespace", "MutatingWebhookConfiguration", "ConfigMap")
+
+
+class Row(Record):
+    _fields = ("workload", "pods", "expected", "findings", "explanation")
+
+    def __init__(self, workload, pods, expected, findings, explanation=None):
+        self.workload = workload            # owners.Workload
+        self.pods = pods                    # [pod_facts]
+        self.expected = expected            # expected_of(...) or UNKNOWN
+        self.findings = findings
+        self.explanation = explanation      # kept only when asked (explain)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"workload": self.workload.ref(), "pods": self.pods, "expected": self.expected,
+                "findings": self.findings}
+
+
+class Assessment(Record):
+    _fields = ("rows", "state", "live", "observed", "unknown")
+
+    def __init__(self, rows, state, live, observed, unknown):
+        self.rows: List[Row] = rows
+        self.state = state
+        self.live = live
+        self.observed = observed
+        self.unknown: List[Dict[str, Any]] = unknown     # the refusals, with what each leaves unknown
+
+
+def template_object(w) -> Optional[Dict[str, Any]]:
+    """What a new pod of the workload is made from: the controller's (or nearest owner's) object with its pod
+    template, else the pod itself as its creator sent it."""
+    from .pods import as_created
+
+    if w.template_source is not None:
+        return w.template_source
+    if w.pods:
+        return as_created(w.pods[0])
+    return None
+
+
+def _summary(document, explanation):
+    """Runs where the workload was explained (a worker, for large clusters): only the small summary travels."""
+    from .findings import expected_of
+
+    return expected_of(explanation, decided_by_data(explanation))
+
+
+def decided_by_data(explanation) -> Dict[str, Any]:
+    """decidedBy as `explain -o json` prints it (detail in words, inputs beside)."""
+    from ..printers import words
+
+    d = explanation.to_dict()
+    inputs = d["decidedBy"].pop("detail")
+    d["decidedBy"]["detail"] = words.decided(d["decidedBy"]["rule"], inputs, d)
+    d["decidedBy"]["inputs"] = inputs
+    return d["decidedBy"]
+
+
+def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str], environ,
+           keep_explanations: bool = False, only=None) -> Assessment:
+    """`only(workload) -> bool` keeps some workloads (explain TYPE/NAME) before anything is predicted."""
+    from simulator import Options
+
+    from ..inputs import Document
+    from ..runtime.bulk import explain_all, workers_for
+    from ..state.choice import live_cluster_state
+    from ..state.live import root_namespace
+    from .findings import UNKNOWN, findings_for
+    from .mtls import PeerAuthentications
+    from .owners import group
+    from .pods import pod_facts
+    from .read import read_workloads
+
+    state, _index, live = live_cluster_state(client, namespaces, peer_authentications=True)
+    observed = read_workloads(client, namespaces, selector)
+    workloads = group(observed.pods, observed.controllers, observed.events)
+    if only is not None:
+        workloads = [w for w in workloads if only(w)]
+    refused_kinds = {x["kind"] for x in live.refusals + observed.refusals}
+    predictable = not (refused_kinds & set(NEEDED_FOR_PREDICTION))
+    jobs, positions = [], []
+    for w in workloads:
+        obj = template_object(w) if predictable else None
+        positions.append(len(jobs) if obj is not None else None)
+        if obj is not None:
+            jobs.append((Document(obj, f"{w.kind.lower()}/{w.name}", 0, 1), w.namespace))
+    options = Options(hints=False, admission_defaults=True)
+    finish = None if keep_explanations else _summary
+    results = explain_all(jobs, state, options, workers_for(len(jobs), environ), finish)
+    peer_auth = None if "PeerAuthentication" in refused_kinds else PeerAuthentications(
+        [o for o in live.objects if o.get("kind") == "PeerAuthentication"], root_namespace(live.objects))
+    root = root_namespace(live.objects)
+    rows = []
+    for w, position in zip(workloads, positions):
+        explanation = None
+        expected = dict(UNKNOWN)
+        if position is not None:
+            result, problem = results[position]
+            if problem is None:
+                if keep_explanations:
+                    explanation = result
+                    from .findings import expected_of
+
+                    expected = expected_of(result, decided_by_data(result))
+                else:
+                    expected = result
+            else:
+                expected["error"] = str(problem)
+        elif not predictable:
+            expected["unknown"] = "cannot be predicted: " + ", ".join(sorted(refused_kinds & set(NEEDED_FOR_PREDICTION))) + \
+                " could not be read"
+        rows.append(Row(w, [pod_facts(p) for p in w.pods], expected, findings_for(w, expected, peer_auth, root),
+                        explanation))
+    return Assessment(rows, state, live, observed, live.refusals + observed.refusals)

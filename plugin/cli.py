@@ -78,8 +78,10 @@ EXAMPLES = """examples:
 
 def with_default_command(argv: List[str]) -> List[str]:
     """`kubectl inject -f x.yaml` is `kubectl inject explain -f x.yaml`; a leading flag other than help and
-    version means the default verb."""
+    version, or a TYPE/NAME, means the default verb."""
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        return [DEFAULT_COMMAND] + argv
+    if argv and "/" in argv[0] and not argv[0].startswith("-"):    # `kubectl inject deploy/httpbin`
         return [DEFAULT_COMMAND] + argv
     return argv
 

@@ -17,13 +17,15 @@ from simulator.records import Record
 
 from ..exitcodes import ExitStatus
 
-HELP = "simulate admission for the objects in a file and explain the result"
+HELP = "simulate admission for objects (a file, or live ones) and explain the result"
 EXAMPLES = """examples:
   kubectl inject explain -f httpbin.yaml                       # namespace "default": not injected, and why
   kubectl inject explain -f k8s/ -n mesh -o json               # a directory, the explanation as data
   kubectl inject explain -f app.yaml --ns-label istio-injection=enabled   # what if the namespace were labeled?
   kubectl inject explain -f app.yaml -n mesh -o pod            # the injected manifest, as istioctl kube-inject prints it
   kubectl get deploy web -o yaml | kubectl inject explain -f - --cluster-state snapshot.yaml
+  kubectl inject explain deployment/httpbin -n shop           # a live object: its template, and what its pods have
+  kubectl inject explain -l app=web -A -o json                # the live workloads of the pods with these labels
 """
 
 
@@ -33,8 +35,14 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
     ex = sub.add_parser("explain", formatter_class=formatter_class, help=HELP, epilog=EXAMPLES,
                         description="Simulate kube-apiserver webhook selection and Istio's injector for each pod "
                                     "(or pod template) in the input,\nand explain which rule decided.")
-    ex.add_argument("-f", "--filename", action="append", required=True, metavar="PATH",
+    ex.add_argument("targets", nargs="*", metavar="TYPE/NAME",
+                    help="objects of the live cluster: pod/NAME, deployment/NAME, statefulset/NAME, daemonset/NAME, "
+                         "job/NAME, cronjob/NAME, …")
+    ex.add_argument("-f", "--filename", action="append", default=[], metavar="PATH",
                     help="file, directory or - for stdin (repeatable)")
+    ex.add_argument("-l", "--selector", metavar="SELECTOR",
+                    help="the live cluster's workloads whose pods have these labels (as kubectl -l)")
+    ex.add_argument("-A", "--all-namespaces", action="store_true", help="with -l: every namespace")
     ex.add_argument("-R", "--recursive", action="store_true",
                     help="read the directories given with -f recursively (as kubectl: one level otherwise)")
     ex.add_argument("-n", "--namespace", help="namespace the objects are created in (default: the object's own, else 'default')")
@@ -61,11 +69,11 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
 
 
 class ExplainedItem(Record):
-    _fields = ("document", "explanation", "error", "object_ref", "origins", "verdict", "rendered")
+    _fields = ("document", "explanation", "error", "object_ref", "origins", "verdict", "rendered", "live")
 
     def __init__(self, document: Any, explanation: Any = None, error: Optional[str] = None,
                  object_ref: Optional[Dict[str, Any]] = None, origins: Optional[Dict[str, str]] = None,
-                 verdict: Optional[str] = None, rendered: Any = None):
+                 verdict: Optional[str] = None, rendered: Any = None, live: Optional[Dict[str, Any]] = None):
         self.document = document
         self.explanation = explanation
         self.error = error
@@ -74,6 +82,7 @@ class ExplainedItem(Record):
         self.verdict = verdict  # None: the document was not explained
         self.rendered = rendered      # its output (a printers.structured.Fragment), when already made
                                       # where it was explained; the explanation is then None
+        self.live = live              # for an object of the live cluster: its pods and findings (as status)
 
 
 def run(args, env: Environment) -> int:
@@ -82,9 +91,8 @@ def run(args, env: Environment) -> int:
     from simulator import EngineCache, Options
     from simulator.kube.labels import label_key_error, label_value_error
 
-    from ..state.sources import apply_config_files, apply_release, load_cluster_state, parse_ns_labels
+    from ..state.sources import apply_config_files, apply_release, parse_ns_labels
     from ..diagnostics import describe_error, validate_state
-    from ..inputs import read_sources
     from ..printers import printers
 
     status = ExitStatus.OK
@@ -102,26 +110,10 @@ def run(args, env: Environment) -> int:
     if "-" in args.filename and "-" in args.cluster_state:
         _error(env, "only one of -f and --cluster-state can read stdin")
         return ExitStatus.ERROR
-    from ..kube.kubeconfig import KubeconfigError
-    from ..state.choice import LIVE, choose
-
-    try:
-        choice = choose(args, env.environ)
-    except KubeconfigError as e:
-        _error(env, str(e))
-        return ExitStatus.ERROR
-    loaded = None
-    if choice.mode == LIVE:
-        # the namespaces the objects go to decide which ServiceAccounts and LimitRanges are read
-        loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
-        from ..state.choice import load_live
-
-        got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
-        if isinstance(got, int):
-            return got
-        state, index, state_problems, state_loaded = got
-    else:
-        state, index, state_problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    got = _load(args, env)
+    if isinstance(got, int):
+        return got
+    state, index, state_problems, state_loaded, loaded, choice, targets = got
     try:
         if args.istio_release:
             state = apply_release(state, args.istio_release, args.set_flags)
@@ -143,8 +135,6 @@ def run(args, env: Environment) -> int:
         _error(env, message)
         status = ExitStatus.ERROR
 
-    if loaded is None:
-        loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     for p in loaded.problems:
         _error(env, str(p))
         status = ExitStatus.ERROR
@@ -157,7 +147,7 @@ def run(args, env: Environment) -> int:
     from ..runtime.bulk import Work, explain_all, workers_for
 
     # kubectl puts an object without a namespace into the context's namespace; offline, into "default"
-    default_namespace = choice.connection.namespace if choice.mode == LIVE else "default"
+    default_namespace = choice.connection.namespace if choice.connection is not None else "default"
     slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
     jobs = []
     skipped: List[str] = []
@@ -185,7 +175,7 @@ def run(args, env: Environment) -> int:
         jobs.append((doc, namespace))
     origins = dict(state.origins)
     finish = None     # json and pod are written where they are explained: in bulk runs, by the workers
-    if args.output == "json":
+    if args.output == "json" and targets is None:
         import functools
 
         from ..printers.structured import json_fragment
@@ -211,7 +201,8 @@ def run(args, env: Environment) -> int:
             item = ExplainedItem(doc, None, None, result.object, origins, result.verdict, result)
             rejection = result.rejection
         else:
-            item = ExplainedItem(doc, result, None, result.object, origins, result.verdict.value)
+            item = ExplainedItem(doc, result, None, result.object, origins, result.verdict.value,
+                                 live=targets.live_for(doc, result) if targets is not None else None)
             rejection = result.decided_by.detail.get("message")
         items.append(item)
         kind = doc.obj.get("kind")
@@ -232,9 +223,58 @@ def run(args, env: Environment) -> int:
     if status == ExitStatus.OK and args.exit_code and any(i.verdict != "injected" for i in explained):
         return ExitStatus.NOT_INJECTED
     if not loaded.documents and not loaded.problems:
-        _error(env, "no objects found in the input")
+        _error(env, "no workloads found with those labels" if args.selector else "no objects found in the input")
         return ExitStatus.ERROR
     return status
+
+
+def _load(args, env: Environment):
+    """(state, index, state problems, state documents, input documents, choice, live targets or None), or the
+    exit status. Where the state comes from: plugin/state/choice.py. Live targets (TYPE/NAME, -l) and -f
+    against a live cluster read the inputs first: their namespaces decide which namespaced objects are read."""
+    from ..inputs import Loaded, read_sources
+    from ..kube.kubeconfig import KubeconfigError
+    from ..state.choice import LIVE, choose
+    from ..state.sources import load_cluster_state
+
+    wants_live = bool(args.targets or args.selector)
+    if not (args.filename or wants_live):
+        _error(env, "nothing to explain: give -f FILE, TYPE/NAME (a live object) or -l SELECTOR")
+        return ExitStatus.ERROR
+    if wants_live and args.filename:
+        _error(env, "explain takes either -f FILE or objects of the live cluster (TYPE/NAME, -l), not both")
+        return ExitStatus.ERROR
+    if args.all_namespaces and (args.targets or not args.selector):
+        _error(env, "-A goes with -l SELECTOR (TYPE/NAME names objects of one namespace)")
+        return ExitStatus.ERROR
+    try:
+        choice = choose(args, env.environ)
+        if wants_live and choice.mode != LIVE:
+            why = ("--offline contacts no cluster" if args.offline else "--cluster-state contacts no cluster"
+                   if args.cluster_state else choice.note.split(": using")[0])
+            raise KubeconfigError(f"TYPE/NAME and -l explain objects of a live cluster, and there is none: {why}")
+    except KubeconfigError as e:
+        _error(env, str(e))
+        return ExitStatus.ERROR
+    if wants_live:
+        from ..workloads.targets import live_explain_inputs
+
+        got = live_explain_inputs(args, env, choice)
+        if isinstance(got, int):
+            return got
+        targets, loaded = got
+        return targets.state, targets.index, [], Loaded(documents=list(targets.index.values())), loaded, choice, targets
+    if choice.mode == LIVE:
+        loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
+        from ..state.choice import load_live
+
+        got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
+        if isinstance(got, int):
+            return got
+        return got + (loaded, choice, None)
+    state, index, problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
+    return state, index, problems, state_loaded, loaded, choice, None
 
 
 def _namespaces(args, loaded, default: str) -> List[str]:

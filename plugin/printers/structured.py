@@ -26,18 +26,27 @@ def item_data(item) -> Dict[str, Any]:
     obj["source"] = {"file": item.document.file, "document": item.document.index, "line": item.document.line}
     if item.document.item is not None:
         obj["source"]["item"] = item.document.item
-    db = expl.decided_by
-    return {
+    data = {
         "object": obj,
         "verdict": expl.verdict.value,
-        "decidedBy": {"stage": db.stage.value, "rule": db.rule.value, "webhook": db.webhook,
-                      "configuration": db.configuration, "detail": words.decided(expl), "inputs": db.detail},
+        "decidedBy": decided_by_data(expl),
         "stages": [record_data(s) for s in expl.stages],
         "warnings": [{"code": w.code.value, **w.detail} for w in expl.warnings],
         "patch": expl.patch,
         "hints": [record_data(h) for h in expl.hints],
         "clusterState": item.origins,
     }
+    live = getattr(item, "live", None)
+    if live is not None:     # an object of the live cluster: what its running pods have (live-contracts.md)
+        data["live"] = live
+    return data
+
+
+def decided_by_data(expl) -> Dict[str, Any]:
+    """`decidedBy` as -o json writes it: the deciding rule, its words, its inputs."""
+    db = expl.decided_by
+    return {"stage": db.stage.value, "rule": db.rule.value, "webhook": db.webhook,
+            "configuration": db.configuration, "detail": words.decided(expl), "inputs": db.detail}
 
 
 _KEEP = object()      # a field that is always written

@@ -49,7 +49,7 @@ def print_items(items, env, options) -> None:
         source = (clean(str(item.document.file)), item.document.index)
         origins = {clean(k): clean(v) for k, v in (item.origins or {}).items()}
         shown = item.explanation.replace(pod=None, original_pod=None, manifest=None)   # not printed here
-        out.extend(_item(_sanitize(shown), source, origins, style))
+        out.extend(_item(_sanitize(shown), source, origins, style, _sanitize(getattr(item, "live", None))))
     env.stdout.write("\n".join(out) + ("\n" if out else ""))
 
 
@@ -58,9 +58,11 @@ def _labels(labels: Mapping[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in shown.items()) or "(none besides kubernetes.io/metadata.name)"
 
 
-def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style) -> List[str]:
+def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, live=None) -> List[str]:
     obj = expl.object
-    lines = [s.bold(f"{obj.kind} {obj.namespace}/{obj.name}") + s.dim(f"  ({source[0]}, document {source[1]})")]
+    # objects read from a cluster have no file: their source is "deployment/NAME (live: CONTEXT)"
+    where = source[0] if source[0].endswith(")") and " (live: " in source[0] else f"{source[0]}, document {source[1]}"
+    lines = [s.bold(f"{obj.kind} {obj.namespace}/{obj.name}") + s.dim(f"  ({where})")]
     given = {k: v for k, v in origins.items() if v != "embedded default"}
     live = _live_origin(given)
     if live:
@@ -130,10 +132,26 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style) -> Li
         if any(h.kind is HintKind.NAMESPACE_LABEL for h in expl.hints):
             lines.append(s.dim("   Injection happens only when a pod is created: pods that already run keep no sidecar until "
                                "they are recreated (e.g. kubectl rollout restart)."))
+    if live is not None:
+        lines.extend(_live_lines(live, s))
     lines.append("")
     colour = {Verdict.INJECTED: s.green, Verdict.NOT_INJECTED: s.yellow, Verdict.REJECTED: s.red}[expl.verdict]
     lines.append(s.bold("RESULT: ") + colour(expl.verdict.value.replace("-", " ").upper()) + f" — {words.decided(expl)}" +
                  s.dim(f"  [rule: {db.rule.value}]"))
+    return lines
+
+
+def _live_lines(live: Mapping[str, Any], s: Style) -> List[str]:
+    """What the object's running pods have, and what differs from a pod created now (as `status` says it)."""
+    pods = live.get("pods") or []
+    with_sidecar = sum(1 for p in pods if p.get("sidecar"))
+    lines = ["", s.bold("Running pods") + f" — {len(pods)}, {with_sidecar} with a sidecar"]
+    for p in pods:
+        what = f"sidecar {p.get('proxyImage')}, revision {p.get('revision') or '-'}" if p.get("sidecar") else "no sidecar"
+        lines.append(f"   {p.get('name')}: {what}")
+    for f in live.get("findings") or []:
+        lines.append("   " + s.yellow("! ") + f"{f['code']}: {f['detail']}")
+        lines.append(f"     fix: {f['fix']}")
     return lines
 
 

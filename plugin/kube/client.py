@@ -83,13 +83,75 @@ class Unauthorized(ApiError):
 
 
 def _import_kubernetes():
+    """(Configuration, the config package, the rest module) of the kubernetes package.
+
+    `import kubernetes` runs the package's __init__, which imports every API class and model (~0.5 s of the
+    ~0.7 s it costs on a loaded 2-core machine); only the credential loaders and the connection pool are used
+    here. So the two package __init__s are skipped: stand-in package modules with the real search path are put
+    in sys.modules and the needed submodules are imported through them (~0.25 s). If anything about that does
+    not work (another layout, a version this was not written for), the package is imported the usual way."""
+    import sys
+
+    loaded = sys.modules.get(PACKAGE, _ABSENT)
+    if loaded is None:                       # `import kubernetes` blocked (the tests do so): as if missing
+        raise ClientMissing()
+    if loaded is _ABSENT or getattr(loaded, "_kubectl_inject_lean", False):
+        try:
+            return _import_lean()
+        except ClientMissing:
+            raise
+        except Exception:   # noqa: BLE001 - anything unexpected: forget the stand-ins, import as documented
+            for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+                del sys.modules[name]
     try:
-        import kubernetes.client  # noqa: F401  (the package __init__ loads client, config and the rest)
+        import kubernetes.client
         import kubernetes.config
         from kubernetes.client import rest
     except ImportError as e:
         raise ClientMissing(str(e) if getattr(e, "name", None) not in (PACKAGE, None) else "") from None
-    return kubernetes, rest
+    return kubernetes.client.Configuration, kubernetes.config, rest
+
+
+_ABSENT = object()
+
+
+def _import_lean():
+    import importlib.util
+    import os
+    import sys
+    import types
+
+    if PACKAGE not in sys.modules:
+        try:
+            spec = importlib.util.find_spec(PACKAGE)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            raise ClientMissing()
+        base = list(spec.submodule_search_locations)[0]
+        package = types.ModuleType(PACKAGE)
+        package.__path__ = [base]
+        package._kubectl_inject_lean = True
+        client = types.ModuleType(PACKAGE + ".client")
+        client.__path__ = [os.path.join(base, "client")]
+        sys.modules[PACKAGE], sys.modules[PACKAGE + ".client"] = package, client
+        package.client = client
+    client = sys.modules[PACKAGE + ".client"]
+    try:
+        from kubernetes.client.configuration import Configuration
+        from kubernetes.client import rest
+
+        client.Configuration = Configuration
+        client.ApiClient = getattr(client, "ApiClient", None) or _NoApiClient   # named by kube_config, unused here
+        import kubernetes.config
+    except ImportError as e:
+        raise ClientMissing(str(e)) from None
+    return Configuration, kubernetes.config, rest
+
+
+class _NoApiClient:
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError("kubectl-inject loads the kubernetes client without its API classes")
 
 
 class Client:
@@ -101,22 +163,20 @@ class Client:
         self.connection = connection
         self.log = log
         self.calls: List[Tuple[str, str, int, int]] = []
-        kubernetes, rest = _import_kubernetes()
-        configuration = kubernetes.client.Configuration()
+        Configuration, config, rest = _import_kubernetes()
+        configuration = Configuration()
         try:
             if connection.in_cluster:
                 import os
 
-                from kubernetes.config.incluster_config import InClusterConfigLoader
-
                 sa = connection.service_account_dir
-                InClusterConfigLoader(token_filename=os.path.join(sa, "token"), cert_filename=os.path.join(sa, "ca.crt"),
-                                      environ=_InClusterEnviron(connection.server)).load_and_set(configuration)
+                config.incluster_config.InClusterConfigLoader(
+                    token_filename=os.path.join(sa, "token"), cert_filename=os.path.join(sa, "ca.crt"),
+                    environ=_InClusterEnviron(connection.server)).load_and_set(configuration)
             else:
-                kubernetes.config.load_kube_config_from_dict(
-                    connection.config, context=connection.config["current-context"],
-                    client_configuration=configuration, persist_config=False)
-        except kubernetes.config.ConfigException as e:
+                config.load_kube_config_from_dict(connection.config, context=connection.config["current-context"],
+                                                  client_configuration=configuration, persist_config=False)
+        except config.ConfigException as e:
             raise LiveError(f"cannot use the credentials of {connection.describe()}: {e}") from None
         configuration.retries = 0          # fail fast: one line saying the server is unreachable, no retry storm
         self._configuration = configuration

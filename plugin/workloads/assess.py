@@ -87,6 +87,8 @@ def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str],
     state, _index, live = live_cluster_state(client, namespaces, peer_authentications=True)
     observed = read_workloads(client, namespaces, selector)
     workloads = group(observed.pods, observed.controllers, observed.events)
+    if selector:        # events carry no pod labels: a workload seen only through its events is not selected
+        workloads = [w for w in workloads if w.pods]
     if only is not None:
         workloads = [w for w in workloads if only(w)]
     refused_kinds = {x["kind"] for x in live.refusals + observed.refusals}

@@ -108,7 +108,7 @@ def resolve(client, targets, selector: Optional[str], namespace: Optional[str], 
 
         for w in group(observed.pods, observed.controllers, observed.events):
             obj = template_object(w)
-            if obj is None:
+            if obj is None or not w.pods:      # seen only through its events: its pods' labels are unknown
                 continue
             doc = Document(obj, f"{w.kind.lower()}/{w.name} ({where})", 0, 1)
             documents.append(doc)

@@ -134,10 +134,26 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, live=
                                "they are recreated (e.g. kubectl rollout restart)."))
     if live is not None:
         lines.extend(_live_lines(live, s))
+    unknown = _unknown_lines(origins, s)
+    lines.extend(unknown)
     lines.append("")
     colour = {Verdict.INJECTED: s.green, Verdict.NOT_INJECTED: s.yellow, Verdict.REJECTED: s.red}[expl.verdict]
     lines.append(s.bold("RESULT: ") + colour(expl.verdict.value.replace("-", " ").upper()) + f" — {words.decided(expl)}" +
-                 s.dim(f"  [rule: {db.rule.value}]"))
+                 s.dim(f"  [rule: {db.rule.value}]") + (s.yellow("  (incomplete: see Unknown above)") if unknown else ""))
+    return lines
+
+
+def _unknown_lines(origins: Mapping[str, str], s: Style) -> List[str]:
+    """Kinds the cluster would not let us read: what each leaves open, said before the RESULT it weakens."""
+    refused = [(k, v) for k, v in origins.items() if v.startswith("unknown: ")]
+    if not refused:
+        return []
+    from ..state.live import CONSEQUENCES
+
+    lines = ["", s.bold("Unknown") + " (not readable with these credentials; the result assumes they are absent)"]
+    for kind, origin in refused:
+        why = origin[len("unknown: "):].rsplit(" (", 1)[0]
+        lines.append("   " + s.yellow("? ") + f"{kind}: {why} — {CONSEQUENCES.get(kind, 'unknown')}")
     return lines
 
 

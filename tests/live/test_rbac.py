@@ -34,6 +34,9 @@ def test_refusals_are_named_and_the_rest_still_works(live_cluster):
     text = live_cluster.run("explain", "-f", HTTPBIN, context=LIMITED_CONTEXT).stdout
     assert text.splitlines()[1].startswith(f"cluster state: read live from context {LIMITED_CONTEXT}; unknown: "
                                            "ConfigMap (forbidden to list configmaps in namespace istio-system)")
+    assert "   ? ConfigMap: forbidden to list configmaps in namespace istio-system — the injector's policy and " \
+        "templates are unknown" in text
+    assert text.rstrip().splitlines()[-1].endswith("(incomplete: see Unknown above)")
 
 
 def test_impersonation_sends_the_user_and_every_group(live_cluster):

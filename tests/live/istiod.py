@@ -6,7 +6,8 @@ the Istio master snapshot the Go module proxy serves), with `nice -n 10`, once, 
 it twice. Run as /work/shared/docs/local-control-plane-recipe.md §4 says: from an empty working directory,
 every listener on 127.0.0.1 with a free port, `REVISION=default` (its caBundle patcher only fills webhook
 configurations labelled with its revision), `ISTIOD_CUSTOM_HOST=127.0.0.1` (an IP SAN on its serving
-certificate), native sidecars pinned so that the injected layout does not depend on the Node objects.
+certificate); native sidecars in Istio's auto mode unless pinned (the layout then follows the Nodes' kubelet
+versions, which the plugin reads too).
 """
 import fcntl
 import hashlib
@@ -83,7 +84,7 @@ def pilot_discovery_binary():
 class Istiod:
     """One pilot-discovery against the cluster's kubeconfig; `url` is its injection endpoint."""
 
-    def __init__(self, binary, kubeconfig, native_sidecars="true"):
+    def __init__(self, binary, kubeconfig, native_sidecars=None):
         self.binary = binary
         self.kubeconfig = kubeconfig
         self.native_sidecars = native_sidecars
@@ -94,20 +95,23 @@ class Istiod:
 
     def start(self, timeout=90):
         names = ("http", "https", "grpc", "secure_grpc", "monitoring", "ctrlz")
-        self.ports = {n: free_port() for n in names}
+        if not self.ports:          # a restart keeps them: the webhook configuration names the https port
+            self.ports = {n: free_port() for n in names}
         work = self.dir / "cwd"          # an empty working directory: files there would win over the ConfigMaps
         work.mkdir(exist_ok=True)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.dir), "KUBECONFIG": self.kubeconfig,
                "POD_NAMESPACE": "istio-system", "POD_NAME": "istiod-local", "REVISION": "default",
                "ISTIOD_CUSTOM_HOST": "127.0.0.1,localhost", "PILOT_CERT_PROVIDER": "istiod", "CLUSTER_ID": "Kubernetes",
-               "PILOT_ENABLE_ANALYSIS": "false", "ENABLE_NATIVE_SIDECARS": self.native_sidecars}
+               "PILOT_ENABLE_ANALYSIS": "false"}
+        if self.native_sidecars is not None:    # unset: Istio's auto mode, which reads the Nodes' kubelet versions
+            env["ENABLE_NATIVE_SIDECARS"] = self.native_sidecars
         p = self.ports
         argv = [str(self.binary), "discovery", "--kubeconfig", self.kubeconfig,
                 "--httpAddr", f"127.0.0.1:{p['http']}", "--httpsAddr", f"127.0.0.1:{p['https']}",
                 "--grpcAddr", f"127.0.0.1:{p['grpc']}", "--secureGRPCAddr", f"127.0.0.1:{p['secure_grpc']}",
                 "--monitoringAddr", f"127.0.0.1:{p['monitoring']}", "--ctrlz_address", "127.0.0.1",
                 "--ctrlz_port", str(p["ctrlz"]), "--domain", "cluster.local", "--log_output_level=default:info"]
-        self.log = open(self.dir / "istiod.log", "wb")
+        self.log = open(self.dir / "istiod.log", "ab")
         self.proc = subprocess.Popen(argv, cwd=work, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout

@@ -1,0 +1,303 @@
+"""The real injector: istiod (pilot-discovery, built from the Go module proxy) is the cluster's injection webhook,
+called by the real kube-apiserver. Every prediction of `kubectl inject explain` against that cluster is held to
+what istiod did to the pod (the strongest fidelity check this project can run), in both sidecar layouts, and
+`status` reads the pods it injected.
+
+Slow the first time (building pilot-discovery takes 10-30 minutes on 2 cores; it is cached under
+~/.cache/kubectl-inject/pilot-discovery/), ~20 s once cached. Pods are created with dryRun=All where only the
+injector's answer matters: the apiserver runs the whole admission chain, webhook included, and stores nothing.
+"""
+import copy
+import json
+import re
+import subprocess
+import time
+
+import pytest
+
+from ..conftest import run_cli
+from ..oracles import istioctl as oracle
+from ..realcluster import apiserver, certs
+from . import istiod as istiod_mod
+from . import workloads as wl
+
+pytestmark = pytest.mark.slow
+CRDS = "manifests/charts/base/files/crd-all.gen.yaml"
+
+
+class RealInjector:
+    def __init__(self, cluster, kubeconfig, istiod):
+        self.cluster = cluster
+        self.kubeconfig = kubeconfig
+        self.istiod = istiod
+
+    # the LiveCluster helpers of tests/live/workloads.py expect these
+    def create(self, obj):
+        from .conftest import LiveCluster
+
+        return LiveCluster(self.cluster, self.kubeconfig, None).create(obj)
+
+    def get(self, kind, name, namespace=None):
+        from .conftest import LiveCluster
+
+        return LiveCluster(self.cluster, self.kubeconfig, None).get(kind, name, namespace)
+
+    def replace(self, obj):
+        from .conftest import LiveCluster
+
+        return LiveCluster(self.cluster, self.kubeconfig, None).replace(obj)
+
+    def run(self, *argv):
+        return run_cli(*argv, environ={"KUBECONFIG": self.kubeconfig})
+
+    def admit(self, pod, namespace, dry_run=True):
+        """What the real apiserver (and so the real istiod) makes of a pod CREATE."""
+        status, body = self.cluster.request("POST", f"/api/v1/namespaces/{namespace}/pods", pod,
+                                            query={"dryRun": "All"} if dry_run else None)
+        assert status in (200, 201), body
+        return body
+
+
+def _yaml_docs(text):
+    import yaml
+
+    return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+
+
+def _install(cluster, url):
+    """Istio's CRDs, istio-system, and the injector and mesh ConfigMaps and webhook configuration that
+    `istioctl manifest generate` renders for the default revision, the webhooks pointed at `url`."""
+    istio_src = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
+    module = f"{istio_src}/istio.io/istio@v0.0.0-20260827124520-eed52ebb66ad"
+    with open(f"{module}/{CRDS}", encoding="utf-8") as fh:
+        for crd in _yaml_docs(fh.read()):
+            status, body = cluster.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
+            assert status in (201, 409), body
+    status, body = cluster.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
+                                                                  "metadata": {"name": "istio-system"}})
+    assert status == 201, body
+    proc = oracle.run_istioctl("master-20260827", ["manifest", "generate", "--set", "profile=empty",
+                                                   "--set", "components.pilot.enabled=true"])
+    assert proc.returncode == 0, proc.stderr
+    mwc = None
+    for doc in _yaml_docs(proc.stdout):
+        if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] in ("istio", "istio-sidecar-injector"):
+            status, body = cluster.request("POST", "/api/v1/namespaces/istio-system/configmaps", doc)
+            assert status == 201, body
+        elif doc["kind"] == "MutatingWebhookConfiguration":
+            mwc = doc
+    for hook in mwc["webhooks"]:
+        hook["clientConfig"] = {"url": url}
+    return mwc
+
+
+@pytest.fixture(scope="module")
+def real_injector(tmp_path_factory):
+    pytest.importorskip("kubernetes", reason="the live tier needs the cluster extra: pip install -e '.[cluster]'")
+    try:
+        binary = istiod_mod.pilot_discovery_binary()
+        oracle.istioctl_binary("master-20260827")
+        cluster = apiserver.Cluster(apiserver.apiserver_binary(), apiserver.etcd_binary()).start()
+    except (apiserver.Unavailable, certs.PKIError, oracle.OracleUnavailable) as e:
+        pytest.skip(str(e))
+    istiod = None
+    try:
+        kubeconfig = tmp_path_factory.mktemp("real-injector") / "kubeconfig"
+        kubeconfig.write_text(
+            "apiVersion: v1\nkind: Config\ncurrent-context: real\n"
+            f"clusters:\n- name: real\n  cluster:\n    server: {cluster.url}\n"
+            f"    certificate-authority: {cluster.pki['ca_cert']}\n"
+            f"users:\n- name: admin\n  user:\n    token: {apiserver.ADMIN_TOKEN}\n"
+            "contexts:\n- name: real\n  context: {cluster: real, user: admin}\n")
+        istiod = istiod_mod.Istiod(binary, str(kubeconfig), native_sidecars=None)
+        mwc = _install(cluster, "https://127.0.0.1:1/inject")      # the URL is set once istiod has its port
+        istiod.start()
+        for hook in mwc["webhooks"]:
+            hook["clientConfig"] = {"url": istiod.url}
+        status, body = cluster.request("POST", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", mwc)
+        assert status == 201, body
+        deadline = time.monotonic() + 60
+        while True:             # istiod's patcher fills the caBundle of its revision's webhooks
+            _, got = cluster.request("GET", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/"
+                                            "istio-sidecar-injector")
+            if all(h["clientConfig"].get("caBundle") for h in got["webhooks"]):
+                break
+            assert time.monotonic() < deadline, "istiod did not patch the caBundle:\n" + istiod.log_tail()
+            time.sleep(0.2)
+        real = RealInjector(cluster, str(kubeconfig), istiod)
+        wl.namespace(real, "inj", {"istio-injection": "enabled"})
+        wl.namespace(real, "plain")
+        yield real
+    finally:
+        if istiod is not None:
+            istiod.cleanup()
+        cluster.stop()
+
+
+PODS = {
+    "plain": {"spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}},
+    "ports-and-probes": {"metadata": {"labels": {"app": "web", "version": "v2"}},
+                         "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                                                  "ports": [{"containerPort": 8080, "name": "http"}],
+                                                  "readinessProbe": {"httpGet": {"path": "/ready", "port": 8080}},
+                                                  "livenessProbe": {"tcpSocket": {"port": 8080}}}]}},
+    "proxy-config-and-prometheus": {"metadata": {"annotations": {
+        "proxy.istio.io/config": '{"holdApplicationUntilProxyStarts": true}',
+        "prometheus.io/scrape": "true", "prometheus.io/port": "9100"}},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}, {"name": "helper", "image": "busybox"}]}},
+    "opted-out": {"metadata": {"annotations": {"sidecar.istio.io/inject": "false"}},
+                  "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}},
+    "label-opt-in": {"metadata": {"labels": {"sidecar.istio.io/inject": "true"}},
+                     "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}},
+}
+
+
+def _pod(name, shape):
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}}
+    pod.update(copy.deepcopy(shape))
+    pod["metadata"] = dict(copy.deepcopy(shape.get("metadata") or {}), name=name)
+    return pod
+
+
+def _pointer(doc, path):
+    for part in path.lstrip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, list):
+            doc = doc[int(part)] if part != "-" else doc[-1]
+        else:
+            doc = doc[part]
+    return doc
+
+
+def _within(predicted, real):
+    """Every field of the prediction is in the stored object (the apiserver only adds defaults after the webhook)."""
+    if isinstance(predicted, dict):
+        return isinstance(real, dict) and all(k in real and _within(v, real[k]) for k, v in predicted.items())
+    if isinstance(predicted, list):
+        return isinstance(real, list) and len(predicted) == len(real) and all(map(_within, predicted, real))
+    return predicted == real
+
+
+def _disagreements(prediction, stored):
+    token = next((v["name"] for v in stored["spec"].get("volumes") or [] if v["name"].startswith("kube-api-access-")), "")
+    out = []
+    for op in prediction["patch"]:
+        if op["op"] == "remove":
+            continue
+        value = json.loads(json.dumps(op["value"]).replace("kube-api-access-sim00", token))
+        try:
+            real = _pointer(stored, op["path"])
+        except (KeyError, IndexError, ValueError):
+            out.append(f"{op['path']}: predicted, absent from the stored pod")
+            continue
+        if op["path"].endswith("sidecar.istio.io~1status"):
+            value, real = json.loads(value), json.loads(real)
+        if not _within(value, real):
+            out.append(f"{op['path']}: predicted {json.dumps(value)[:300]}\n   stored {json.dumps(real)[:300]}")
+    return out
+
+
+def _proxied(pod):
+    return any(c["name"] == "istio-proxy" for c in pod["spec"].get("containers", []) + pod["spec"].get("initContainers", []))
+
+
+def _predict(real, tmp_path, pod, namespace):
+    path = tmp_path / f"{pod['metadata']['name']}.json"
+    path.write_text(json.dumps(pod))
+    run = real.run("explain", "-f", str(path), "-n", namespace, "-o", "json")
+    assert run.status == 0, run.stderr
+    item, = json.loads(run.stdout)["items"]
+    return item
+
+
+def _check_all(real, tmp_path, layout):
+    checked = 0
+    for namespace in ("inj", "plain"):
+        for name, shape in PODS.items():
+            pod = _pod(f"{name}-{layout}", shape)
+            prediction = _predict(real, tmp_path, pod, namespace)
+            stored = real.admit(pod, namespace)
+            assert (prediction["verdict"] == "injected") == _proxied(stored), (namespace, name, prediction["decidedBy"])
+            if prediction["verdict"] == "injected":
+                problems = _disagreements(prediction, stored)
+                assert not problems, f"{namespace}/{name}:\n" + "\n".join(problems)
+                native = any(c["name"] == "istio-proxy" for c in stored["spec"].get("initContainers", []))
+                assert native == (layout == "native"), (namespace, name)
+                checked += 1
+    return checked
+
+
+def test_predictions_match_what_the_real_istiod_injects_native_layout(real_injector, tmp_path):
+    """No Node objects: Istio's auto mode gives native sidecars (istio-proxy an init container, restartPolicy
+    Always), and so does the prediction."""
+    assert _check_all(real_injector, tmp_path, "native") == 5     # 4 shapes in inj, the label opt-in in plain
+
+
+def test_predictions_match_with_an_old_kubelet_classic_layout(real_injector, tmp_path):
+    """One node whose kubelet version Istio cannot read as >= 1.33 (kwok's default): classic sidecars, for
+    every pod of the cluster; the plugin reads the same Nodes."""
+    real = real_injector
+    real.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "old-node"},
+                 "status": {"nodeInfo": {"kubeletVersion": "kwok-0.8.0"}}})
+    try:
+        deadline = time.monotonic() + 30           # istiod learns about nodes through an informer
+        while _proxied_native(real.admit(_pod("probe", PODS["plain"]), "inj")):
+            assert time.monotonic() < deadline, "istiod never saw the node"
+            time.sleep(0.3)
+        assert _check_all(real, tmp_path, "classic") == 5
+    finally:
+        real.cluster.request("DELETE", "/api/v1/nodes/old-node")
+
+
+def _proxied_native(pod):
+    return any(c["name"] == "istio-proxy" for c in pod["spec"].get("initContainers", []))
+
+
+def test_status_reads_the_pods_istiod_injected(real_injector, tmp_path):
+    real = real_injector
+    _, rs = wl.deployment(real, "inj", "shop", replicas=2)
+    for i in range(2):             # as the ReplicaSet controller would create them; istiod injects for real
+        pod = {"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": f"shop-5f7d-{i}", "namespace": "inj", "labels": dict(rs["spec"]["template"]["metadata"]["labels"]),
+                            "ownerReferences": [wl.owner(rs)]},
+               "spec": copy.deepcopy(rs["spec"]["template"]["spec"])}
+        real.admit(pod, "inj", dry_run=False)
+    run = real.run("status", "-n", "inj", "-o", "json")
+    assert run.status == 0, run.stderr
+    item, = [i for i in json.loads(run.stdout)["items"] if i["workload"]["name"] == "shop"]
+    assert item["findings"] == [] and all(p["sidecar"] for p in item["pods"])
+    assert {p["proxyImage"] for p in item["pods"]} == {item["expected"]["proxyImage"]}
+    # an in-place upgrade of the injector: the running proxies are now stale
+    cm = real.get("ConfigMap", "istio-sidecar-injector", "istio-system")
+    values = json.loads(cm["data"]["values"])
+    values["global"]["tag"] = "1.99.0"
+    cm["data"]["values"] = json.dumps(values)
+    real.replace(cm)
+    run = real.run("status", "-n", "inj", "-o", "json")
+    item, = [i for i in json.loads(run.stdout)["items"] if i["workload"]["name"] == "shop"]
+    assert [f["code"] for f in item["findings"]] == ["stale-proxy"]
+    assert re.search(r":1\.99\.0$", item["expected"]["proxyImage"])
+    # and istiod agrees: a pod created now gets that image
+    deadline = time.monotonic() + 30
+    while True:
+        stored = real.admit(_pod("after-upgrade", PODS["plain"]), "inj")
+        images = {c["image"] for c in stored["spec"].get("containers", []) + stored["spec"].get("initContainers", [])
+                  if c["name"] == "istio-proxy"}
+        if images == {item["expected"]["proxyImage"]}:
+            break
+        assert time.monotonic() < deadline, images
+        time.sleep(0.3)
+
+
+def test_istiod_down_refuses_pods_as_the_message_says(real_injector):
+    real = real_injector
+    real.istiod.stop()
+    try:
+        status, body = real.cluster.request("POST", "/api/v1/namespaces/inj/pods", _pod("refused", PODS["plain"]),
+                                            query={"dryRun": "All"})
+        assert status == 500 and 'failed calling webhook "namespace.sidecar-injector.istio.io"' in body["message"]
+        # the prediction is about what the injector would do, not whether it is up: still injected
+        item, = json.loads(real.run("explain", "deployment/shop", "-n", "inj", "-o", "json").stdout)["items"]
+        assert item["verdict"] == "injected"
+    finally:
+        real.istiod.start()

@@ -58,7 +58,7 @@ class _Injector:
         namespace = (pod.get("metadata") or {}).get("namespace", "")
         return istio_inject(pod, config, mode="webhook", namespace=namespace,
                             namespace_object=self.cluster.namespaces.get(namespace),
-                            context=_istio_context(config, self.cache, "webhook", self.cluster.nodes))
+                            context=_istio_context(config, self.cache, "webhook", known_nodes(self.cluster)))
 
     def __init__(self, cluster: ClusterState, cache: EngineCache):
         self.cluster = cluster
@@ -108,14 +108,21 @@ class _Injector:
                         revision=revision)
 
 
-def _istio_context(config: InjectorConfig, cache: EngineCache, mode: str, nodes=()):
+def known_nodes(cluster: ClusterState):
+    """The cluster's Nodes when the state knows them — it has some, or its origins name the kind (a live
+    cluster or a snapshot that found none: Istio then detects native sidecars, as with no nodes) — else None
+    (the embedded default: the detection is assumed off, with a note)."""
+    return cluster.nodes if cluster.nodes or "Node" in cluster.origins else None
+
+
+def _istio_context(config: InjectorConfig, cache: EngineCache, mode: str, nodes=None):
     """Istio's per-configuration context (parsed values, mesh, compiled templates), built once per
     configuration, mode and the nodes' kubelet versions (native sidecar detection reads them)."""
     from .istio.inject import Context, node_versions
 
-    versions = node_versions(nodes) if mode == "webhook" else ()
+    versions = node_versions(nodes) if mode == "webhook" and nodes is not None else None
     return cache.recall_for(("istio-context", mode, versions), config,
-                            lambda: Context(config, mode=mode, nodes=(nodes or None) if mode == "webhook" else None,
+                            lambda: Context(config, mode=mode, nodes=nodes if versions is not None else None,
                                             cache=cache))
 
 

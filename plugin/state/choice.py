@@ -64,8 +64,7 @@ def live_cluster_state(client, namespaces, peer_authentications: bool = False):
     from .sources import build_state
 
     live = read_state(client, namespaces, peer_authentications)
-    state, index = build_state(state_documents(live), live.origin)
-    state.origins.update(live.origins())
+    state, index = build_state(state_documents(live), live.origins())
     return state, index, live
 
 

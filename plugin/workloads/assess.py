@@ -72,10 +72,11 @@ def decided_by_data(explanation) -> Dict[str, Any]:
 def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str], environ,
            keep_explanations: bool = False, only=None) -> Assessment:
     """`only(workload) -> bool` keeps some workloads (explain TYPE/NAME) before anything is predicted."""
-    from simulator import Options
+    from simulator import EngineCache, Options
 
     from ..inputs import Document
-    from ..runtime.bulk import explain_all, workers_for
+    from ..runtime.bulk import Work, explain_all, workers_for
+    from ..runtime.treecache import DiskTreeCache
     from ..state.choice import live_cluster_state
     from ..state.live import root_namespace
     from .findings import UNKNOWN, findings_for
@@ -101,7 +102,8 @@ def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str],
             jobs.append((Document(obj, f"{w.kind.lower()}/{w.name}", 0, 1), w.namespace))
     options = Options(hints=False, admission_defaults=True)
     finish = None if keep_explanations else _summary
-    results = explain_all(jobs, state, options, workers_for(len(jobs), environ), finish)
+    cache = EngineCache(trees=DiskTreeCache.for_environment(environ))
+    results = explain_all(Work(jobs, state, options, cache, finish), workers_for(len(jobs), environ))
     peer_auth = None if "PeerAuthentication" in refused_kinds else PeerAuthentications(
         [o for o in live.objects if o.get("kind") == "PeerAuthentication"], root_namespace(live.objects))
     root = root_namespace(live.objects)

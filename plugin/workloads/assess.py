@@ -39,16 +39,46 @@ class Assessment(Record):
         self.unknown: List[Dict[str, Any]] = unknown     # the refusals, with what each leaves unknown
 
 
-def template_object(w) -> Optional[Dict[str, Any]]:
-    """What a new pod of the workload is made from: the controller's (or nearest owner's) object with its pod
-    template, else the pod itself as its creator sent it."""
+def template_object(w, controllers=None) -> Optional[Dict[str, Any]]:
+    """What a new pod of the workload is made from: the pod its controller would create now (the controller's
+    template, named and owned as the controller does it: Istio derives the workload name and owner it injects
+    from the ownerReferences), else the controller's object, else the pod itself as its creator sent it."""
     from .pods import as_created
 
     if w.template_source is not None:
-        return w.template_source
+        return controller_pod(w.template_source, controllers or {}) or w.template_source
     if w.pods:
         return as_created(w.pods[0])
     return None
+
+
+def controller_pod(obj: Dict[str, Any], controllers) -> Optional[Dict[str, Any]]:
+    """The Pod a ReplicaSet, StatefulSet, DaemonSet, Job or ReplicationController creates from its template;
+    for a Deployment, the pod of its newest ReplicaSet's name (its pod-template-hash) with the Deployment's
+    current template. None when that cannot be told (a CronJob, a Deployment whose ReplicaSets were not read)."""
+    from .owners import controller_of
+
+    md = obj.get("metadata") or {}
+    kind, name, ns = obj.get("kind"), md.get("name", ""), md.get("namespace", "")
+    template = (obj.get("spec") or {}).get("template")
+    if not isinstance(template, dict) or not md.get("uid") or kind == "CronJob":
+        return None
+    owner, labels = obj, dict((template.get("metadata") or {}).get("labels") or {})
+    if kind == "Deployment":
+        sets = [o for (k, n, _), o in controllers.items() if k == "ReplicaSet" and n == ns
+                and controller_of(o) == ("Deployment", name) and (o.get("metadata") or {}).get("uid")]
+        if not sets:
+            return None
+        owner = max(sets, key=lambda o: (o["metadata"].get("creationTimestamp") or "", o["metadata"]["name"]))
+        digest = ((owner["metadata"].get("labels") or {}).get("pod-template-hash"))
+        if digest:
+            labels["pod-template-hash"] = digest
+    meta = dict(template.get("metadata") or {}, labels=labels, namespace=ns,
+                generateName=f"{owner['metadata']['name']}-",
+                ownerReferences=[{"apiVersion": owner.get("apiVersion", ""), "kind": owner.get("kind", ""),
+                                  "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
+                                  "controller": True, "blockOwnerDeletion": True}])
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": template.get("spec")}
 
 
 def _summary(document, explanation):
@@ -96,7 +126,7 @@ def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str],
     predictable = not (refused_kinds & set(NEEDED_FOR_PREDICTION))
     jobs, positions = [], []
     for w in workloads:
-        obj = template_object(w) if predictable else None
+        obj = template_object(w, observed.controllers) if predictable else None
         positions.append(len(jobs) if obj is not None else None)
         if obj is not None:
             jobs.append((Document(obj, f"{w.kind.lower()}/{w.name}", 0, 1), w.namespace))

@@ -61,6 +61,9 @@ def as_created(pod: Mapping[str, Any]) -> Dict[str, Any]:
     annotations = {k: v for k, v in (md.get("annotations") or {}).items() if k not in INJECTED_ANNOTATIONS}
     labels = {k: v for k, v in (md.get("labels") or {}).items() if k not in INJECTED_LABELS}
     meta = {"name": md.get("name", ""), "namespace": md.get("namespace", "")}
+    for key in ("generateName", "ownerReferences"):     # the controller sent them, and Istio reads them
+        if md.get(key):
+            meta[key] = copy.deepcopy(md[key])
     if labels:
         meta["labels"] = labels
     if annotations:

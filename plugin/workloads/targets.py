@@ -107,7 +107,7 @@ def resolve(client, targets, selector: Optional[str], namespace: Optional[str], 
         from .assess import template_object
 
         for w in group(observed.pods, observed.controllers, observed.events):
-            obj = template_object(w)
+            obj = w.template_source or template_object(w)
             if obj is None or not w.pods:      # seen only through its events: its pods' labels are unknown
                 continue
             doc = Document(obj, f"{w.kind.lower()}/{w.name} ({where})", 0, 1)

@@ -181,7 +181,10 @@ def _difference(predicted, real, path=""):
                 return found
         return None
     if isinstance(predicted, list) and isinstance(real, list) and len(predicted) != len(real):
-        return f"{path}: predicted {len(predicted)} items, stored {len(real)}: {json.dumps(predicted)}\n  vs {json.dumps(real)}"
+        names = [x.get("name") if isinstance(x, dict) else x for x in predicted]
+        extra = [x.get("name") if isinstance(x, dict) else x for x in real]
+        extra, missing = [n for n in extra if n not in names], [n for n in names if n not in extra]
+        return f"{path}: predicted {len(predicted)} items, stored {len(real)}; only stored: {json.dumps(extra)}; only predicted: {json.dumps(missing)}"
     if isinstance(predicted, list) and isinstance(real, list):
         for i, (a, b) in enumerate(zip(predicted, real)):
             found = _difference(a, b, f"{path}/{i}")
@@ -326,3 +329,125 @@ def test_istiod_down_refuses_pods_as_the_message_says(real_injector):
         assert item["verdict"] == "injected"
     finally:
         real.istiod.start()
+
+
+# -- the whole control plane: kube-controller-manager makes the pods, kwok runs them, istiod injects them ----------
+
+@pytest.fixture(scope="module")
+def control_plane(real_injector):
+    from . import controlplane as cp
+
+    try:
+        kcm_binary, kwok_binary = cp.controller_manager_binary(), cp.kwok_binary()
+        cp.kwok_stages()
+    except apiserver.Unavailable as e:
+        pytest.skip(str(e))
+    real = real_injector
+    real.create(cp.fake_node("kwok-node-1"))
+    kcm = cp.start_controller_manager(kcm_binary, real.kubeconfig, real.cluster.pki)
+    kwok = cp.start_kwok(kwok_binary, real.kubeconfig)
+    try:
+        _until(lambda: any(c["type"] == "Ready" and c["status"] == "True"
+                           for c in (real.get("Node", "kwok-node-1").get("status") or {}).get("conditions") or []),
+               "kwok-node-1 Ready", kwok)
+        yield real
+    finally:
+        kwok.stop()
+        kcm.stop()
+
+
+def _until(condition, what, process=None, timeout=90):
+    deadline = time.monotonic() + timeout
+    while True:
+        got = condition()
+        if got:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}" + (f"\n{process.log_tail()}" if process else ""))
+        time.sleep(0.5)
+
+
+def _pods(real, namespace, app):
+    _, body = real.cluster.request("GET", f"/api/v1/namespaces/{namespace}/pods", query={"labelSelector": f"app={app}"})
+    return [p for p in body["items"] if not p["metadata"].get("deletionTimestamp")]
+
+
+def _running(pods, count, sidecar):
+    return len(pods) == count and all(p["status"].get("phase") == "Running" and _proxied(p) == sidecar for p in pods)
+
+
+def _deployment(name, replicas=2):
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}},
+                                  "spec": {"nodeName": "kwok-node-1",        # no scheduler in this tier
+                                           "containers": [{"name": name, "image": "docker.io/kennethreitz/httpbin",
+                                                           "ports": [{"containerPort": 80}]}]}}}}
+
+
+def _status(real, namespace):
+    run = real.run("status", "-n", namespace, "-o", "json")
+    assert run.status == 0, run.stderr
+    return {i["workload"]["name"]: i for i in json.loads(run.stdout)["items"]}
+
+
+def test_seed_lab_label_restart_strict_mtls_and_istiod_down(control_plane):
+    """The seed lab, all real: httpbin in an unlabelled namespace; the label comes → its running pods need a
+    restart → `kubectl rollout restart` → injected by istiod, Running; a sidecar-less client under STRICT;
+    istiod down under failurePolicy Fail → the ReplicaSet's FailedCreate events → injection-failing."""
+    real = control_plane
+    for ns in ("seed", "seed-client"):
+        real.cluster.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        _until(lambda ns=ns: real.get("ServiceAccount", "default", ns), f"ServiceAccount default in {ns} (made by kcm)")
+    status, body = real.cluster.request("POST", "/apis/apps/v1/namespaces/seed/deployments", _deployment("httpbin"))
+    assert status == 201, body
+    _until(lambda: _running(_pods(real, "seed", "httpbin"), 2, False), "2 httpbin pods Running without sidecars")
+    item = _status(real, "seed")["httpbin"]
+    assert item["workload"]["kind"] == "Deployment" and item["findings"] == []
+
+    ns = real.get("Namespace", "seed")
+    ns["metadata"]["labels"]["istio-injection"] = "enabled"
+    real.replace(ns)
+    finding, = _status(real, "seed")["httpbin"]["findings"]
+    assert finding["code"] == "needs-restart" and len(finding["pods"]) == 2
+    assert finding["fix"] == "kubectl rollout restart deployment/httpbin -n seed"
+
+    dep = real.get("Deployment", "httpbin", "seed")        # what `kubectl rollout restart` does
+    dep["spec"]["template"]["metadata"].setdefault("annotations", {})["kubectl.kubernetes.io/restartedAt"] = \
+        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    real.replace(dep)
+    pods = _until(lambda: (lambda p: p if _running(p, 2, True) else None)(_pods(real, "seed", "httpbin")),
+                  "2 injected httpbin pods Running")
+    item = _status(real, "seed")["httpbin"]
+    assert item["findings"] == [] and all(p["sidecar"] for p in item["pods"])
+    for pod in pods:                  # what istiod did to the controller's pods is what explain pod/NAME predicts
+        prediction, = json.loads(real.run("explain", f"pod/{pod['metadata']['name']}", "-n", "seed",
+                                          "-o", "json").stdout)["items"]
+        assert not _disagreements(prediction, pod), _disagreements(prediction, pod)
+
+    status, body = real.cluster.request("POST", "/apis/apps/v1/namespaces/seed-client/deployments", _deployment("sleep", 1))
+    assert status == 201, body
+    _until(lambda: _running(_pods(real, "seed-client", "sleep"), 1, False), "the sleep client Running")
+    status, body = real.cluster.request("POST", "/apis/security.istio.io/v1/namespaces/seed/peerauthentications",
+                                        {"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+                                         "metadata": {"name": "strict", "namespace": "seed"},
+                                         "spec": {"mtls": {"mode": "STRICT"}}})
+    assert status == 201, body
+    finding, = _status(real, "seed-client")["sleep"]["findings"]
+    assert finding["code"] == "no-sidecar-strict-mtls" and "seed/strict" in finding["detail"]
+    assert _status(real, "seed")["httpbin"]["findings"] == []
+
+    real.istiod.stop()
+    try:
+        dep = real.get("Deployment", "httpbin", "seed")
+        dep["spec"]["replicas"] = 3
+        real.replace(dep)
+        item = _until(lambda: (lambda i: i if i["findings"] else None)(_status(real, "seed")["httpbin"]),
+                      "injection-failing from the ReplicaSet's events")
+        finding, = item["findings"]
+        assert finding["code"] == "injection-failing"
+        assert "FailedCreate" in finding["detail"] and "namespace.sidecar-injector.istio.io" in finding["fix"]
+    finally:
+        real.istiod.start()
+    _until(lambda: _running(_pods(real, "seed", "httpbin"), 3, True), "3 injected pods once istiod is back", timeout=120)
+    assert _status(real, "seed")["httpbin"]["findings"] == []

@@ -58,7 +58,7 @@ def _labels(labels: Mapping[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in shown.items()) or "(none besides kubernetes.io/metadata.name)"
 
 
-def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, live=None) -> List[str]:
+def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, running=None) -> List[str]:
     obj = expl.object
     # objects read from a cluster have no file: their source is "deployment/NAME (live: CONTEXT)"
     where = source[0] if source[0].endswith(")") and " (live: " in source[0] else f"{source[0]}, document {source[1]}"
@@ -132,8 +132,8 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, live=
         if any(h.kind is HintKind.NAMESPACE_LABEL for h in expl.hints):
             lines.append(s.dim("   Injection happens only when a pod is created: pods that already run keep no sidecar until "
                                "they are recreated (e.g. kubectl rollout restart)."))
-    if live is not None:
-        lines.extend(_live_lines(live, s))
+    if running is not None:       # an object of the live cluster: its pods and findings
+        lines.extend(_live_lines(running, s))
     unknown = _unknown_lines(origins, s)
     lines.extend(unknown)
     lines.append("")

@@ -90,13 +90,9 @@ def _summary(document, explanation):
 
 def decided_by_data(explanation) -> Dict[str, Any]:
     """decidedBy as `explain -o json` prints it (detail in words, inputs beside)."""
-    from ..printers import words
+    from ..printers.structured import decided_by_data as data
 
-    d = explanation.to_dict()
-    inputs = d["decidedBy"].pop("detail")
-    d["decidedBy"]["detail"] = words.decided(d["decidedBy"]["rule"], inputs, d)
-    d["decidedBy"]["inputs"] = inputs
-    return d["decidedBy"]
+    return data(explanation)
 
 
 def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str], environ,

@@ -114,7 +114,9 @@ def findings_for(w: Workload, expected: Mapping[str, Any], peer_auth: Optional[P
             add("no-sidecar-strict-mtls", [n for n, _ in own] or bare, detail, fix)
     failing = [e for e in w.events if INJECTOR_SUFFIX in (e.get("message") or "")]
     newest_pod = max(((p.get("metadata") or {}).get("creationTimestamp") or "" for p in w.pods), default="")
-    recent = [e for e in failing if _last_seen(e) >= newest_pod]
+    # a failure after the newest pod was created is still going on (timestamps have whole seconds: one in the
+    # same second as that pod is taken for the last failure before it succeeded)
+    recent = [e for e in failing if _last_seen(e) > newest_pod]
     if recent:
         last = max(recent, key=_last_seen)
         count = sum(int(e.get("count") or 1) for e in recent)

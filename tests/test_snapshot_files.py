@@ -57,3 +57,21 @@ def test_redaction():
     assert out["metadata"]["annotations"] == {"kubectl.kubernetes.io/last-applied-configuration": REDACTED, "keep": "me"}
     assert "MIIB" not in out["data"]["mesh"] and out["data"]["mesh"].startswith("a: 1\n") and out["data"]["plain"] == "text"
     assert obj["webhooks"][0]["clientConfig"]["caBundle"] == "LS0t"          # the input is not changed
+
+
+def test_webhook_ca_bundles_are_read_as_bytes(tmp_path):
+    """caBundle is []byte: encoding/json reads it from base64, as every `kubectl get mwc -o yaml` holds it (and a
+    snapshot's REDACTED is base64 too)."""
+    import copy
+
+    from plugin.state.sources import load_default
+
+    mwc = copy.deepcopy(next(d.obj for d in load_default() if d.obj["kind"] == "MutatingWebhookConfiguration"))
+    for value in ("LS0tLS1CRUdJTg==", "REDACTED"):
+        for hook in mwc["webhooks"]:
+            hook["clientConfig"]["caBundle"] = value
+        path = tmp_path / "mwc.json"
+        path.write_text(json.dumps(mwc))
+        run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "json", "--cluster-state", str(path))
+        assert run.status == 0, run.stderr
+        assert json.loads(run.stdout)["items"][0]["verdict"] == "injected"

@@ -154,6 +154,21 @@ def _build_decoder(tid, gotypes):
     name = _go_type_name(tid)
     if kind == "struct":
         return _StructDecoder(tid, gotypes).decode
+    if kind == "slice" and _kind(_elem(tid, gotypes), gotypes) == "uint8":
+        # []byte (a webhook's caBundle): encoding/json reads it from a base64 string and writes it back as one
+        def decode_bytes(v, st):
+            if type(v) is str:
+                import binascii
+
+                try:
+                    binascii.a2b_base64(v.encode("ascii", "strict"), strict_mode=True) if v else b""
+                except (ValueError, UnicodeEncodeError, binascii.Error):
+                    st.type_error("string", name)
+                return v
+            if v is not None:
+                st.type_error(json_kind(v), name)
+            return _NIL
+        return decode_bytes
     if kind == "slice":
         elem = _decoder(_elem(tid, gotypes), gotypes)
 

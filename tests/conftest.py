@@ -1,6 +1,7 @@
 """Shared fixtures: ../shared (located by tests/paths.py) and an in-process CLI runner."""
 import atexit
 import io
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -33,9 +34,9 @@ class Run:
 
 # The plugin goes live when a kubeconfig names a cluster. In-process runs get an environ without KUBECONFIG and
 # HOME (run_cli below), which means "no kubeconfig"; programs the tests start inherit os.environ, so it must
-# not lead to the developer's ~/.kube/config or a pod's service account either: an empty kubeconfig does not.
-# A path that names no file does not (kubectl skips missing $KUBECONFIG files; /dev/null is not always a
-# device on shared machines). Live tests (tests/live) name their own cluster with --kubeconfig.
+# not lead to the developer's ~/.kube/config or a pod's service account either: $KUBECONFIG names a file that
+# does not exist (kubectl skips those; /dev/null is not always a device on shared machines). The live tests
+# (tests/live) name their own clusters.
 #: Parse trees the in-process CLI caches (plugin/runtime/treecache.py) go here, not into the user's ~/.cache.
 TREE_CACHE = tempfile.mkdtemp(prefix="kubectl-inject-test-trees-")
 atexit.register(shutil.rmtree, TREE_CACHE, True)
@@ -82,6 +83,7 @@ TIERS = {
     "tests/istio/test_chart.py::test_webhook_configurations_same_as_istioctl_manifest_generate": ("istioctl",),
     "tests/istio/test_generated_tables.py": ("oracle", "slow"),
     "tests/realcluster/": ("realcluster",),
+    "tests/live/": ("live",),
     # ../shared: the acceptance cases, Istio 1.30.3's goldens and its chart.
     "tests/test_acceptance_cases.py": ("shared",),
     "tests/test_golden_text.py::test_text_output[annotation-opt-out]": ("shared",),
@@ -114,7 +116,7 @@ TIERS = {
 #: Files whose tests take a pinned release's chart (from ../shared) as this parameter.
 CHART_PARAMETERS = {"tests/istio/test_chart.py::": "version", "tests/istio/test_policy_lines.py::": "line"}
 #: Tiers that are slow by nature: a cold build takes minutes, a warm run still starts real programs.
-SLOW_TIERS = ("istioctl", "realcluster")
+SLOW_TIERS = ("istioctl", "realcluster", "live")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -162,8 +162,3 @@ def live_cluster(tmp_path_factory):
     finally:
         cluster.stop()
 
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "/live/" in str(item.fspath):
-            item.add_marker(pytest.mark.live)

@@ -113,7 +113,7 @@ def test_completion_fish_script_completes_kubectl_inject():
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed (apt-get install zsh)")
 def test_completion_zsh_script_loads_in_zsh():
-    proc = subprocess.run(["zsh", "-fc", "autoload -Uz compinit && compinit -u -d /dev/null; "
+    proc = subprocess.run(["zsh", "-fc", "autoload -Uz compinit && compinit -u -D; "
                            "source <(kubectl-inject completion zsh); whence -w _kubectl_inject"],
                           cwd=REPO, env=ENV, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -200,7 +200,8 @@ VARIANTS = {
     "host network": lambda tmp: _httpbin_with(
         tmp, lambda d: d["spec"]["template"]["spec"].update(hostNetwork=True)) + ["-n", "mesh"],
     "ignored namespace": lambda tmp: ["-f", INPUTS[0], "-n", "kube-system", "--ns-label", "istio-injection=enabled"],
-    "policy disabled": lambda tmp: ["-f", INPUTS[0]] + _state_with(tmp, lambda d: _injector_config(d, policy="disabled")),
+    "policy disabled": lambda tmp: ["-f", INPUTS[0], "-n", "mesh"] + _state_with(
+        tmp, lambda d: _injector_config(d, policy="disabled")),
     "policy invalid": lambda tmp: ["-f", INPUTS[0], "-n", "mesh"] + _state_with(
         tmp, lambda d: _injector_config(d, policy="sometimes")),
     "invalid and matching selectors": lambda tmp: ["-f", INPUTS[0], "-n", "mesh"] + _state_with(tmp, lambda d: _injector_config(

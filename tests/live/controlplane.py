@@ -32,7 +32,8 @@ def _go():
     return go
 
 
-def _locked_build(out_dir: Path, binary: Path, build):
+def locked_build(out_dir: Path, binary: Path, build):
+    """`binary`, built by `build(tmp)` under a file lock when the cache lacks it; a failure is remembered an hour."""
     if binary.exists():
         return binary
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -74,7 +75,7 @@ def controller_manager_binary():
                                    "k8s.io/kubernetes/cmd/kube-controller-manager"],
                                   cwd=scratch, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
 
-    return _locked_build(out_dir, out_dir / "kube-controller-manager", build)
+    return locked_build(out_dir, out_dir / "kube-controller-manager", build)
 
 
 def kwok_binary():
@@ -95,7 +96,7 @@ def kwok_binary():
                 shutil.move(os.path.join(gobin, "kwok"), tmp)
             return proc
 
-    return _locked_build(out_dir, out_dir / "kwok", build)
+    return locked_build(out_dir, out_dir / "kwok", build)
 
 
 def kwok_stages():

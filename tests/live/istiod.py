@@ -9,7 +9,6 @@ configurations labelled with its revision), `ISTIOD_CUSTOM_HOST=127.0.0.1` (an I
 certificate); native sidecars in Istio's auto mode unless pinned (the layout then follows the Nodes' kubelet
 versions, which the plugin reads too).
 """
-import fcntl
 import hashlib
 import os
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from ..oracles import istioctl as oracle
 from ..realcluster.apiserver import Unavailable, free_port
+from .controlplane import locked_build
 
 VERSION = "master-20260827"
 PACKAGE = "istio.io/istio/pilot/cmd/pilot-discovery"
@@ -52,32 +52,20 @@ def pilot_discovery_binary():
         raise Unavailable("Go is not on PATH, so istiod (pilot-discovery) cannot be built; the real-injector tests skip")
     out_dir = CACHE_ROOT / f"{VERSION}-{_key(go)}"
     binary = out_dir / "pilot-discovery"
-    if binary.exists():
-        return binary
-    out_dir.mkdir(parents=True, exist_ok=True)
-    failed = out_dir / "build-failed.txt"
-    with open(out_dir / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if binary.exists():
-            return binary
-        if failed.exists() and time.time() - failed.stat().st_mtime < 3600:
-            raise Unavailable(failed.read_text().strip() + f"\n(remembered failure; delete {failed} to retry now)")
+
+    def build(tmp):
         env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod", GOTOOLCHAIN="local")
-        tmp = out_dir / f"pilot-discovery.tmp.{os.getpid()}"
         with tempfile.TemporaryDirectory(prefix="pilot-discovery-wrapper-") as scratch:
             for p in (oracle.WRAPPERS / VERSION).iterdir():      # -mod=mod completes go.sum there, not in the repo
                 if p.name in ("go.mod", "go.sum"):
                     shutil.copy(p, scratch)
             cmd = ["nice", "-n", "10", go, "build", "-trimpath", "-ldflags", oracle._ldflags(VERSION), "-o", str(tmp),
                    PACKAGE]
-            try:
-                proc = subprocess.run(cmd, cwd=scratch, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                proc = subprocess.CompletedProcess(cmd, -1, "", f"build timed out after {BUILD_TIMEOUT} s")
-        if proc.returncode != 0:
-            failed.write_text(f"building pilot-discovery {VERSION} failed:\n{oracle._summarise_go_failure(proc.stderr)}\n")
-            raise Unavailable(failed.read_text())
-        os.replace(tmp, binary)
+            proc = subprocess.run(cmd, cwd=scratch, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        return subprocess.CompletedProcess(cmd, proc.returncode, proc.stdout, oracle._summarise_go_failure(proc.stderr)
+                                           if proc.returncode else proc.stderr)
+
+    locked_build(out_dir, binary, build)
     return binary
 
 

@@ -18,6 +18,7 @@ from plugin.state.sources import load_default, TEMPLATES_FROM
 
 from ..conftest import run_cli
 from ..realcluster import apiserver, certs
+from .mesh import control_plane, real_injector  # noqa: F401  (module-scoped: one mesh per test module)
 
 LIMITED_TOKEN = "kubectl-inject-live-limited-token"
 LIMITED_USER = "limited-dev"

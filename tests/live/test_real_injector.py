@@ -10,128 +10,14 @@ injector's answer matters: the apiserver runs the whole admission chain, webhook
 import copy
 import json
 import re
-import subprocess
 import time
 
 import pytest
 
-from ..conftest import run_cli
-from ..oracles import istioctl as oracle
-from ..realcluster import apiserver, certs
-from . import istiod as istiod_mod
 from . import workloads as wl
+from .mesh import until
 
 pytestmark = pytest.mark.slow
-CRDS = "manifests/charts/base/files/crd-all.gen.yaml"
-
-
-class RealInjector:
-    def __init__(self, cluster, kubeconfig, istiod):
-        self.cluster = cluster
-        self.kubeconfig = kubeconfig
-        self.istiod = istiod
-
-    # the LiveCluster helpers of tests/live/workloads.py expect these
-    def create(self, obj):
-        from .conftest import LiveCluster
-
-        return LiveCluster(self.cluster, self.kubeconfig, None).create(obj)
-
-    def get(self, kind, name, namespace=None):
-        from .conftest import LiveCluster
-
-        return LiveCluster(self.cluster, self.kubeconfig, None).get(kind, name, namespace)
-
-    def replace(self, obj):
-        from .conftest import LiveCluster
-
-        return LiveCluster(self.cluster, self.kubeconfig, None).replace(obj)
-
-    def run(self, *argv):
-        return run_cli(*argv, environ={"KUBECONFIG": self.kubeconfig})
-
-    def admit(self, pod, namespace, dry_run=True):
-        """What the real apiserver (and so the real istiod) makes of a pod CREATE."""
-        status, body = self.cluster.request("POST", f"/api/v1/namespaces/{namespace}/pods", pod,
-                                            query={"dryRun": "All"} if dry_run else None)
-        assert status in (200, 201), body
-        return body
-
-
-def _yaml_docs(text):
-    import yaml
-
-    return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
-
-
-def _install(cluster, url):
-    """Istio's CRDs, istio-system, and the injector and mesh ConfigMaps and webhook configuration that
-    `istioctl manifest generate` renders for the default revision, the webhooks pointed at `url`."""
-    istio_src = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
-    module = f"{istio_src}/istio.io/istio@v0.0.0-20260827124520-eed52ebb66ad"
-    with open(f"{module}/{CRDS}", encoding="utf-8") as fh:
-        for crd in _yaml_docs(fh.read()):
-            status, body = cluster.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
-            assert status in (201, 409), body
-    status, body = cluster.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
-                                                                  "metadata": {"name": "istio-system"}})
-    assert status == 201, body
-    proc = oracle.run_istioctl("master-20260827", ["manifest", "generate", "--set", "profile=empty",
-                                                   "--set", "components.pilot.enabled=true"])
-    assert proc.returncode == 0, proc.stderr
-    mwc = None
-    for doc in _yaml_docs(proc.stdout):
-        if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] in ("istio", "istio-sidecar-injector"):
-            status, body = cluster.request("POST", "/api/v1/namespaces/istio-system/configmaps", doc)
-            assert status == 201, body
-        elif doc["kind"] == "MutatingWebhookConfiguration":
-            mwc = doc
-    for hook in mwc["webhooks"]:
-        hook["clientConfig"] = {"url": url}
-    return mwc
-
-
-@pytest.fixture(scope="module")
-def real_injector(tmp_path_factory):
-    pytest.importorskip("kubernetes", reason="the live tier needs the cluster extra: pip install -e '.[cluster]'")
-    try:
-        binary = istiod_mod.pilot_discovery_binary()
-        oracle.istioctl_binary("master-20260827")
-        cluster = apiserver.Cluster(apiserver.apiserver_binary(), apiserver.etcd_binary()).start()
-    except (apiserver.Unavailable, certs.PKIError, oracle.OracleUnavailable) as e:
-        pytest.skip(str(e))
-    istiod = None
-    try:
-        kubeconfig = tmp_path_factory.mktemp("real-injector") / "kubeconfig"
-        kubeconfig.write_text(
-            "apiVersion: v1\nkind: Config\ncurrent-context: real\n"
-            f"clusters:\n- name: real\n  cluster:\n    server: {cluster.url}\n"
-            f"    certificate-authority: {cluster.pki['ca_cert']}\n"
-            f"users:\n- name: admin\n  user:\n    token: {apiserver.ADMIN_TOKEN}\n"
-            "contexts:\n- name: real\n  context: {cluster: real, user: admin}\n")
-        istiod = istiod_mod.Istiod(binary, str(kubeconfig), native_sidecars=None)
-        mwc = _install(cluster, "https://127.0.0.1:1/inject")      # the URL is set once istiod has its port
-        istiod.start()
-        for hook in mwc["webhooks"]:
-            hook["clientConfig"] = {"url": istiod.url}
-        status, body = cluster.request("POST", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", mwc)
-        assert status == 201, body
-        deadline = time.monotonic() + 60
-        while True:             # istiod's patcher fills the caBundle of its revision's webhooks
-            _, got = cluster.request("GET", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/"
-                                            "istio-sidecar-injector")
-            if all(h["clientConfig"].get("caBundle") for h in got["webhooks"]):
-                break
-            assert time.monotonic() < deadline, "istiod did not patch the caBundle:\n" + istiod.log_tail()
-            time.sleep(0.2)
-        real = RealInjector(cluster, str(kubeconfig), istiod)
-        wl.namespace(real, "inj", {"istio-injection": "enabled"})
-        wl.namespace(real, "plain")
-        yield real
-    finally:
-        if istiod is not None:
-            istiod.cleanup()
-        cluster.stop()
 
 
 PODS = {
@@ -333,40 +219,6 @@ def test_istiod_down_refuses_pods_as_the_message_says(real_injector):
 
 # -- the whole control plane: kube-controller-manager makes the pods, kwok runs them, istiod injects them ----------
 
-@pytest.fixture(scope="module")
-def control_plane(real_injector):
-    from . import controlplane as cp
-
-    try:
-        kcm_binary, kwok_binary = cp.controller_manager_binary(), cp.kwok_binary()
-        cp.kwok_stages()
-    except apiserver.Unavailable as e:
-        pytest.skip(str(e))
-    real = real_injector
-    real.create(cp.fake_node("kwok-node-1"))
-    kcm = cp.start_controller_manager(kcm_binary, real.kubeconfig, real.cluster.pki)
-    kwok = cp.start_kwok(kwok_binary, real.kubeconfig)
-    try:
-        _until(lambda: any(c["type"] == "Ready" and c["status"] == "True"
-                           for c in (real.get("Node", "kwok-node-1").get("status") or {}).get("conditions") or []),
-               "kwok-node-1 Ready", kwok)
-        yield real
-    finally:
-        kwok.stop()
-        kcm.stop()
-
-
-def _until(condition, what, process=None, timeout=90):
-    deadline = time.monotonic() + timeout
-    while True:
-        got = condition()
-        if got:
-            return got
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}" + (f"\n{process.log_tail()}" if process else ""))
-        time.sleep(0.5)
-
-
 def _pods(real, namespace, app):
     _, body = real.cluster.request("GET", f"/api/v1/namespaces/{namespace}/pods", query={"labelSelector": f"app={app}"})
     return [p for p in body["items"] if not p["metadata"].get("deletionTimestamp")]
@@ -398,10 +250,10 @@ def test_seed_lab_label_restart_strict_mtls_and_istiod_down(control_plane):
     real = control_plane
     for ns in ("seed", "seed-client"):
         real.cluster.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-        _until(lambda ns=ns: real.get("ServiceAccount", "default", ns), f"ServiceAccount default in {ns} (made by kcm)")
+        until(lambda ns=ns: real.get("ServiceAccount", "default", ns), f"ServiceAccount default in {ns} (made by kcm)")
     status, body = real.cluster.request("POST", "/apis/apps/v1/namespaces/seed/deployments", _deployment("httpbin"))
     assert status == 201, body
-    _until(lambda: _running(_pods(real, "seed", "httpbin"), 2, False), "2 httpbin pods Running without sidecars")
+    until(lambda: _running(_pods(real, "seed", "httpbin"), 2, False), "2 httpbin pods Running without sidecars")
     item = _status(real, "seed")["httpbin"]
     assert item["workload"]["kind"] == "Deployment" and item["findings"] == []
 
@@ -416,7 +268,7 @@ def test_seed_lab_label_restart_strict_mtls_and_istiod_down(control_plane):
     dep["spec"]["template"]["metadata"].setdefault("annotations", {})["kubectl.kubernetes.io/restartedAt"] = \
         time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     real.replace(dep)
-    pods = _until(lambda: (lambda p: p if _running(p, 2, True) else None)(_pods(real, "seed", "httpbin")),
+    pods = until(lambda: (lambda p: p if _running(p, 2, True) else None)(_pods(real, "seed", "httpbin")),
                   "2 injected httpbin pods Running")
     item = _status(real, "seed")["httpbin"]
     assert item["findings"] == [] and all(p["sidecar"] for p in item["pods"])
@@ -427,7 +279,7 @@ def test_seed_lab_label_restart_strict_mtls_and_istiod_down(control_plane):
 
     status, body = real.cluster.request("POST", "/apis/apps/v1/namespaces/seed-client/deployments", _deployment("sleep", 1))
     assert status == 201, body
-    _until(lambda: _running(_pods(real, "seed-client", "sleep"), 1, False), "the sleep client Running")
+    until(lambda: _running(_pods(real, "seed-client", "sleep"), 1, False), "the sleep client Running")
     status, body = real.cluster.request("POST", "/apis/security.istio.io/v1/namespaces/seed/peerauthentications",
                                         {"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
                                          "metadata": {"name": "strict", "namespace": "seed"},
@@ -442,12 +294,12 @@ def test_seed_lab_label_restart_strict_mtls_and_istiod_down(control_plane):
         dep = real.get("Deployment", "httpbin", "seed")
         dep["spec"]["replicas"] = 3
         real.replace(dep)
-        item = _until(lambda: (lambda i: i if i["findings"] else None)(_status(real, "seed")["httpbin"]),
+        item = until(lambda: (lambda i: i if i["findings"] else None)(_status(real, "seed")["httpbin"]),
                       "injection-failing from the ReplicaSet's events")
         finding, = item["findings"]
         assert finding["code"] == "injection-failing"
         assert "FailedCreate" in finding["detail"] and "namespace.sidecar-injector.istio.io" in finding["fix"]
     finally:
         real.istiod.start()
-    _until(lambda: _running(_pods(real, "seed", "httpbin"), 3, True), "3 injected pods once istiod is back", timeout=120)
+    until(lambda: _running(_pods(real, "seed", "httpbin"), 3, True), "3 injected pods once istiod is back", timeout=120)
     assert _status(real, "seed")["httpbin"]["findings"] == []

@@ -53,6 +53,18 @@ def test_contexts_come_from_the_kubeconfig(tmp_path):
     assert run.status == 0 and run.stdout == ":4\n"
 
 
+def test_clusters_users_and_kinds_complete_without_a_cluster(tmp_path):
+    cfg = tmp_path / "config"
+    cfg.write_text("apiVersion: v1\nkind: Config\nclusters:\n- name: east\n  cluster: {server: 'https://e'}\n"
+                   "users:\n- name: alice\n  user: {token: t}\n")
+    env = {"KUBECONFIG": str(cfg)}
+    assert run_cli("__complete", "status", "--cluster", "", environ=env).stdout.splitlines() == ["east", ":4"]
+    assert run_cli("__complete", "status", "--user=", environ=env).stdout.splitlines() == ["--user=alice", ":4"]
+    # TYPE/ first, with no space after it, so the name follows; the names themselves need the cluster
+    assert answer("explain", "st") == (["statefulset/"], 6)
+    assert answer("explain", "cronjob/x") == ([], 4)       # no current context: nothing to ask, no error
+
+
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
 def test_kubectl_runs_kubectl_complete_inject():
     proc = subprocess.run(["kubectl", "__complete", "inject", "explain", "-o", "y"], env=ENV,

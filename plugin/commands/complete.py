@@ -6,7 +6,10 @@ space), which runs `kubectl-inject __complete WORDS… CURRENT`. We print one ca
 `kubectl inject completion` speak the same protocol, so one implementation serves kubectl and the shells.
 
 Candidates come from the argument parser itself, so a new flag or verb completes without code here. It runs
-on every TAB: nothing slow is imported (no kubernetes client) and nothing is read but the kubeconfig.
+on every TAB: flags, verbs and `-o` values need nothing but the parser; contexts, clusters and users come from
+the kubeconfig. Only namespaces (`-n <TAB>`) and resource names (`deploy/<TAB>`) ask the cluster — the one the
+words typed so far name (`--context`, `--kubeconfig`, `-n`) — within LIVE_TIMEOUT seconds; an unreachable
+cluster, a refusal or a missing kubernetes client give no candidates, never an error (see `live_names`).
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ DEFAULT = 0   # the shell completes file names
 #: flags whose value is a path: the shell completes files (directories only where noted)
 FILE_FLAGS = {"-f", "--filename", "--cluster-state", "--inject-config", "--values", "--mesh-config"}
 DIR_FLAGS = {"--istio-release"}
+#: how long TAB may wait for the cluster (kubectl's own completion has no limit; a hung TAB is worse than none)
+LIVE_TIMEOUT = 2.0
 
 
 def run(words: List[str], env: Environment) -> int:
@@ -59,10 +64,10 @@ def complete(before: List[str], current: str, environ) -> Tuple[List[Tuple[str, 
         action = options.get(flag)
         if action is None or action.nargs == 0:
             return [], NO_FILE_COMP
-        values, directive = _values(flag, action, partial, environ)
+        values, directive = _values(flag, action, partial, environ, before)
         return [(f"{flag}={v}", d) for v, d in values], directive
     if before and before[-1] in options and options[before[-1]].nargs != 0:     # -o <TAB>
-        return _values(before[-1], options[before[-1]], current, environ)
+        return _values(before[-1], options[before[-1]], current, environ, before)
     if current.startswith("-"):
         flags = [(s, "" if a.help == argparse.SUPPRESS else (a.help or "")) for a in sub._actions
                  for s in a.option_strings if a.help != argparse.SUPPRESS] + extra
@@ -70,10 +75,83 @@ def complete(before: List[str], current: str, environ) -> Tuple[List[Tuple[str, 
     positional = [a for a in sub._actions if not a.option_strings and a.choices]
     if positional:
         return _prefixed(((c, "") for c in positional[0].choices), current), NO_FILE_COMP
+    if any(a.dest == "targets" for a in sub._actions if not a.option_strings):      # explain TYPE/NAME
+        return _targets(current, before, environ)
     return [], NO_FILE_COMP
 
 
-def _values(flag: str, action: argparse.Action, partial: str, environ) -> Tuple[List[Tuple[str, str]], int]:
+def _targets(current: str, before: List[str], environ) -> Tuple[List[Tuple[str, str]], int]:
+    """`explain deploy/<TAB>`: the names of that kind in the namespace; `explain de<TAB>`: the kinds, as
+    `deployment/` (no space after, so the name follows)."""
+    from ..kube.resources import WORKLOADS
+
+    kind, slash, partial = current.partition("/")
+    if not slash:
+        kinds = sorted({r.kind.lower() for r in WORKLOADS.values()})
+        return _prefixed(((f"{k}/", "") for k in kinds), current), NO_SPACE | NO_FILE_COMP
+    resource = WORKLOADS.get(kind.lower())
+    if resource is None:
+        return [], NO_FILE_COMP
+    names = live_names(before, environ, resource)
+    return _prefixed(((f"{kind}/{n}", "") for n in names), current), NO_FILE_COMP
+
+
+def live_names(before: List[str], environ, resource, timeout: float = LIVE_TIMEOUT) -> List[str]:
+    """The names of `resource` (in the namespace the words name, else the context's) in the cluster the
+    words name, asked with one list call of at most `timeout` seconds; [] when anything is in the way."""
+    try:
+        from ..kube.client import Client
+        from ..kube.kubeconfig import Connection, resolve
+
+        flags = _connection_words(before)
+        connection = resolve(flags, environ)
+        if not isinstance(connection, Connection):
+            return []
+        limit = connection.timeout
+        connection = connection.replace(timeout=min(limit, timeout) if limit else timeout)
+        namespace = connection.namespace if resource.namespaced else None
+        items = Client(connection).list(resource, namespace)
+        return sorted({(i.get("metadata") or {}).get("name") or "" for i in items} - {""})
+    except Exception:       # no client, no cluster, a refusal, a broken kubeconfig: TAB offers nothing
+        return []
+
+
+class _Words:
+    """The connection flags among the words typed so far, as `kubeconfig.resolve` reads them."""
+
+    def __init__(self):
+        self.kubeconfig = self.context = self.cluster = self.user = self.namespace = None
+        self.request_timeout = self.as_user = None
+        self.as_group: List[str] = []
+
+
+#: the word (or `--flag=`) → attribute of `_Words`
+_CONNECTION_FLAGS = {"--kubeconfig": "kubeconfig", "--context": "context", "--cluster": "cluster", "--user": "user",
+                     "-n": "namespace", "--namespace": "namespace", "--request-timeout": "request_timeout",
+                     "--as": "as_user", "--as-group": "as_group"}
+
+
+def _connection_words(before: List[str]) -> _Words:
+    words = _Words()
+    i = 0
+    while i < len(before):
+        word, value = before[i], None
+        if word.startswith("--") and "=" in word:
+            word, _, value = word.partition("=")
+        elif word in _CONNECTION_FLAGS and i + 1 < len(before):
+            value = before[i + 1]
+            i += 1
+        attr = _CONNECTION_FLAGS.get(word)
+        if attr == "as_group" and value is not None:
+            words.as_group.append(value)
+        elif attr and value is not None:
+            setattr(words, attr, value)
+        i += 1
+    return words
+
+
+def _values(flag: str, action: argparse.Action, partial: str, environ,
+            before: List[str] = ()) -> Tuple[List[Tuple[str, str]], int]:
     if action.choices:
         return _prefixed(((str(c), "") for c in action.choices), partial), NO_FILE_COMP
     if flag in FILE_FLAGS:
@@ -82,12 +160,19 @@ def _values(flag: str, action: argparse.Action, partial: str, environ) -> Tuple[
         return [], FILTER_DIRS
     if flag == "--context":
         return _prefixed(((c, "") for c in kubeconfig_contexts(environ)), partial), NO_FILE_COMP
+    if flag in ("--cluster", "--user"):
+        return _prefixed(((c, "") for c in kubeconfig_contexts(environ, flag[2:] + "s")), partial), NO_FILE_COMP
+    if flag in ("-n", "--namespace"):
+        from ..kube.resources import NAMESPACES
+
+        return _prefixed(((n, "") for n in live_names(list(before), environ, NAMESPACES)), partial), NO_FILE_COMP
     return [], NO_FILE_COMP
 
 
-def kubeconfig_contexts(environ) -> List[str]:
-    """Context names of the kubeconfig kubectl would read ($KUBECONFIG's files, else ~/.kube/config), read
-    as YAML (no client): completion must stay fast. Unreadable files give no candidates, never an error."""
+def kubeconfig_contexts(environ, section: str = "contexts") -> List[str]:
+    """The context (or cluster, or user: `section`) names of the kubeconfig kubectl would read ($KUBECONFIG's
+    files, else ~/.kube/config), read as YAML (no client): completion must stay fast. Unreadable files give no
+    candidates, never an error."""
     from simulator import yamlio
 
     paths = [p for p in (environ.get("KUBECONFIG") or "").split(os.pathsep) if p]
@@ -101,7 +186,7 @@ def kubeconfig_contexts(environ) -> List[str]:
                 config = yamlio.load(f.read()) or {}
         except Exception:   # a broken kubeconfig must not break TAB: kubectl itself reports it
             continue
-        for ctx in config.get("contexts") or [] if isinstance(config, dict) else []:
+        for ctx in config.get(section) or [] if isinstance(config, dict) else []:
             name = ctx.get("name") if isinstance(ctx, dict) else None
             if isinstance(name, str) and name not in names:
                 names.append(name)

@@ -22,8 +22,11 @@ EXAMPLES = """examples:
   kubectl inject status -A -o wide              # every namespace, with the expected revision and image
   kubectl inject status -n shop -l app=web -o json
   kubectl inject status -A --exit-code          # exit 1 when any workload has a finding (CI, cron)
+  kubectl inject status -n shop --finding needs-restart -o name | xargs kubectl rollout restart -n shop
 """
-OUTPUTS = ("table", "wide", "json", "yaml")
+OUTPUTS = ("table", "wide", "name", "json", "yaml")
+FINDINGS = ("needs-restart", "sidecar-not-expected", "stale-proxy", "revision-mismatch", "no-sidecar-strict-mtls",
+            "injection-failing")
 
 
 def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
@@ -36,7 +39,10 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
     add_scope_flags(p, "the namespace (default: the context's)")
     p.add_argument("-l", "--selector", metavar="SELECTOR", help="only pods with these labels (as kubectl -l)")
     p.add_argument("-o", "--output", choices=OUTPUTS, default="table", help="output format (default: table)")
-    p.add_argument("--exit-code", action="store_true", help="exit 1 when any workload has a finding")
+    p.add_argument("--finding", action="append", choices=FINDINGS, metavar="CODE",
+                   help="only workloads with this finding (repeatable: any of them): " + ", ".join(FINDINGS))
+    p.add_argument("--no-headers", action="store_true", help="table and wide: print no header line (as kubectl)")
+    p.add_argument("--exit-code", action="store_true", help="exit 1 when any (listed) workload has a finding")
     p.add_argument("--no-color", action="store_true", help=argparse.SUPPRESS)
     add_connection_flags(p, state_file_flag=False)
     return p
@@ -60,9 +66,11 @@ def _report(args, env: Environment, choice, client) -> int:
     except LiveError as e:
         return _fail(env, str(e))
     warn_refusals(env, _Refusals(result.unknown), choice.connection)
+    if args.finding:
+        result.rows = [r for r in result.rows if any(f["code"] in args.finding for f in r.findings)]
     from ..printers.status import print_status
 
-    print_status(result, env, args.output, namespaces)
+    print_status(result, env, args.output, namespaces, headers=not args.no_headers)
     if args.verbosity >= 6:
         env.stderr.write(f"I {len(client.calls)} API requests ({client.list_calls()} lists) for "
                          f"{sum(len(r.pods) for r in result.rows)} pods in {len(result.rows)} workloads\n")

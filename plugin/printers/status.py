@@ -1,5 +1,6 @@
 """`status` output: a kubectl-style table (wide adds the expectation) followed by each finding with its fix;
-or the documented JSON/YAML (`{"items": [{workload, pods, expected, findings}]}`)."""
+`-o name` as kubectl prints names (`deployment.apps/httpbin`, one per line, for xargs); or the documented
+JSON/YAML (`{"items": [{workload, pods, expected, findings}]}`)."""
 from __future__ import annotations
 
 TYPE_CHECKING = False
@@ -16,7 +17,13 @@ def status_data(result) -> Dict[str, Any]:
     return data
 
 
-def print_status(result, env, output: str, namespaces: Optional[Sequence[str]]) -> None:
+#: kubectl's `-o name` prefix per kind: the resource and its API group (core kinds have none)
+NAME_PREFIX = {"Deployment": "deployment.apps", "StatefulSet": "statefulset.apps", "DaemonSet": "daemonset.apps",
+               "ReplicaSet": "replicaset.apps", "Job": "job.batch", "CronJob": "cronjob.batch",
+               "ReplicationController": "replicationcontroller", "Pod": "pod"}
+
+
+def print_status(result, env, output: str, namespaces: Optional[Sequence[str]], headers: bool = True) -> None:
     if output == "json":
         from .jsonout import dumps
 
@@ -26,6 +33,10 @@ def print_status(result, env, output: str, namespaces: Optional[Sequence[str]]) 
         import yaml
 
         env.stdout.write(yaml.safe_dump(status_data(result), sort_keys=False, allow_unicode=True))
+        return
+    if output == "name":
+        env.stdout.write("".join(f"{NAME_PREFIX.get(r.workload.kind, r.workload.kind.lower())}/{r.workload.name}\n"
+                                 for r in result.rows))
         return
     if not result.rows:
         where = "any namespace" if namespaces is None else f"{namespaces[0]} namespace"
@@ -40,7 +51,7 @@ def print_status(result, env, output: str, namespaces: Optional[Sequence[str]]) 
     for row in result.rows:
         table.append(_cells(row, wide))
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    lines = ["   ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table]
+    lines = ["   ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table[0 if headers else 1:]]
     findings = [(row, f) for row in result.rows for f in row.findings]
     if findings:
         lines.append("")

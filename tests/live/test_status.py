@@ -47,6 +47,12 @@ def test_label_after_start_then_restart(live_cluster, tmp_path):
     assert table[0].split() == ["NAMESPACE", "WORKLOAD", "PODS", "SIDECARS", "REVISION", "PROXY", "FINDINGS"]
     assert table[1].split() == ["shop", "deployment/httpbin", "3", "0/3", "-", "-", "needs-restart"]
     assert "fix: kubectl rollout restart deployment/httpbin -n shop" in run.stdout
+    # the names to restart, as `kubectl get -o name` prints them, ready for xargs
+    names = live.run("status", "-n", "shop", "--finding", "needs-restart", "-o", "name")
+    assert (names.status, names.stdout) == (0, "deployment.apps/httpbin\n"), names.stderr
+    assert live.run("status", "-n", "shop", "--finding", "stale-proxy", "-o", "name").stdout == ""
+    bare = live.run("status", "-n", "shop", "--no-headers").stdout.splitlines()
+    assert bare[0].split() == table[1].split()
 
     # `kubectl rollout restart`, as the controller and the injector would carry it out
     wl.pods(live, rs, 3, injected=True, suffix="r", tmp_path=tmp_path)

@@ -212,6 +212,7 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
 
     verdict, decided = _verdict(result, injector)
     final = result.object if verdict is Verdict.INJECTED else pod
+    decided, ambient = _pitfalls(obj, namespace, pod, final, ns_labels, cluster, result, verdict, decided, warnings)
     patch: List[Dict[str, Any]] = []
     manifest = manifest_error = None
     if verdict is Verdict.INJECTED:
@@ -223,13 +224,40 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
         config = next((c.config for c in injecting if c.config is not None), None)
         manifest, manifest_error = _manifest(obj, config, options, cache)
     hints = ()
-    if options.hints and verdict is Verdict.NOT_INJECTED:
+    if options.hints and verdict is Verdict.NOT_INJECTED and not ambient:   # ambient pods want no sidecar
         from .hints import find_hints
 
         hints = find_hints(obj, namespace, cluster, options, decided.rule,
-                           lambda o, ns, opts: explain(o, ns, cluster, opts, cache))
+                           lambda o, ns, opts: explain(o, ns, cluster, opts, cache), ns_labels)
     return Explanation(_object_ref(obj, namespace), verdict, decided, stages, warnings, patch, hints,
                        pod=final, original_pod=pod, manifest=manifest, manifest_error=manifest_error)
+
+
+def _pitfalls(obj, namespace: str, pod, final, ns_labels, cluster: ClusterState, result: DispatchResult,
+              verdict: Verdict, decided: DecidedBy, warnings: List[WarningNote]):
+    """The classic mistakes (simulator/pitfalls.py) as warnings appended to `warnings`; returns the
+    deciding rule (the opt-out label, when it alone kept the injectors away) and whether the pod is
+    enrolled in ambient mode."""
+    from . import pitfalls
+    from .istio.installed import installed
+
+    pod_labels = labels_of(pod)
+    if decided.rule is RuleId.NO_MATCHING_WEBHOOK:
+        opted = pitfalls.opted_out_by_label(result.results, pod_labels)
+        if opted:
+            decided = DecidedBy(Stage.WEBHOOK_SELECTION, RuleId.OPT_OUT_LABEL, None, None,
+                                {**decided.detail, "webhooks": opted})
+        else:
+            warnings.extend(pitfalls.opt_in_annotation(pod))
+    revision = decided.detail.get("revision")
+    warnings.extend(pitfalls.revision_warnings(namespace, ns_labels, pod_labels, installed(cluster.webhooks()), revision))
+    ambient = pitfalls.is_ambient(ns_labels, pod)
+    if ambient:
+        warnings.append(pitfalls.ambient_warning(namespace, verdict))
+    if verdict is Verdict.INJECTED:
+        warnings.extend(pitfalls.job_warning(obj.get("kind"), pod, final))
+    warnings.extend(pitfalls.already_injected(pod, final, verdict, revision))
+    return decided, ambient
 
 
 def _manifest(obj: Mapping[str, Any], config: Optional[InjectorConfig], options: Options, cache: EngineCache):

@@ -226,7 +226,16 @@ VARIANTS = {
                                                                    "sidecar": "spec:\n  containers:\n  - name: istio-proxy\n"
                                                                               "    image: proxy:{{ .Values.global.tag }}\n"}}]),
                                                                "--values", _write(tmp, "values.yaml", [{"global": {"tag": "1"}}])],
+    "istio-injection with only a canary revision and a tag": lambda tmp: [
+        "-f", INPUTS[0], "-n", "mesh", "--cluster-state", os.path.join(HERE, "data", "revisions", "canary-tag-prod.yaml")],
+    "pod revision under istio-injection": lambda tmp: ["-f", os.path.join(ADVICE, "pod-revision.yaml"), "-n", "mesh"],
+    "opt-in annotation, unlabelled namespace": lambda tmp: ["-f", os.path.join(ADVICE, "annotation-opt-in.yaml")],
+    "ambient namespace": lambda tmp: ["-f", INPUTS[0], "--ns-label", "istio.io/dataplane-mode=ambient"],
+    "already injected": lambda tmp: ["-f", os.path.join(ADVICE, "already-injected.yaml"), "-n", "mesh"],
 }
+
+
+ADVICE = os.path.join(HERE, "data", "advice")
 
 
 def _case(path, tmp_path):

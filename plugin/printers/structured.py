@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from simulator.records import Frozen
 from . import words
+from .docs import rule_docs
 
 
 def item_data(item) -> Dict[str, Any]:
@@ -46,7 +47,8 @@ def decided_by_data(expl) -> Dict[str, Any]:
     """`decidedBy` as -o json writes it: the deciding rule, its words, its inputs."""
     db = expl.decided_by
     return {"stage": db.stage.value, "rule": db.rule.value, "webhook": db.webhook,
-            "configuration": db.configuration, "detail": words.decided(expl), "inputs": db.detail}
+            "configuration": db.configuration, "detail": words.decided(expl), "inputs": db.detail,
+            "docs": rule_docs(db.rule)}
 
 
 _KEEP = object()      # a field that is always written

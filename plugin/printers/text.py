@@ -14,6 +14,7 @@ from simulator.records import Frozen
 from simulator.trace import Effect, HintKind, Outcome, RuleId, Stage, Verdict
 from .style import Style, clean
 from . import words
+from .docs import rule_docs
 
 POLICY_LABELS = {
     RuleId.HOST_NETWORK: "hostNetwork",
@@ -83,6 +84,7 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, runni
     if sel is None:
         lines.append("")
         lines.append(s.bold("RESULT: ") + s.red("REJECTED") + f" — {words.decided(expl)}" + s.dim(f"  [rule: {db.rule.value}]"))
+        lines.append(s.dim(f"   about this rule: {rule_docs(db.rule)}"))
         return lines
     lines.append("")
     lines.append(s.bold("1. Webhook selection") + f" — what kube-apiserver calls for a new pod in \"{obj.namespace}\"")
@@ -128,7 +130,7 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, runni
         lines.append("")
         lines.append(s.bold("To get a sidecar") + " (each change below was simulated and would inject):")
         for h in expl.hints:
-            lines.append("   " + words.hint(h, obj.kind))
+            lines.append("   " + words.hint(h, obj.kind, sel.namespace_labels))
         if any(h.kind is HintKind.NAMESPACE_LABEL for h in expl.hints):
             lines.append(s.dim("   Injection happens only when a pod is created: pods that already run keep no sidecar until "
                                "they are recreated (e.g. kubectl rollout restart)."))
@@ -140,6 +142,7 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, runni
     colour = {Verdict.INJECTED: s.green, Verdict.NOT_INJECTED: s.yellow, Verdict.REJECTED: s.red}[expl.verdict]
     lines.append(s.bold("RESULT: ") + colour(expl.verdict.value.replace("-", " ").upper()) + f" — {words.decided(expl)}" +
                  s.dim(f"  [rule: {db.rule.value}]") + (s.yellow("  (incomplete: see Unknown above)") if unknown else ""))
+    lines.append(s.dim(f"   about this rule: {rule_docs(db.rule)}"))
     return lines
 
 
@@ -221,11 +224,18 @@ def _policy_line(step: PolicyStep, call: PolicyCall, s: Style) -> str:
         ("" if inputs.get("valid", True) else " (invalid: ignored)"),
         RuleId.NEVER_INJECT_SELECTOR: lambda: _selector_text(inputs),
         RuleId.ALWAYS_INJECT_SELECTOR: lambda: _selector_text(inputs),
-    }.get(rule, lambda: f"\"{inputs.get('policy')}\"" + (" → default applies" if inputs.get("useDefault") else " → the pod's explicit choice stands"))()
+    }.get(rule, lambda: f"\"{inputs.get('policy')}\"" + (" → default applies" if inputs.get("useDefault") else _stands(call)))()
     if deciding:
         verdict = "inject" if step.inject else "do not inject"
         return s.bold(f"▶ {label} {text} → {verdict}")
     return f"  {label} {text}"
+
+
+def _stands(call: PolicyCall) -> str:
+    """The policy did not get a say: name what did (a selector of the configuration is no choice of the pod's)."""
+    if call.decided_by in (RuleId.NEVER_INJECT_SELECTOR, RuleId.ALWAYS_INJECT_SELECTOR):
+        return f" → {POLICY_LABELS[call.decided_by]} decided"
+    return " → the pod's explicit choice stands"
 
 
 def _selector_text(inputs: Mapping[str, Any]) -> str:

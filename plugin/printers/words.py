@@ -72,6 +72,9 @@ def decided(expl: Explanation) -> str:
     if rule is RuleId.INJECT_ANNOTATION:
         value = inputs.get("annotation")
         return f"the pod annotation {INJECT_KEY}: \"{value}\" {_asks(policy, value)} injection"
+    if rule is RuleId.OPT_OUT_LABEL:
+        return (f"the pod label {INJECT_KEY}=\"false\" opts out: the objectSelector of {', '.join(detail.get('webhooks') or [])} "
+                f"excludes pods with it, so no injector webhook is called and Istio is never asked")
     if rule is RuleId.POLICY_INVALID:
         return f"the injector policy \"{policy.policy if policy else ''}\" is neither enabled nor disabled, so Istio injects nothing"
     raise ValueError(f"no words for deciding rule {rule!r}")   # a selection predicate never decides a verdict
@@ -87,7 +90,7 @@ def _asks(policy, value) -> str:
 def warning(w: WarningNote) -> str:
     code, d = w.code, w.detail
     if code is WarningCode.INJECT_ON_WORKLOAD_METADATA:
-        return (f"{d.get('key')} is set as a {d.get('source')} on the {d.get('kind')} itself; it has no effect there. "
+        return (f"{d.get('key')} is set as {_article(d.get('source'))} on the {d.get('kind')} itself; it has no effect there. "
                 f"Put it on the pod template (spec.template.metadata) instead.")
     if code is WarningCode.INVALID_INJECT_VALUE:
         return (f"{d.get('key')} {d.get('source')} has the value \"{d.get('value')}\"; only \"true\" and \"false\" count "
@@ -111,14 +114,119 @@ def warning(w: WarningNote) -> str:
     if code is WarningCode.GENERIC_WORKLOAD:
         return (f"{d.get('kind')} ({d.get('apiVersion')}) is not a kind kubectl-inject knows; its {d.get('template')} "
                 f"is a pod template, so it is explained as a workload whose controller creates pods from it.")
+    if code in _PITFALLS:
+        return _PITFALLS[code](d)
     raise ValueError(f"no words for warning code {code!r}")
 
 
-def hint(h: Hint, kind: str) -> str:
-    """`kind`: the kind of the object explained (a Pod, or a workload with a pod template)."""
+def _article(noun) -> str:
+    return f"{'an' if str(noun)[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def installed(d: Mapping[str, Any]) -> str:
+    """The installed injectors of a warning's detail: `revisions default, canary; tag prod → canary`."""
+    revisions = d.get("revisions") or []
+    tags = d.get("tags") or {}
+    parts = []
+    if revisions:
+        parts.append(("revision " if len(revisions) == 1 else "revisions ") + ", ".join(revisions))
+    if tags:
+        parts.append(("tag " if len(tags) == 1 else "tags ") + ", ".join(f"{t} → {r}" for t, r in tags.items()))
+    return "; ".join(parts) or "none"
+
+
+def _revision_not_installed(d) -> str:
+    return (f"namespace \"{d.get('namespace')}\" has istio.io/rev={d.get('value')}, but no installed injector serves that "
+            f"revision (installed: {installed(d.get('installed') or {})}). Label the namespace with an installed revision or "
+            f"tag, or install revision {d.get('value')}; adding istio-injection=enabled next to it is no fix: that label "
+            f"takes precedence and the revision label would only mislead.")
+
+
+def _injection_label_unserved(d) -> str:
+    use = d.get("use") or []
+    return (f"namespace \"{d.get('namespace')}\" has istio-injection=enabled, but only the default revision (or a revision "
+            f"tag named \"default\") serves that label, and none is installed (installed: {installed(d.get('installed') or {})}). "
+            f"Use istio.io/rev={' or istio.io/rev='.join(use) if use else '<revision>'} instead and remove istio-injection: "
+            f"the istio.io/rev webhooks select only namespaces without it.")
+
+
+def _pod_revision_ignored(d) -> str:
+    revision = d.get("revision")
+    handled = f", so revision {revision} handles this pod" if revision else ""
+    return (f"the pod asks for revision {d.get('value')} with its label istio.io/rev, but the namespace label "
+            f"{d.get('namespaceLabel')} takes precedence{handled}: Istio's webhooks read the pod's istio.io/rev only in "
+            f"namespaces with neither istio-injection nor istio.io/rev (installed: {installed(d.get('installed') or {})}). "
+            + (f"To use {d.get('value')}, label the namespace istio.io/rev={d.get('value')} instead"
+               + (" and remove istio-injection." if str(d.get("namespaceLabel")).startswith("istio-injection=") else ".")
+               if d.get("valueInstalled") else f"Revision {d.get('value')} is not installed either."))
+
+
+def _inject_annotation_not_selected(d) -> str:
+    return (f"the pod opts in with the annotation {d.get('key')}: \"true\", but webhook selection sees only labels: Istio's "
+            f"webhooks pick pods by the label {d.get('key')}=true in their objectSelector, and the annotation is read only "
+            f"once a webhook is called. Make it a label on the pod (template), or label the namespace.")
+
+
+def _ambient_namespace(d) -> str:
+    ns = d.get("namespace")
+    if d.get("sidecar"):
+        return (f"namespace \"{ns}\" is in ambient mode (istio.io/dataplane-mode=ambient), yet an injector webhook selects "
+                f"this pod and adds a sidecar (the injector does not read that label); the sidecar then takes precedence "
+                f"over ztunnel for this pod. Keep one data plane: remove the sidecar-injection label for ambient, or the "
+                f"ambient label for sidecars.")
+    return (f"namespace \"{ns}\" is in ambient mode (istio.io/dataplane-mode=ambient): its pods join the mesh through the "
+            f"node's ztunnel, without a sidecar, so none is expected and no change is suggested. The injector does not read "
+            f"that label: if istio-injection, istio.io/rev or the pod label also selected the pod, it would get a sidecar, "
+            f"and the sidecar would take precedence over ztunnel.")
+
+
+def _job_sidecar(d) -> str:
+    return (f"this {d.get('kind')}'s pods get {d.get('container')} as a regular container: it keeps running after the job's "
+            f"containers exit, so the pod, and the job, may never complete. Native sidecars avoid it ({d.get('container')} "
+            f"as an init container with restartPolicy: Always, which the kubelet stops when the job's containers are done; "
+            f"Kubernetes 1.29 and later): istiod's ENABLE_NATIVE_SIDECARS=true, or the pod annotation "
+            f"sidecar.istio.io/nativeSidecar: \"true\". Otherwise the job must stop the proxy itself "
+            f"(POST http://localhost:15020/quitquitquit).")
+
+
+def _already_injected(d) -> str:
+    previous = d.get("previousRevision") or "unknown"
+    had = ", ".join(d.get("injected") or []) or "no containers listed"
+    image = d.get("previousImage")
+    before = (f"the pod was injected before (sidecar.istio.io/status: revision {previous}, {had}"
+              + (f"; istio-proxy image {image}" if image else "") + ")")
+    if not d.get("reinjected"):
+        return (f"{before}; it is not injected again here, so it keeps the sidecar written in it, not what the installed "
+                f"injector would give now.")
+    new = d.get("image")
+    return (f"{before}. Revision {d.get('revision')} injects it again: the containers the status lists are rendered anew "
+            f"and merged by name over the old ones" +
+            ((" (the same istio-proxy image)" if new == image else f" (istio-proxy image {image} → {new})") if new else "") +
+            "; env entries of the old istio-proxy the new template does not produce stay, and the status annotation is "
+            "rewritten. Create the pod from its original spec (without the injected containers and "
+            "sidecar.istio.io/status) to get exactly what this injector makes.")
+
+
+_PITFALLS = {
+    WarningCode.REVISION_NOT_INSTALLED: _revision_not_installed,
+    WarningCode.INJECTION_LABEL_UNSERVED: _injection_label_unserved,
+    WarningCode.POD_REVISION_IGNORED: _pod_revision_ignored,
+    WarningCode.INJECT_ANNOTATION_NOT_SELECTED: _inject_annotation_not_selected,
+    WarningCode.AMBIENT_NAMESPACE: _ambient_namespace,
+    WarningCode.JOB_SIDECAR_BLOCKS_COMPLETION: _job_sidecar,
+    WarningCode.ALREADY_INJECTED: _already_injected,
+}
+
+
+def hint(h: Hint, kind: str, namespace_labels: Mapping[str, str] = None) -> str:
+    """`kind`: the kind of the object explained (a Pod, or a workload with a pod template);
+    `namespace_labels`: the namespace's labels now (a label that has another value needs --overwrite)."""
     by = f"  (then {h.webhook} injects it)"
     if h.kind is HintKind.NAMESPACE_LABEL:
-        return f"label the namespace: kubectl label namespace {h.namespace} {h.key}={h.value}{by}"
+        current = (namespace_labels or {}).get(h.key)
+        removed = "".join(f" {k}-" for k in h.remove)
+        overwrite = " --overwrite" if current is not None and current != h.value else ""
+        return f"label the namespace: kubectl label namespace {h.namespace}{removed} {h.key}={h.value}{overwrite}{by}"
     where = "pod template" if kind != "Pod" else "pod"
     if h.kind is HintKind.POD_LABEL:
         return f"label the {where}: {h.key}: \"{h.value}\"{by}"

@@ -50,6 +50,7 @@ class RuleId(str, Enum):
     POLICY_DISABLED = "policy-disabled"
     POLICY_INVALID = "policy-invalid"              # policy neither enabled nor disabled: Istio skips
     TEMPLATE_ERROR = "template-error"              # rendering/merging failed: Istio rejects the pod
+    OPT_OUT_LABEL = "opt-out-label"                # the pod label sidecar.istio.io/inject=false kept every injector webhook away
     # webhook-selection predicates (webhooks[].rule): which predicate excluded or admitted a webhook
     NAMESPACE_SELECTOR = "namespace-selector"
     OBJECT_SELECTOR = "object-selector"
@@ -82,6 +83,13 @@ class WarningCode(str, Enum):
     INVALID_POLICY = "invalid-policy"                             # policy neither enabled nor disabled
     KUBE_INJECT_FAILED = "kube-inject-failed"                     # -o pod: kube-inject refused what the webhook injected
     GENERIC_WORKLOAD = "generic-workload"                         # a kind not listed, explained through spec.template
+    REVISION_NOT_INSTALLED = "revision-not-installed"             # namespace istio.io/rev names no installed revision or tag
+    INJECTION_LABEL_UNSERVED = "injection-label-unserved"         # istio-injection=enabled, but no default revision or tag
+    POD_REVISION_IGNORED = "pod-revision-ignored"                 # the pod's istio.io/rev loses to the namespace's label
+    INJECT_ANNOTATION_NOT_SELECTED = "inject-annotation-not-selected"   # opt-in annotation: webhooks select on labels
+    AMBIENT_NAMESPACE = "ambient-namespace"                       # istio.io/dataplane-mode=ambient: no sidecar expected
+    JOB_SIDECAR_BLOCKS_COMPLETION = "job-sidecar-blocks-completion"   # a classic sidecar keeps a Job's pod running
+    ALREADY_INJECTED = "already-injected"                         # the pod carries sidecar.istio.io/status already
 
 
 class HintKind(str, Enum):

@@ -188,6 +188,7 @@ class Hint(Frozen):
     result: Verdict                   # what the simulated change gives: always INJECTED today
     webhook: Optional[str]            # the webhook that would then inject it
     rule: RuleId                      # the rule that would then decide
+    remove: Tuple[str, ...] = ()      # namespace labels the same change removes (a label that would conflict)
 
 
 class DecidedBy(Frozen):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional
+    from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .cache import EngineCache, cache_or_new
 from .state import ClusterState
@@ -67,6 +67,7 @@ class _Injector:
         self.template_calls: List[Any] = []          # TemplateCall or TemplateFailure
         self.warnings: List[WarningNote] = []
         self.calls: List[_Call] = []
+        self.unavailable: List[Tuple[WebhookRef, str, str]] = []     # (webhook, revision, problem): not simulated
 
     def __call__(self, ref: WebhookRef, pod: Dict[str, Any], round_: int) -> Mutation:
         if not is_istio_injector(ref):
@@ -79,6 +80,7 @@ class _Injector:
         if config is None:
             self.warnings.append(WarningNote(WarningCode.INJECTOR_CONFIG_UNAVAILABLE,
                                              {"webhook": ref.name, "revision": revision, "problem": problem}))
+            self.unavailable.append((ref, revision, problem))
             return Mutation(pod, Effect.UNKNOWN, injector=injector, revision=revision)
         decision = decide(pod, config, config.release)
         self.warnings.extend(w for w in decision.warnings if w not in self.warnings)
@@ -288,6 +290,10 @@ def _verdict(result: DispatchResult, injector: _Injector):
         c = injected[0]
         return Verdict.INJECTED, DecidedBy(Stage.POLICY, c.rule, c.webhook.name, c.webhook.configuration,
                                            {"revision": c.revision})
+    if injector.unavailable:     # it may have injected: its policy and templates are what the state lacks
+        ref, revision, problem = injector.unavailable[0]
+        return Verdict.UNKNOWN, DecidedBy(Stage.POLICY, RuleId.INJECTOR_UNKNOWN, ref.name, ref.configuration,
+                                          {"revision": revision, "problem": problem})
     if injector.calls:
         c = injector.calls[0]
         return Verdict.NOT_INJECTED, DecidedBy(Stage.POLICY, c.rule, c.webhook.name, c.webhook.configuration,

@@ -103,3 +103,11 @@ def test_a_called_istio_webhook_names_the_injector_configmap_it_was_matched_with
     assert (called["injector"], called["revision"], called["effect"]) == (
         "istio-system/istio-sidecar-injector-canary", "canary", "unknown")
     assert item["warnings"][0]["code"] == "injector-config-unavailable"
+    # the injector that decides cannot be read: the verdict is unknown, never "no webhook matched"
+    assert item["verdict"] == "unknown"
+    assert (item["decidedBy"]["rule"], item["decidedBy"]["webhook"], item["decidedBy"]["inputs"]["revision"]) == (
+        "injector-unknown", called["webhook"], "canary")
+    assert "ConfigMap istio-system/istio-sidecar-injector-canary" in item["decidedBy"]["detail"]
+    assert item["hints"] == []
+    assert cli("explain", "-f", HTTPBIN, "--ns-label", "istio.io/rev=canary", "--cluster-state", str(state),
+               "--exit-code").status == 1

@@ -26,6 +26,7 @@ POLICY_LABELS = {
     RuleId.POLICY_ENABLED: "policy",
     RuleId.POLICY_DISABLED: "policy",
     RuleId.POLICY_INVALID: "policy",
+    RuleId.INJECTOR_UNKNOWN: "injector configuration",
 }
 
 EFFECTS = {Effect.INJECTED: "→ injected", Effect.DECLINED: "→ Istio declined (see policy)",
@@ -139,7 +140,8 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, runni
     unknown = _unknown_lines(origins, s)
     lines.extend(unknown)
     lines.append("")
-    colour = {Verdict.INJECTED: s.green, Verdict.NOT_INJECTED: s.yellow, Verdict.REJECTED: s.red}[expl.verdict]
+    colour = {Verdict.INJECTED: s.green, Verdict.NOT_INJECTED: s.yellow, Verdict.REJECTED: s.red,
+              Verdict.UNKNOWN: s.yellow}[expl.verdict]
     lines.append(s.bold("RESULT: ") + colour(expl.verdict.value.replace("-", " ").upper()) + f" — {words.decided(expl)}" +
                  s.dim(f"  [rule: {db.rule.value}]") + (s.yellow("  (incomplete: see Unknown above)") if unknown else ""))
     lines.append(s.dim(f"   about this rule: {rule_docs(db.rule)}"))

@@ -75,6 +75,9 @@ def decided(expl: Explanation) -> str:
     if rule is RuleId.OPT_OUT_LABEL:
         return (f"the pod label {INJECT_KEY}=\"false\" opts out: the objectSelector of {', '.join(detail.get('webhooks') or [])} "
                 f"excludes pods with it, so no injector webhook is called and Istio is never asked")
+    if rule is RuleId.INJECTOR_UNKNOWN:
+        return (f"the API server calls {expl.decided_by.webhook}, but the injector's configuration could not be read "
+                f"({detail.get('problem')}): its policy and templates decide, so whether a sidecar is added is unknown")
     if rule is RuleId.POLICY_INVALID:
         return f"the injector policy \"{policy.policy if policy else ''}\" is neither enabled nor disabled, so Istio injects nothing"
     raise ValueError(f"no words for deciding rule {rule!r}")   # a selection predicate never decides a verdict

@@ -23,6 +23,7 @@ class Verdict(str, Enum):
     INJECTED = "injected"
     NOT_INJECTED = "not-injected"
     REJECTED = "rejected"
+    UNKNOWN = "unknown"        # an injector was called whose configuration the state does not hold (RBAC, missing)
 
 
 class Outcome(str, Enum):
@@ -51,6 +52,7 @@ class RuleId(str, Enum):
     POLICY_INVALID = "policy-invalid"              # policy neither enabled nor disabled: Istio skips
     TEMPLATE_ERROR = "template-error"              # rendering/merging failed: Istio rejects the pod
     OPT_OUT_LABEL = "opt-out-label"                # the pod label sidecar.istio.io/inject=false kept every injector webhook away
+    INJECTOR_UNKNOWN = "injector-unknown"          # an injector webhook is called, its ConfigMap unreadable: not guessed
     # webhook-selection predicates (webhooks[].rule): which predicate excluded or admitted a webhook
     NAMESPACE_SELECTOR = "namespace-selector"
     OBJECT_SELECTOR = "object-selector"

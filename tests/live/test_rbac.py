@@ -31,12 +31,14 @@ def test_refusals_are_named_and_the_rest_still_works(live_cluster):
     called = [w["webhook"] for w in selection["webhooks"] if w["called"]]
     assert called == ["namespace.sidecar-injector.istio.io"]           # selection was still evaluated
     assert any(w["code"] == "injector-config-unavailable" for w in item["warnings"])
+    assert (item["verdict"], item["decidedBy"]["rule"]) == ("unknown", "injector-unknown")     # not guessed
     text = live_cluster.run("explain", "-f", HTTPBIN, context=LIMITED_CONTEXT).stdout
     assert text.splitlines()[1].startswith(f"cluster state: read live from context {LIMITED_CONTEXT}; unknown: "
                                            "ConfigMap (forbidden to list configmaps in namespace istio-system)")
     assert "   ? ConfigMap: forbidden to list configmaps in namespace istio-system — the injector's policy and " \
         "templates are unknown" in text
-    assert text.rstrip().splitlines()[-1].endswith("(incomplete: see Unknown above)")
+    result = next(line for line in text.splitlines() if line.startswith("RESULT: "))
+    assert result.startswith("RESULT: UNKNOWN") and result.endswith("(incomplete: see Unknown above)")
 
 
 def test_impersonation_sends_the_user_and_every_group(live_cluster):

@@ -47,7 +47,7 @@ def injector_webhook_of(event: Mapping[str, Any]) -> Optional[str]:
 
 def cause_of(message: str) -> Tuple[str, str]:
     """(cause code, its words): denied, tls, timeout, unreachable, or error."""
-    lowered = message.lower()
+    lowered = re.sub(r'"[^"]*"', '""', message).lower()    # not the URL's ?timeout=10s, nor the names
     for code, words, markers in CAUSES:
         if any(m.lower() in lowered for m in markers):
             return code, words

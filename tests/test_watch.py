@@ -11,7 +11,6 @@ import pytest
 
 pytest.importorskip("kubernetes", reason="watch talks through the kubernetes package's connection pool")
 
-from plugin.kube import resources as r  # noqa: E402
 from plugin.printers.watchlines import text_line  # noqa: E402
 from plugin.state.sources import load_default  # noqa: E402
 from tests.fakeapi import FakeAPI, connection  # noqa: E402

@@ -37,34 +37,40 @@ def _duration(text: str) -> float:
                                          "unit (e.g. 30s | 5m | 1h)") from None
 
 
-def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
-    from ..kube.flags import add_connection_flags, add_scope_flags
+DESCRIPTION = ("Stream one line per pod created — the verdict and deciding rule predicted from the live state, and "
+               "whether the\nreal pod agrees — and per FailedCreate event naming an injector webhook, what failed "
+               "and why.")
 
-    p = sub.add_parser("watch", formatter_class=formatter_class, help=HELP, epilog=EXAMPLES,
-                       description="Stream one line per pod created — the verdict and deciding rule predicted from the "
-                                   "live state, and whether the\nreal pod agrees — and per FailedCreate event naming an "
-                                   "injector webhook, what failed and why.")
-    add_scope_flags(p, "the namespace to watch (default: the context's)")
-    p.add_argument("--timeout", type=_duration, default=0.0, metavar="DURATION",
-                   help="stop after this long, with exit 0 (30s, 5m, 1h; 0: until Ctrl-C, the default)")
-    p.add_argument("-o", "--output", choices=("text", "json"), default="text",
-                   help="text lines, or one JSON object per line (default: text)")
-    add_connection_flags(p, state_file_flag=False)
+
+def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
+    from ..kube import flags
+
+    p = sub.add_parser("watch", formatter_class=formatter_class, help=HELP, epilog=EXAMPLES, description=DESCRIPTION)
+    flags.add_scope_flags(p, "the namespace to watch (default: the context's)")
+    for names, options in (
+            (("--timeout",), dict(type=_duration, default=0.0, metavar="DURATION",
+                                  help="stop after this long, with exit 0 (30s, 5m, 1h; 0: until Ctrl-C, the default)")),
+            (("-o", "--output"), dict(choices=("text", "json"), default="text",
+                                      help="text lines, or one JSON object per line (default: text)"))):
+        p.add_argument(*names, **options)
+    flags.add_connection_flags(p, state_file_flag=False)
     return p
 
 
 def run(args, env: Environment) -> int:
+    from ..state.choice import open_live
+
+    opened = open_live(args, env, "watch")
+    return opened if isinstance(opened, int) else _follow(args, env, *opened)
+
+
+def _follow(args, env: Environment, choice, client) -> int:
     import collections
 
     from ..kube.client import LiveError
     from ..printers.watchlines import json_line, text_line
-    from ..state.choice import open_live
     from ..watching.session import Session, WatchError
 
-    opened = open_live(args, env, "watch")
-    if isinstance(opened, int):
-        return opened
-    choice, client = opened
     client.calls = collections.deque(client.calls, maxlen=KEPT_CALLS)
     namespaces = None if args.all_namespaces else [args.namespace or choice.connection.namespace]
     line = json_line if args.output == "json" else text_line
@@ -93,9 +99,13 @@ def run(args, env: Environment) -> int:
     finally:
         session.stop()
     if args.verbosity >= 6:
-        c = session.counts
-        stats = {k: sum(x.stats[k] for x in session.reflectors) for k in ("watches", "bookmarks", "broken", "gone")}
-        env.stderr.write(f"I {c['pod-created']} pods created ({c['disagreements']} disagreeing), {c['create-failed']} "
-                         f"create failures; {stats['watches']} watches, {stats['broken']} broken and resumed, "
-                         f"{stats['gone']} relists after 410 Gone, {stats['bookmarks']} bookmarks\n")
+        env.stderr.write(_summary(session))
     return ExitStatus.OK
+
+
+def _summary(session) -> str:
+    c = session.counts
+    stats = {k: sum(x.stats[k] for x in session.reflectors) for k in ("watches", "bookmarks", "broken", "gone")}
+    return (f"I {c['pod-created']} pods created ({c['disagreements']} disagreeing), {c['create-failed']} create "
+            f"failures; {stats['watches']} watches, {stats['broken']} broken and resumed, {stats['gone']} relists "
+            f"after 410 Gone, {stats['bookmarks']} bookmarks\n")

@@ -82,6 +82,11 @@ class Unauthorized(ApiError):
     pass
 
 
+class Gone(ApiError):
+    """410 Gone: the resourceVersion a watch resumed from is older than the server keeps (compacted); the
+    only way on is a new list (client-go's reflector relists too)."""
+
+
 def _import_kubernetes():
     """(Configuration, the config package, the rest module) of the kubernetes package.
 
@@ -162,7 +167,7 @@ class Client:
                  user_agent: str = "kubectl-inject"):
         self.connection = connection
         self.log = log
-        self.calls: List[Tuple[str, str, int, int]] = []
+        self.calls: List[Tuple[str, str, int, int]] = []     # a command running for hours bounds it (a deque)
         Configuration, config, rest = _import_kubernetes()
         configuration = Configuration()
         try:
@@ -190,24 +195,7 @@ class Client:
              field_selector: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every object of a kind (in `namespace`, or all namespaces), page by page as kubectl reads them,
         as `kubectl get -o json` prints them: each item with its apiVersion and kind."""
-        items: List[Dict[str, Any]] = []
-        token = None
-        while True:
-            query = [("limit", str(PAGE_SIZE))]
-            if label_selector:
-                query.append(("labelSelector", label_selector))
-            if field_selector:
-                query.append(("fieldSelector", field_selector))
-            if token:
-                query.append(("continue", token))
-            body = self._get(resource.path(namespace), query, "list", resource, namespace)
-            for item in body.get("items") or []:
-                item["apiVersion"] = resource.api_version     # list items come without them
-                item["kind"] = resource.kind
-                items.append(item)
-            token = (body.get("metadata") or {}).get("continue")
-            if not token:
-                return items
+        return self.list_versioned(resource, namespace, field_selector, label_selector)[0]
 
     def get(self, resource: Resource, name: str, namespace: Optional[str] = None) -> Dict[str, Any]:
         obj = self._get(resource.path(namespace, name), [], "get", resource, namespace, name)
@@ -219,21 +207,9 @@ class Client:
              namespace: Optional[str], name: Optional[str] = None) -> Dict[str, Any]:
         import urllib3
 
-        headers = urllib3.HTTPHeaderDict()
-        headers["Accept"] = "application/json"
-        headers["User-Agent"] = self._user_agent
-        for setting in self._configuration.auth_settings().values():   # bearer token, refreshed if it expires
-            headers[setting["key"]] = setting["value"]
-        if self.connection.impersonate_user:
-            headers["Impersonate-User"] = self.connection.impersonate_user
-            for group in self.connection.impersonate_groups:
-                headers.add("Impersonate-Group", group)
+        headers = self._headers()
         timeout = self.connection.timeout
-        url = self._host + path
-        if query:
-            from urllib.parse import urlencode
-
-            url += "?" + urlencode(query)
+        url = self._url(path, query)
         started = time.monotonic()
         try:
             response = self._pool.request(
@@ -251,18 +227,167 @@ class Client:
             except ValueError:
                 raise ApiError(verb, resource, namespace, status, "the response is not JSON", name) from None
         message = _status_message(data) or (response.reason or "")
-        cls = {401: Unauthorized, 403: Forbidden, 404: NotFound}.get(status, ApiError)
+        cls = _ERRORS.get(status, ApiError)
         raise cls(verb, resource, namespace, status, message, name)
+
+    def _headers(self):
+        import urllib3
+
+        headers = urllib3.HTTPHeaderDict()
+        headers["Accept"] = "application/json"
+        headers["User-Agent"] = self._user_agent
+        for setting in self._configuration.auth_settings().values():   # bearer token, refreshed if it expires
+            headers[setting["key"]] = setting["value"]
+        if self.connection.impersonate_user:
+            headers["Impersonate-User"] = self.connection.impersonate_user
+            for group in self.connection.impersonate_groups:
+                headers.add("Impersonate-Group", group)
+        return headers
+
+    def _url(self, path: str, query: List[Tuple[str, str]]) -> str:
+        url = self._host + path
+        if query:
+            from urllib.parse import urlencode
+
+            url += "?" + urlencode(query)
+        return url
+
+    # -- watches (kubectl inject watch) ----------------------------------------------------------------
+
+    def current_version(self, resource: Resource, namespace: Optional[str] = None,
+                        field_selector: Optional[str] = None) -> str:
+        """The collection's resourceVersion now, to watch from (a one-item list: no need to read everything to
+        learn where "now" is)."""
+        query = [("limit", "1")] + ([("fieldSelector", field_selector)] if field_selector else [])
+        body = self._get(resource.path(namespace), query, "list", resource, namespace)
+        return str((body.get("metadata") or {}).get("resourceVersion") or "")
+
+    def list_versioned(self, resource: Resource, namespace: Optional[str] = None,
+                       field_selector: Optional[str] = None, label_selector: Optional[str] = None
+                       ) -> Tuple[List[Dict[str, Any]], str]:
+        """(items, the list's resourceVersion): every item, and where a watch continues from. Pages of one list
+        share one snapshot, so the last page's resourceVersion is the list's."""
+        items: List[Dict[str, Any]] = []
+        token, version = None, ""
+        while True:
+            query = [("limit", str(PAGE_SIZE))]
+            if label_selector:
+                query.append(("labelSelector", label_selector))
+            if field_selector:
+                query.append(("fieldSelector", field_selector))
+            if token:
+                query.append(("continue", token))
+            body = self._get(resource.path(namespace), query, "list", resource, namespace)
+            for item in body.get("items") or []:
+                item["apiVersion"] = resource.api_version     # list items come without them
+                item["kind"] = resource.kind
+                items.append(item)
+            meta = body.get("metadata") or {}
+            version = str(meta.get("resourceVersion") or version)
+            token = meta.get("continue")
+            if not token:
+                return items, version
+
+    def watch(self, resource: Resource, namespace: Optional[str], resource_version: str,
+              field_selector: Optional[str] = None, timeout_seconds: int = 240) -> WatchStream:
+        """The changes after `resource_version`, as the API server streams them (one JSON event per line), with
+        bookmarks. The server ends the stream after `timeout_seconds` (the caller resumes from the last version
+        seen); a read waits a little longer than that, so a connection that silently died is noticed too.
+        Raises Gone (410: list again), the other ApiErrors, or Unreachable."""
+        import urllib3
+
+        query = [("watch", "1"), ("allowWatchBookmarks", "true"), ("timeoutSeconds", str(timeout_seconds))]
+        if resource_version:
+            query.append(("resourceVersion", resource_version))
+        if field_selector:
+            query.append(("fieldSelector", field_selector))
+        path = resource.path(namespace)
+        started = time.monotonic()
+        try:
+            response = self._pool.request(
+                "GET", self._url(path, query), headers=self._headers(), preload_content=False, retries=False,
+                timeout=urllib3.Timeout(connect=self.connection.timeout or CONNECT_TIMEOUT, read=timeout_seconds + 30))
+        except urllib3.exceptions.HTTPError as e:
+            self._record("watch", path, query, 0, started)
+            raise Unreachable(self.connection, _reason(e)) from None
+        self._record("watch", path, query, response.status, started)
+        if not 200 <= response.status < 300:
+            data = response.read()
+            response.release_conn()
+            message = _status_message(data) or (response.reason or "")
+            raise _ERRORS.get(response.status, ApiError)("watch", resource, namespace, response.status, message)
+        return WatchStream(response, self.connection, resource, namespace)
 
     def _record(self, verb, path, query, status, started) -> None:
         ms = int((time.monotonic() - started) * 1000)
         shown = path + ("?" + "&".join(f"{k}={v}" for k, v in query if k != "continue") if query else "")
         self.calls.append((verb, shown, status, ms))
         if self.log is not None:
-            self.log(f"GET {self._host}{shown} {status or 'failed'} in {ms} milliseconds")
+            self.log(f"GET {self._host}{shown} {status or 'failed'} in {ms} milliseconds"
+                     + (" (the stream follows)" if verb == "watch" and status == 200 else ""))
 
     def list_calls(self) -> int:
         return sum(1 for verb, *_ in self.calls if verb == "list")
+
+
+class WatchStream:
+    """One watch response: iterate it for its events ({"type", "object"} dicts, BOOKMARKs included); `close()`
+    from another thread ends the iteration (the socket is shut down, so a blocked read returns). An ERROR
+    event is raised as its ApiError (410: Gone); a broken connection as Unreachable."""
+
+    def __init__(self, response, connection: Connection, resource: Resource, namespace: Optional[str]):
+        self._response = response
+        self._connection = connection
+        self._resource = resource
+        self._namespace = namespace
+        self.closed = False
+
+    def __iter__(self):
+        import urllib3
+
+        buffer = b""
+        try:
+            for chunk in self._response.stream(64 * 1024, decode_content=True):
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if line.strip():
+                        yield self._event(line)
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as e:
+            if self.closed:
+                return
+            raise Unreachable(self._connection, f"the watch of {self._resource.display} broke: {_reason(e)}") from None
+        finally:
+            self.close()
+        if buffer.strip() and not self.closed:
+            yield self._event(buffer)
+
+    def _event(self, line: bytes) -> Dict[str, Any]:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            raise Unreachable(self._connection, f"the watch of {self._resource.display} sent a line that is not "
+                                                "JSON") from None
+        if event.get("type") == "ERROR":
+            status = event.get("object") or {}
+            code = int(status.get("code") or 500)
+            raise _ERRORS.get(code, ApiError)("watch", self._resource, self._namespace, code, status.get("message", ""))
+        return event
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        shutdown = getattr(self._response, "shutdown", None)     # urllib3 >= 2.3: unblocks a read in progress
+        try:
+            if shutdown is not None:
+                shutdown()
+            self._response.close()
+        except (OSError, ValueError, RuntimeError):   # RuntimeError: already back in the pool (read to the end)
+            pass
+
+
+_ERRORS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 410: Gone}
 
 
 class _InClusterEnviron(dict):

@@ -124,7 +124,7 @@ def read_state(client: Client, namespaces: Optional[Sequence[str]], peer_authent
     webhooks = cluster_kind(r.MUTATINGWEBHOOKCONFIGURATIONS)
     objects += webhooks
     objects += _injector_configmaps(client, webhooks, refused, kinds)
-    objects += [_kubelet_only(n) for n in cluster_kind(r.NODES)]
+    objects += [kubelet_only(n) for n in cluster_kind(r.NODES)]
     objects += namespaced_kind(r.SERVICEACCOUNTS, wanted)
     objects += namespaced_kind(r.LIMITRANGES, wanted)
     objects += cluster_kind(r.PRIORITYCLASSES)
@@ -143,36 +143,49 @@ def read_state(client: Client, namespaces: Optional[Sequence[str]], peer_authent
                 scope = sorted(set(wanted) | {root_namespace(objects)})
                 objects += _peer_authentications(client, scope, namespaced_kind)
     for obj in objects:
-        _tidy(obj)
+        tidy(obj)
     return LiveState(objects, kinds, refusals, f"live: {client.connection.name}", wanted)
 
 
 def _injector_configmaps(client: Client, webhooks: List[Dict[str, Any]], refused, kinds: List[str]) -> List[Dict[str, Any]]:
-    """The injector ConfigMaps (`istio-sidecar-injector[-REV]`) and mesh ConfigMaps (`istio[-REV]`) of every
-    control-plane namespace the injector webhooks name (istio-system when they call a URL): one list per
-    namespace, kept to those names (the namespace's other ConfigMaps are none of our business)."""
+    """The injector and mesh ConfigMaps of every control-plane namespace the injector webhooks name: one list
+    per namespace, kept to those names (the namespace's other ConfigMaps are none of our business)."""
     from ..kube.client import Forbidden
 
+    out: List[Dict[str, Any]] = []
+    for ns in sorted(control_plane_namespaces(webhooks)):
+        try:
+            items = client.list(r.CONFIGMAPS, ns)
+        except Forbidden as e:
+            refused(e, "ConfigMap")
+            return []
+        out += injector_configmaps(items)
+    kinds.append("ConfigMap")
+    return out
+
+
+def control_plane_namespaces(webhooks: Iterable[Dict[str, Any]]) -> set:
+    """The namespaces of the services the injector webhooks call (istio-system for those calling a URL, and
+    when there are no webhook configurations at all)."""
+    webhooks = list(webhooks)
     namespaces = {"istio-system"} if not webhooks else set()
     for cfg in webhooks:
         for hook in cfg.get("webhooks") or []:
             if str(hook.get("name", "")).endswith(INJECTOR_SUFFIX):
                 service = (hook.get("clientConfig") or {}).get("service") or {}
                 namespaces.add(service.get("namespace") or "istio-system")
-    out: List[Dict[str, Any]] = []
-    for ns in sorted(namespaces):
-        try:
-            items = client.list(r.CONFIGMAPS, ns)
-        except Forbidden as e:
-            refused(e, "ConfigMap")
-            return []
-        injectors = {(cm.get("metadata") or {}).get("name", "") for cm in items}
-        revisions = {n[len(INJECTOR_CONFIGMAP):].lstrip("-") for n in injectors if n.startswith(INJECTOR_CONFIGMAP)}
-        keep = {INJECTOR_CONFIGMAP + (f"-{rev}" if rev else "") for rev in revisions} | \
-               {"istio" + (f"-{rev}" if rev else "") for rev in revisions | {""}}
-        out += [cm for cm in items if (cm.get("metadata") or {}).get("name") in keep]
-    kinds.append("ConfigMap")
-    return out
+    return namespaces
+
+
+def injector_configmaps(items: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Of one namespace's ConfigMaps, the injectors (`istio-sidecar-injector[-REV]`) and the mesh
+    configurations of their revisions (`istio[-REV]`)."""
+    items = list(items)
+    injectors = {(cm.get("metadata") or {}).get("name", "") for cm in items}
+    revisions = {n[len(INJECTOR_CONFIGMAP):].lstrip("-") for n in injectors if n.startswith(INJECTOR_CONFIGMAP)}
+    keep = {INJECTOR_CONFIGMAP + (f"-{rev}" if rev else "") for rev in revisions} | \
+           {"istio" + (f"-{rev}" if rev else "") for rev in revisions | {""}}
+    return [cm for cm in items if (cm.get("metadata") or {}).get("name") in keep]
 
 
 def _peer_authentications(client: Client, scope, namespaced_kind, strict: bool = False) -> List[Dict[str, Any]]:
@@ -209,7 +222,7 @@ def root_namespace(objects: Iterable[Dict[str, Any]]) -> str:
     return "istio-system"
 
 
-def _kubelet_only(node: Dict[str, Any]) -> Dict[str, Any]:
+def kubelet_only(node: Dict[str, Any]) -> Dict[str, Any]:
     """A Node as far as injection cares: its name and kubelet version (Istio's native-sidecar check)."""
     md = node.get("metadata") or {}
     version = ((node.get("status") or {}).get("nodeInfo") or {}).get("kubeletVersion", "")
@@ -217,7 +230,7 @@ def _kubelet_only(node: Dict[str, Any]) -> Dict[str, Any]:
             "status": {"nodeInfo": {"kubeletVersion": version}}}
 
 
-def _tidy(obj: Dict[str, Any]) -> None:
+def tidy(obj: Dict[str, Any]) -> None:
     """As `kubectl get -o yaml` shows objects: without managedFields (kubectl hides them by default)."""
     md = obj.get("metadata")
     if isinstance(md, dict):

@@ -27,7 +27,9 @@ def _proxy(pod: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
     return None
 
 
-def _status(pod: Mapping[str, Any]) -> Dict[str, Any]:
+def injection_status(pod: Mapping[str, Any]) -> Dict[str, Any]:
+    """The injector's `sidecar.istio.io/status` annotation, decoded: what it added (containers, init
+    containers, volumes) and its revision; {} when absent or unreadable."""
     raw = ((pod.get("metadata") or {}).get("annotations") or {}).get(STATUS)
     try:
         value = json.loads(raw) if raw else {}
@@ -42,7 +44,7 @@ def pod_facts(pod: Mapping[str, Any]) -> Dict[str, Any]:
     proxy = _proxy(pod)
     revision = None
     if proxy is not None:
-        revision = _status(pod).get("revision") or (md.get("labels") or {}).get("istio.io/rev") or None
+        revision = injection_status(pod).get("revision") or (md.get("labels") or {}).get("istio.io/rev") or None
     return {"name": md.get("name", ""), "sidecar": proxy is not None, "revision": revision,
             "proxyImage": proxy.get("image") if proxy is not None else None}
 
@@ -56,7 +58,7 @@ def as_created(pod: Mapping[str, Any]) -> Dict[str, Any]:
     """The pod as its creator sent it, as far as it can be told: without what the API server, the
     scheduler and Istio's injection (per its status annotation) added. Used for pods no controller's
     template describes; the prediction then answers "this pod, created now"."""
-    status = _status(pod)
+    status = injection_status(pod)
     md = pod.get("metadata") or {}
     annotations = {k: v for k, v in (md.get("annotations") or {}).items() if k not in INJECTED_ANNOTATIONS}
     labels = {k: v for k, v in (md.get("labels") or {}).items() if k not in INJECTED_LABELS}

@@ -119,10 +119,14 @@ def run(args, env: Environment) -> int:
             state = apply_release(state, args.istio_release, args.set_flags)
         elif args.set_flags:
             raise ValueError("--set needs --istio-release")
-        state = apply_config_files(state, args.inject_config, args.values, args.mesh_config)
+        flag_notes: List[str] = []
+        state = apply_config_files(state, args.inject_config, args.values, args.mesh_config, flag_notes)
     except (OSError, ValueError) as e:
         _error(env, str(e))
         return ExitStatus.ERROR
+    for note in flag_notes:   # the file given with the flag is to blame, not the ConfigMap it replaced
+        _error(env, note)
+        status = ExitStatus.ERROR
     for p in state_problems:
         _error(env, str(p))
         status = ExitStatus.ERROR
@@ -131,7 +135,8 @@ def run(args, env: Environment) -> int:
     # One cache for the whole run (validation, every object, the bulk workers it forks): what is derived
     # from the state is derived once; Go template parse trees are also kept on disk for the next run.
     cache = EngineCache(trees=DiskTreeCache.for_environment(env.environ))
-    for message in validate_state(state, index, state_loaded, cache):
+    checked = (("istio-system", "istio-sidecar-injector"),) if args.inject_config else ()
+    for message in validate_state(state, index, state_loaded, cache, checked):
         _error(env, message)
         status = ExitStatus.ERROR
 

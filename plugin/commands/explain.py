@@ -144,7 +144,8 @@ def run(args, env: Environment) -> int:
         _error(env, str(p))
         status = ExitStatus.ERROR
 
-    from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of
+    from simulator.kube.creatable import creation_error
+    from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of, pod_template_path
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
@@ -218,6 +219,11 @@ def run(args, env: Environment) -> int:
             _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)}: istioctl kube-inject refuses it: "
                         f"{result.manifest_error}")
             status = ExitStatus.ERROR
+        elif args.output == "pod":   # kube-inject prints it; kubectl apply would then be refused
+            refused = creation_error(doc.obj, pod_template_path(kind))
+            if refused is not None:
+                skipped.append(describe_error(doc, refused, loaded).replace(
+                    ": field ", ": kube-apiserver would refuse it: field ", 1))
     for line in skipped:
         env.stderr.write(f"note: {line}\n")
     explained = [i for i in items if i.verdict is not None]

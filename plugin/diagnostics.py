@@ -33,10 +33,11 @@ def describe_error(doc: Document, e: SimulatorError, loaded: Loaded, prefix: str
 
 
 def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Document], loaded: Loaded,
-                   cache: Optional[EngineCache] = None) -> List[str]:
+                   cache: Optional[EngineCache] = None, checked: Tuple[Tuple[str, str], ...] = ()) -> List[str]:
     """Problems in the cluster state a user must hear about even when the simulation carries on
     with the real behaviour (apiserver rejecting, Istio skipping a selector).  The injector ConfigMaps
-    parsed here are kept in `cache` for the explanations that follow."""
+    parsed here are kept in `cache` for the explanations that follow; those `checked` (namespace, name)
+    came from --inject-config, whose problems were reported against the file as it was read."""
     messages: List[str] = []
     for cfg in state.webhook_configurations:
         name = (cfg.get("metadata") or {}).get("name", "")
@@ -56,13 +57,15 @@ def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Docume
         config, problem, _ = injector_for(state, ref, cache)
         if config is None and problem and "not found" not in problem:
             messages.append(problem)
-        elif config is not None:
+        elif config is not None and (config.namespace, config.name) not in checked:
             doc = index.get(("ConfigMap", config.namespace, config.name))
             for entry in config.never_inject + config.always_inject:
                 if entry.error:
                     where = (f"{doc.file}: document {doc.index}, line {_line(doc, loaded, 'data.config')}"
                              if doc is not None else f"ConfigMap {config.namespace}/{config.name}")
                     messages.append(f"{where}: field data.config: {entry.error} (Istio skips this selector)")
+        if config is not None and config.mesh is not None:
+            messages.extend(_mesh_problem(state, index, loaded, config, cache))
     return sorted(set(messages), key=messages.index)
 
 
@@ -70,3 +73,22 @@ def _state_message(doc, e: SimulatorError, loaded: Loaded, kind: str, name: str)
     if doc is None:
         return f"{kind} {name}: {e}"
     return describe_error(doc, e, loaded)
+
+
+def _mesh_problem(state: ClusterState, index, loaded: Loaded, config, cache) -> List[str]:
+    """A mesh ConfigMap istiod cannot read: it warns and uses its defaults (meshwatcher), so the pods are
+    explained with those; the user hears it against the ConfigMap (or --mesh-config, which stops earlier)."""
+    from simulator.errors import TemplateRenderError
+    from simulator.istio.mesh import mesh_of
+    from simulator.istio.revision import mesh_configmap_name
+
+    try:
+        mesh_of(config, config.release, cache if cache is not None else EngineCache())
+        return []
+    except TemplateRenderError as e:
+        name = mesh_configmap_name(config.revision)
+        doc = index.get(("ConfigMap", config.namespace, name))
+        where = (f"{doc.file}: document {doc.index}, line {_line(doc, loaded, 'data.mesh')}" if doc is not None
+                 else f"ConfigMap {config.namespace}/{name}")
+        return [f"{where}: field data.mesh: {e.message} (istiod ignores a mesh config it cannot read and uses "
+                "its defaults)"]

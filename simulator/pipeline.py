@@ -14,7 +14,8 @@ from .state import ClusterState
 from .errors import TemplateRenderError
 from .istio.revision import injector_configmap, injector_for, is_istio_injector
 from .istio.injector_config import InjectorConfig
-from .kube.objects import INJECTABLE_KINDS, annotations_of, labels_of, name_of, pod_for
+from .kube.creatable import creation_error
+from .kube.objects import INJECTABLE_KINDS, annotations_of, labels_of, name_of, pod_for, pod_template_path
 from .istio.policy import INJECT_KEY, decide
 from .kube.webhook.dispatch import DispatchResult, Mutation, WebhookRef, dispatch
 from .kube.webhook.request import AdmissionRequest
@@ -174,6 +175,11 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
         options = Options()
     cache = cache_or_new(cache)
     pod = pod_for(obj, namespace)
+    # No pod for what the API server refuses.  (-o pod is istioctl kube-inject's output, which does not ask the
+    # API server: the plugin notes the refusal beside it.)
+    refused = None if options.manifest else creation_error(obj, pod_template_path(obj.get("kind")))
+    if refused is not None:
+        raise refused
     ns_labels = namespace_labels(cluster, namespace, options)
     if ns_labels is None:
         from .errors import InputError

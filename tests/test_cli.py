@@ -423,13 +423,15 @@ def _buggy_template_function(monkeypatch, tmp_path):
     monkeypatch.setattr(istio_inject, "injection_funcs", lambda *a, **k: dict(real(*a, **k), broken=broken))
     bare = tmp_path / "bare.yaml"
     bare.write_text("spec:\n  containers:\n  - name: istio-proxy\n    image: proxy:{{ broken }}\n")
+    (tmp_path / "values.json").write_text("{}")
     return bare
 
 
 @pytest.mark.parametrize("output", ["text", "json", "pod"])
 def test_an_engine_bug_is_an_internal_error_not_a_rejected_pod(cli, tmp_path, monkeypatch, output):
     bare = _buggy_template_function(monkeypatch, tmp_path)
-    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare), "-o", output)
+    run = cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare), "--values",
+              str(tmp_path / "values.json"), "-o", output)
     assert run.status == 2
     assert run.stderr.splitlines() == ["error: internal error: KeyError: 'no such thing' (this is a bug in "
                                        "kubectl-inject; set KUBECTL_INJECT_DEBUG=1 to see the traceback)"]
@@ -440,7 +442,8 @@ def test_debug_shows_the_internal_errors_traceback(tmp_path, monkeypatch):
     from tests.conftest import TREE_CACHE, run_cli
 
     bare = _buggy_template_function(monkeypatch, tmp_path)
-    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare), "-o", "json",
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(bare), "--values",
+                  str(tmp_path / "values.json"), "-o", "json",
                   environ={"KUBECTL_INJECT_DEBUG": "1", "KUBECTL_INJECT_CACHE_DIR": TREE_CACHE})
     assert run.status == 2
     assert run.stderr.startswith("Traceback") and "in broken" in run.stderr

@@ -57,7 +57,8 @@ def _deep_block(levels):
 DOCUMENTS = [
     ("int-over-4300-digits-in-a-string-field", POD % ("  annotations:\n    a: " + "9" * 5000), [], 0, None),
     ("int-over-4300-digits-in-an-int-field", DEPLOYMENT.replace("spec:\n  selector", "spec:\n  replicas: " + "9" * 5000
-                                                                 + "\n  selector", 1), [], 0, None),
+                                                                 + "\n  selector", 1), [], 2,
+     r"line 6: field spec\.replicas: Deployment in version \"v1\" cannot be handled as a Deployment: .* of type int32$"),
     ("int-over-4300-digits-in-json", '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": '
                                      '{"priority": ' + "9" * 5000 + ', "containers": [{"name": "c", "image": "i"}]}}',
      [], 2, r"cannot unmarshal .* PodSpec\.spec\.priority of type int32"),

@@ -119,10 +119,14 @@ def run(args, env: Environment) -> int:
             state = apply_release(state, args.istio_release, args.set_flags)
         elif args.set_flags:
             raise ValueError("--set needs --istio-release")
-        state = apply_config_files(state, args.inject_config, args.values, args.mesh_config)
+        flag_notes: List[str] = []
+        state = apply_config_files(state, args.inject_config, args.values, args.mesh_config, flag_notes)
     except (OSError, ValueError) as e:
         _error(env, str(e))
         return ExitStatus.ERROR
+    for note in flag_notes:   # the file given with the flag is to blame, not the ConfigMap it replaced
+        _error(env, note)
+        status = ExitStatus.ERROR
     for p in state_problems:
         _error(env, str(p))
         status = ExitStatus.ERROR
@@ -131,7 +135,8 @@ def run(args, env: Environment) -> int:
     # One cache for the whole run (validation, every object, the bulk workers it forks): what is derived
     # from the state is derived once; Go template parse trees are also kept on disk for the next run.
     cache = EngineCache(trees=DiskTreeCache.for_environment(env.environ))
-    for message in validate_state(state, index, state_loaded, cache):
+    checked = (("istio-system", "istio-sidecar-injector"),) if args.inject_config else ()
+    for message in validate_state(state, index, state_loaded, cache, checked):
         _error(env, message)
         status = ExitStatus.ERROR
 
@@ -139,7 +144,8 @@ def run(args, env: Environment) -> int:
         _error(env, str(p))
         status = ExitStatus.ERROR
 
-    from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of
+    from simulator.kube.creatable import creation_error
+    from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of, pod_template_path
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
@@ -213,6 +219,11 @@ def run(args, env: Environment) -> int:
             _error(env, f"{doc.where()}: {kind} {name_of(doc.obj)}: istioctl kube-inject refuses it: "
                         f"{result.manifest_error}")
             status = ExitStatus.ERROR
+        elif args.output == "pod":   # kube-inject prints it; kubectl apply would then be refused
+            refused = creation_error(doc.obj, pod_template_path(kind))
+            if refused is not None:
+                skipped.append(describe_error(doc, refused, loaded).replace(
+                    ": field ", ": kube-apiserver would refuse it: field ", 1))
     for line in skipped:
         env.stderr.write(f"note: {line}\n")
     explained = [i for i in items if i.verdict is not None]

@@ -8,7 +8,6 @@ explanation can say so.  A ClusterState never changes: each step here (the files
 from __future__ import annotations
 
 import os
-import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Dict, List, Optional, Tuple
@@ -113,59 +112,7 @@ def parse_ns_labels(specs: List[str]) -> Dict[str, Optional[str]]:
     return out
 
 
-def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as fh:
-        return fh.read()
-
-
-_CONFIG_KEYS = {"templates", "policy", "defaultTemplates", "template", "neverInjectSelector", "alwaysInjectSelector"}
-_CONFIG_KEY_LINE = re.compile(r"^(?:%s)[ \t]*:" % "|".join(sorted(_CONFIG_KEYS)), re.M)
-
-
-def apply_config_files(state: ClusterState, inject_config: Optional[str], values: Optional[str],
-                       mesh_config: Optional[str]) -> ClusterState:
-    """`--inject-config/--values/--mesh-config`: the three files `istioctl kube-inject` takes, placed where a
-    cluster keeps them (the default revision's ConfigMaps in istio-system).  Returns the new state."""
-    if not (inject_config or values or mesh_config):
-        return state
-    from simulator import yamlio
-    from simulator.yamlio.write import dump
-
-    key = ("istio-system", "istio-sidecar-injector")
-    cm = dict(state.configmap(*key) or {"apiVersion": "v1", "kind": "ConfigMap",
-                                        "metadata": {"name": key[1], "namespace": key[0]}, "data": {}})
-    meta = dict(cm.get("metadata") or {})
-    annotations = dict(meta.get("annotations") or {})
-    data = dict(cm.get("data") or {})
-    sources = []
-    if inject_config:
-        text = _read(inject_config)
-        is_config = bool(_CONFIG_KEY_LINE.search(text))   # a top-level config key settles it without parsing
-        if not is_config:
-            try:
-                parsed = yamlio.load(text)   # to tell a config from a bare template, as istioctl reads it
-            except yamlio.YAMLSyntaxError:
-                parsed = None
-            is_config = isinstance(parsed, dict) and bool(_CONFIG_KEYS & set(parsed))
-        if is_config:
-            data["config"] = text
-        else:   # a bare template, as istioctl accepts it: it becomes the `sidecar` template
-            data["config"] = dump({"policy": "enabled", "templates": {"sidecar": text}})
-        annotations.pop("kubectl-inject.io/template-engine", None)   # real configurations are Go templates
-        annotations.pop(TEMPLATES_FROM, None)
-        sources.append(inject_config)
-    if values:
-        data["values"] = _read(values)
-        sources.append(values)
-    meta["annotations"] = annotations
-    cm.update(metadata=meta, data=data)
-    configmaps = {key: cm}
-    if mesh_config:
-        configmaps[("istio-system", "istio")] = {"apiVersion": "v1", "kind": "ConfigMap",
-                                                 "metadata": {"name": "istio", "namespace": "istio-system"},
-                                                 "data": {"mesh": _read(mesh_config)}}
-        sources.append(mesh_config)
-    return _with_configmaps(state, configmaps, ", ".join(sources))
+from .flagfiles import apply_config_files  # noqa: E402,F401  (where --inject-config & co. are read and checked)
 
 
 def apply_release(state: ClusterState, directory: str, set_flags: List[str]) -> ClusterState:

@@ -20,6 +20,12 @@ from .nodes import (
 )
 
 MAX_EXEC_DEPTH = 100000
+#: Work budgets Go's executor does not have (it would run `range until 100000` nested, or a template that
+#: calls itself twice per level, to the end, for hours): range iterations plus template calls, and the
+#: bytes written so far (counted at each such step, so one action's output is bounded by the functions' own
+#: budgets, see sprig/strings.py).  Istio's sidecar template takes a handful of steps and ~20 KB.
+MAX_STEPS = 200_000
+MAX_OUTPUT = 1 << 22
 
 
 class _Break(Exception):
@@ -39,7 +45,7 @@ class State:
     process environment that functions declared `environ` read (never shared between executions)."""
 
     __slots__ = ("out", "names", "vals", "ifaces", "node", "tmpl_name", "depth", "dot_iface", "prog",
-                 "missingkey", "env")
+                 "missingkey", "env", "steps", "sized", "size")
 
     def __init__(self, prog, name, data, env=None):
         self.prog = prog
@@ -53,6 +59,31 @@ class State:
         self.depth = 0
         self.dot_iface = False
         self.missingkey = prog.missingkey
+        self.steps = 0
+        self.sized = 0   # how many pieces of `out` are counted in `size`
+        self.size = 0
+
+    def step(self, node):
+        """One range iteration or template call: over MAX_STEPS, or past MAX_OUTPUT bytes written, the
+        execution stops with an error naming the template and the node being run."""
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            self.node = node
+            self.errorf("over the simulator's work budget: more than %d range iterations and template calls"
+                        % MAX_STEPS)
+        if len(self.out) > self.sized:
+            self.check_output(node)
+
+    def check_output(self, node=None):
+        """Counts the pieces written since the last look (so sizing the whole output costs one pass)."""
+        out = self.out
+        size = self.size
+        for i in range(self.sized, len(out)):
+            size += len(out[i])
+        self.size, self.sized = size, len(out)
+        if size > MAX_OUTPUT:
+            self.node = node
+            self.errorf("over the simulator's work budget: more than %d bytes of output" % MAX_OUTPUT)
 
     def errorf(self, msg):
         prog = self.prog
@@ -256,6 +287,7 @@ class Compiler:
                 ifaces = st.ifaces
 
                 def one(index, elem, elem_iface):
+                    st.step(r)
                     if ndecl:
                         if is_assign:
                             i = st.var_index(decl[0])
@@ -333,6 +365,7 @@ class Compiler:
                 st.errorf("template %s not defined" % go_quote(name))
             if st.depth >= MAX_EXEC_DEPTH:
                 st.errorf("exceeded maximum template depth (%d)" % MAX_EXEC_DEPTH)
+            st.step(t)
             newdot = pipe(st, dot) if pipe is not None else MISSING
             saved = (st.names, st.vals, st.ifaces, st.tmpl_name, st.dot_iface)
             st.names, st.vals, st.ifaces = ["$"], [newdot], [False]

@@ -91,6 +91,8 @@ class Template:
             root(st, st.vals[0])
         except RecursionError:
             raise ExecError("template: %s: exceeded maximum template depth (100000)" % name, name=name)
+        st.node = None
+        st.check_output()
         return "".join(st.out)
 
 

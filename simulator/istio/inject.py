@@ -59,7 +59,7 @@ class Context:
         except ValuesError as e:
             raise TemplateRenderError(str(e), pos=SourcePos("values")) from None
         self.env = dict(env) if env is not None else (istiod_env(self.values) if mode == "webhook" else {})
-        self.mesh = meshmod.mesh_of(config, self.release, cache)
+        self.mesh = meshmod.mesh_of(config, self.release, cache, fallback=mode == "webhook")
         if mode == "webhook":
             self.revision = revision if revision is not None else (self.env.get("REVISION") or config.revision or "")
         else:

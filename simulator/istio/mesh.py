@@ -258,16 +258,18 @@ def inbound_traffic_policy_mode(mc):
     return "localhost" if mode == 1 else "passthrough"
 
 
-def mesh_of(config, release, cache):
+def mesh_of(config, release, cache, fallback=False):
     """The configuration's mesh config as `release` decodes it (its istio.io/api fields), kept in `cache`
-    (an EngineCache) per release line; raises TemplateRenderError (field `mesh`) when it does not load."""
+    (an EngineCache) per release line.  When it does not load: with `fallback`, Istio's defaults (istiod's
+    mesh watcher logs "invalid mesh config, using last known state" and, with none, uses the defaults);
+    else TemplateRenderError, field `mesh` (istioctl kube-inject stops on a mesh it cannot read)."""
     import json
 
     from ..errors import SourcePos, TemplateRenderError
 
     source = config.mesh
 
-    def decode():
+    def decode():   # the message or the error: either is kept
         try:
             if source is None:
                 return default_mesh_config(release=release)
@@ -275,12 +277,18 @@ def mesh_of(config, release, cache):
                 return apply_mesh_config(source, release=release)
             return apply_mesh_config(json.dumps(source), release=release)
         except MeshConfigError as e:
-            raise TemplateRenderError(str(e), pos=SourcePos("mesh")) from None
+            return e
 
     line = schema_for(release).name
     if source is None or isinstance(source, str):
-        return cache.recall(("mesh", line, source), decode)
-    return cache.recall_for(("mesh", line), source, decode)
+        got = cache.recall(("mesh", line, source), decode)
+    else:
+        got = cache.recall_for(("mesh", line), source, decode)
+    if isinstance(got, MeshConfigError):
+        if fallback:
+            return cache.recall(("mesh", line, None), lambda: default_mesh_config(release=release))
+        raise TemplateRenderError(str(got), pos=SourcePos("mesh"))
+    return got
 
 
 def hold_application(mc, annotations, values):

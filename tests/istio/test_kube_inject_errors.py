@@ -78,10 +78,16 @@ def test_the_simulators_error_texts(inputs):
 
 
 def test_pod_output_fails_where_kube_inject_refuses_what_the_webhook_injects(inputs):
-    """The webhook injects the pod template; kube-inject refuses the Deployment's replicas."""
+    """kube-inject refuses the Deployment's replicas, and so would kube-apiserver (its decode of the request):
+    no webhook ever sees its pod template (simulator/kube/creatable.py)."""
     chart = paths.require(paths.istio_chart, "1.30.3")
     args = ("explain", "-f", str(inputs["replicas-string"]), "-n", "mesh", "--istio-release", str(chart))
-    assert json.loads(run_cli(*args, "-o", "json").stdout)["items"][0]["verdict"] == "injected"
+    cluster = run_cli(*args, "-o", "json")
+    assert cluster.status == 2 and json.loads(cluster.stdout)["items"] == []
+    assert cluster.stderr.splitlines() == [
+        'error: %s: document 0, line 5: field spec.replicas: Deployment in version "v1" cannot be handled as a '
+        "Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"
+        % inputs["replicas-string"]]
     run = run_cli(*args, "-o", "pod")
     assert run.status == 2
     assert run.stderr.splitlines() == [

@@ -17,10 +17,11 @@ _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.M)
 
 
 class Document(Record):
-    _fields = ("obj", "file", "index", "line", "item", "parent", "raw")
+    _fields = ("obj", "file", "index", "line", "item", "parent", "raw", "before", "after")
 
     def __init__(self, obj: Dict[str, Any], file: str, index: int, line: int, item: Optional[int] = None,
-                 parent: Optional[Dict[str, Any]] = None, raw: Optional[str] = None):
+                 parent: Optional[Dict[str, Any]] = None, raw: Optional[str] = None, before: str = "",
+                 after: str = ""):
         self.obj = obj
         self.file = file
         self.index = index  # position of the YAML document in its file (0-based)
@@ -28,6 +29,10 @@ class Document(Record):
         self.item = item  # index inside a List
         self.parent = parent  # the List itself, for items (so -o pod can print it whole)
         self.raw = raw  # the document's text as kubectl's reader cuts it (-o pod prints it untouched)
+        # -o pod: the object-less chunks of the stream (comments only, blank, a lone `---`) around this
+        # document, each followed by `---` as istioctl kube-inject prints them back
+        self.before = before
+        self.after = after
 
     def where(self) -> str:
         item = f", item {self.item}" if self.item is not None else ""
@@ -152,9 +157,11 @@ def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False) ->
     starts = _doc_start_lines(text)
     index = 0
     first = len(loaded.documents)
+    objects = []   # index of every document that holds something (null documents hold nothing)
     try:
         for line, obj in yamlio.load_all_with_lines(text):
             if obj is not None:
+                objects.append(index)
                 _add(obj, file, index, line, loaded)
             index += 1
     except yamlio.YAMLSyntaxError as e:
@@ -163,22 +170,64 @@ def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False) ->
                                             max(doc_index, index), e.line))
         return
     if keep_raw:
-        _attach_raw_texts(text, index, loaded.documents[first:])
+        _attach_raw_texts(text, objects, loaded.documents[first:])
 
 
-def _attach_raw_texts(text: str, count: int, documents: List[Document]) -> None:
-    """Each document's own text, where kubectl's way of cutting the stream finds the same documents."""
+def _attach_raw_texts(text: str, objects: List[int], documents: List[Document]) -> None:
+    """Each document's own text as kubectl's (and istioctl's) reader cuts the stream, and the chunks that
+    hold no object (a licence header, a lone `---`, blank lines) beside the documents they precede, so
+    that -o pod prints them back as istioctl kube-inject does.  `objects`: the index of every non-null
+    YAML document; when the reader's chunks holding an object do not pair up with them one for one,
+    nothing is attached (the documents are then printed re-encoded)."""
+    from simulator import yamlio
     from simulator.yamlio.reader import SeparatorError, split_documents
 
     try:
         raws = split_documents(text)
-    except SeparatorError:
+        holds = [_has_content(raw) for raw in raws]
+        if sum(holds) != len(objects):   # a chunk of only `null`, `~`, `...`: ask the parser
+            holds = [yamlio.load(raw) is not None for raw in raws]
+    except (SeparatorError, yamlio.YAMLSyntaxError):
         return
-    if len(raws) != count:
+    if sum(holds) != len(objects) or not documents:
         return
+    own: Dict[int, str] = {}       # YAML document index -> its chunk
+    before: Dict[int, str] = {}    # YAML document index -> object-less chunks just before it
+    pending: List[str] = []
+    k = 0
+    for raw, held in zip(raws, holds):
+        if not held:
+            pending.append(raw + "---\n")
+            continue
+        own[objects[k]] = raw
+        before[objects[k]] = "".join(pending)
+        pending = []
+        k += 1
+    # A document left out (a problem reported) takes nothing with it: the chunks before it go with the next.
+    seen = set()
+    position = 0   # into `objects`
     for doc in documents:
+        if doc.index in seen:
+            continue
+        seen.add(doc.index)
         if doc.item is None:
-            doc.raw = raws[doc.index]
+            doc.raw = own[doc.index]
+        chunks = []
+        while position < len(objects) and objects[position] <= doc.index:
+            chunks.append(before[objects[position]])
+            position += 1
+        doc.before = "".join(chunks)
+    documents[-1].after = "".join(pending)
+
+
+def _has_content(chunk: str) -> bool:
+    """Whether a chunk has a line other than blanks, comments and its leading `---` (cheaper than parsing)."""
+    for line in chunk.split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not (line.startswith("---") and
+                                                              (stripped == "---" or stripped[3:].lstrip().startswith("#"))):
+            return True
+    return False
 
 
 #: How deep a document may nest.  go-yaml allows 10,000 levels, but the engine walks objects recursively

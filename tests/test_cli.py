@@ -73,7 +73,7 @@ def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
     from simulator.kube.admission.chain import prepare_for_webhooks
     from simulator.kube.objects import pod_for
 
-    patch = json.loads(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "patch").stdout)
+    patch = json.loads(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "patch").stdout)["items"][0]["patch"]
     assert {op["op"] for op in patch} <= {"add", "remove", "replace", "move", "copy", "test"}
     assert items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "json"))[0]["patch"] == patch
     with open(HTTPBIN) as fh:

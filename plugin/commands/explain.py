@@ -130,6 +130,13 @@ def run(args, env: Environment) -> int:
     for p in state_problems:
         _error(env, str(p))
         status = ExitStatus.ERROR
+    from ..state.applied import apply_namespaces
+
+    state, applied_notes, refused_namespaces = apply_namespaces(state, loaded.documents)
+    refused_ids = {id(doc) for doc, _, _ in refused_namespaces}
+    for doc, field, message in refused_namespaces:
+        _error(env, f"{doc.where()}: field {field}: {message}")
+        status = ExitStatus.ERROR
     from plugin.runtime.treecache import DiskTreeCache
 
     # One cache for the whole run (validation, every object, the bulk workers it forks): what is derived
@@ -143,6 +150,14 @@ def run(args, env: Environment) -> int:
     for p in loaded.problems:
         _error(env, str(p))
         status = ExitStatus.ERROR
+    if args.output == "kube-inject":   # manual injection: no namespace, webhook or policy of the cluster
+        from ..printers.manual import print_kube_inject
+
+        done = print_kube_inject(loaded, state, cache, env)
+        if not loaded.texts and not loaded.problems:
+            _error(env, "no objects found in the input")
+            return ExitStatus.ERROR
+        return done if status == ExitStatus.OK else status
 
     from simulator.kube.creatable import creation_error
     from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of, pod_template_path
@@ -159,6 +174,10 @@ def run(args, env: Environment) -> int:
     skipped: List[str] = []
     for doc in loaded.documents:
         kind = doc.obj.get("kind")
+        if kind == "Namespace":   # applied to the state above (or refused)
+            slots.append(None if id(doc) in refused_ids else
+                         ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
+            continue
         if kind not in INJECTABLE_KINDS:
             generic = has_generic_pod_template(doc.obj)
             if not generic:
@@ -224,8 +243,13 @@ def run(args, env: Environment) -> int:
             if refused is not None:
                 skipped.append(describe_error(doc, refused, loaded).replace(
                     ": field ", ": kube-apiserver would refuse it: field ", 1))
-    for line in skipped:
+    for line in applied_notes + skipped:
         env.stderr.write(f"note: {line}\n")
+    if args.output == "pod":
+        from ..printers.manual import differences
+
+        for line in differences(items, state, cache):
+            env.stderr.write(f"warning: {line}\n")
     explained = [i for i in items if i.verdict is not None]
     to_print = items if args.output == "pod" else explained
     if choice.note and args.output == "text":
@@ -283,7 +307,14 @@ def _load(args, env: Environment):
         if isinstance(got, int):
             return got
         return got + (loaded, choice, None)
-    state, index, problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    from ..state.sources import StateLoadError
+
+    try:
+        state, index, problems, state_loaded = load_cluster_state(args.cluster_state, env.stdin)
+    except StateLoadError as e:
+        for line in e.lines:
+            _error(env, line)
+        return ExitStatus.ERROR
     loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     return state, index, problems, state_loaded, loaded, choice, None
 

@@ -21,4 +21,5 @@ def _lazy(module: str, name: str) -> Callable:
     return printer
 
 
-FORMATS = ("json", "patch", "pod", "text", "yaml")
+#: `kube-inject` is written by its own path (plugin/printers/manual.py): it prints files, not explained items.
+FORMATS = ("json", "kube-inject", "patch", "pod", "text", "yaml")

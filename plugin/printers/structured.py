@@ -142,12 +142,12 @@ def print_yaml(items, env, options) -> None:
 
 
 def print_patch(items, env, options) -> None:
-    explained = [i for i in items if i.explanation is not None]
-    if len(explained) == 1:
-        env.stdout.write(json.dumps(explained[0].explanation.patch, indent=2) + "\n")
-        return
-    data = [{"object": record_data(i.explanation.object), "patch": i.explanation.patch} for i in explained]
-    env.stdout.write(json.dumps({"items": data}, indent=2) + "\n")
+    """One shape whatever the number of objects: `{"items": [{"object": …, "patch": […]}]}`, in input order,
+    every map's keys sorted (the same bytes on every run).  `.items[0].patch` is the RFC 6902 array
+    `kubectl patch --type json -p` takes; the `object` beside each patch keeps many unambiguous."""
+    data = [{"object": record_data(i.explanation.object), "patch": i.explanation.patch}
+            for i in items if i.explanation is not None]
+    env.stdout.write(json.dumps({"items": data}, indent=2, sort_keys=True) + "\n")
 
 
 def injected_object(item) -> Dict[str, Any]:
@@ -186,9 +186,12 @@ def print_pods(items, env, options) -> None:
     from simulator.yamlio.write import dump
 
     out = []
-    for doc, obj in _output_documents(items):
+    for (doc, obj), after in _output_documents(items):
+        # the stream's object-less chunks (a licence header, a lone `---`) come back where they were
+        out.append(doc.before)
         out.append(obj if isinstance(obj, str) else (_untouched_text(doc, obj) or dump(obj)))
         out.append("---\n")
+        out.append(after)
     env.stdout.write("".join(out))
 
 
@@ -215,7 +218,7 @@ def _output_documents(items):
             continue
         if doc.item is None:
             rendered = getattr(item, "rendered", None)
-            docs.append((doc, rendered.text if rendered is not None else injected_object(item)))
+            docs.append(((doc, rendered.text if rendered is not None else injected_object(item)), doc.after))
             continue
         key = (doc.file, doc.index)
         if key not in lists:
@@ -223,7 +226,7 @@ def _output_documents(items):
             docs.append(None)
         lists[key][1].append(item)
     for position, members in lists.values():
-        docs[position] = (members[0].document, _rebuilt_list(members))
+        docs[position] = ((members[0].document, _rebuilt_list(members)), members[-1].document.after)
     return docs
 
 

@@ -58,10 +58,42 @@ def build_state(documents: List[Document], origins: Optional[Dict[str, str]] = N
     return ClusterState.from_objects([d.obj for d in documents], origins), index
 
 
+class StateLoadError(ValueError):
+    """A --cluster-state source that did not load: the run stops (a result against the embedded default
+    instead of the user's cluster would answer another question).  `lines`: one message per problem."""
+
+    def __init__(self, lines: List[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _read_state_sources(paths: List[str], stdin=None) -> Loaded:
+    """Every --cluster-state source read, or StateLoadError: a path that is missing, unreadable or not
+    YAML, and one that holds no object at all (an empty directory or file, /dev/null), each fail the run."""
+    loaded = Loaded()
+    failures: List[str] = []
+    for path in paths:
+        one = read_sources([path], stdin)
+        for problem in one.problems:
+            text = str(problem)
+            failures.append(f"--cluster-state {path}: " + (text[len(path) + 2:] if text.startswith(path + ": ") else text))
+        if not one.problems and not one.documents and not one.lists:
+            what = "an empty directory" if os.path.isdir(path) else "an empty file" if path != "-" else "empty input"
+            failures.append(f"--cluster-state {path}: holds no Kubernetes objects ({what}): nothing to simulate "
+                            "against; leave the flag out for the embedded default")
+        loaded.documents.extend(one.documents)
+        loaded.texts.update(one.texts)
+        loaded.lists.extend(one.lists)
+    if failures:
+        raise StateLoadError(failures)
+    return loaded
+
+
 def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict, List[InputProblem], Loaded]:
-    """Merge snapshot files over the embedded default, kind by kind."""
+    """Merge snapshot files over the embedded default, kind by kind.  Raises StateLoadError when a source
+    does not load (see _read_state_sources)."""
     default_docs = load_default()
-    loaded = read_sources(paths, stdin) if paths else Loaded()
+    loaded = _read_state_sources(paths, stdin) if paths else Loaded()
     _drop_unstorable(loaded)
     given_kinds = {d.obj.get("kind") for d in loaded.documents if d.obj.get("kind") in STATE_KINDS}
     covered: Dict[str, str] = {}

@@ -182,12 +182,14 @@ def _null_timestamps(obj):
     workloads.add_null_creation_timestamps(obj, workloads.ROOTS[kind])
 
 
-def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=None, version=None, cache=None):
+def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=None, version=None, cache=None,
+                     context=None):
     """(stdout, stderr, error) of `istioctl kube-inject -f <file with text>` with the given configuration;
-    `cache`: an EngineCache kept between calls (see inject.Context)."""
+    `cache`: an EngineCache kept between calls (see inject.Context); `context`: a kube-inject Context
+    already made for `config` (the other settings are then its own)."""
     try:
-        ctx = Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars, version=version,
-                      revision=revision, cache=cache)
+        ctx = context or Context(config, mode="kube-inject", env=env, native_sidecars=native_sidecars,
+                                 version=version, revision=revision, cache=cache)
     except TemplateRenderError as e:   # the mesh or values do not load: istioctl stops before any output
         return "", "", e.message
     out = []

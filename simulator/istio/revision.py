@@ -63,9 +63,19 @@ def injector_for(state: ClusterState, ref: WebhookRef, cache: Optional[EngineCac
     """(config, problem, revision) for an Istio injector webhook; config is None when the ConfigMap is
     missing or broken, and `problem` says which.  The parse is kept in `cache` by the ConfigMaps' content."""
     namespace, name, revision = injector_configmap(ref)
+    config, problem = revision_injector(state, revision, namespace, cache)
+    return config, problem, revision
+
+
+def revision_injector(state: ClusterState, revision: str = "default", namespace: str = DEFAULT_NAMESPACE,
+                      cache: Optional[EngineCache] = None) -> Tuple[Optional[InjectorConfig], Optional[str]]:
+    """(config, problem) of the injector istiod of `revision` reads (`istio-sidecar-injector[-<rev>]` and
+    `istio[-<rev>]` in `namespace`), as `istioctl kube-inject --revision` reads it too; config is None when
+    the ConfigMap is missing or broken, and `problem` says which."""
+    name = _suffixed("istio-sidecar-injector", revision)
     cm = state.configmap(namespace, name)
     if cm is None:
-        return None, f"ConfigMap {namespace}/{name} not found", revision
+        return None, f"ConfigMap {namespace}/{name} not found"
     mesh = _mesh_of(state.configmap(namespace, mesh_configmap_name(revision)))
     origin = state.origins.get("ConfigMap", "cluster-state")
 
@@ -81,8 +91,8 @@ def injector_for(state: ClusterState, ref: WebhookRef, cache: Optional[EngineCac
         key = _content_key(cm, revision, origin, mesh)
         parsed = cache.recall(key, parse) if key is not None else cache.recall_for("injector", cm, parse)
     if isinstance(parsed, ConfigError):
-        return None, str(parsed), revision
-    return parsed, None, revision
+        return None, str(parsed)
+    return parsed, None
 
 
 def _content_key(cm: Mapping[str, Any], revision: str, origin: str, mesh: Any) -> Optional[Tuple[Any, ...]]:

@@ -1,6 +1,14 @@
-"""Multi-document streams cut the way kubectl and istioctl cut them (k8s.io/apimachinery's YAMLReader):
-a line that starts with `---` ends a document, whatever YAML would make of it, and empty documents are
-dropped.  istioctl kube-inject prints a document it does not inject as exactly this text."""
+"""Multi-document streams cut the way kubectl and istioctl cut them (k8s.io/apimachinery's YAMLReader over
+its LineReader): a line that starts with `---` ends a document, whatever YAML would make of it.
+istioctl kube-inject prints a document it does not inject as exactly this text, so the quirks matter:
+
+- lines come from bufio's ReadLine, which drops "\\n" or "\\r\\n", and LineReader puts "\\n" back: CRLF text
+  comes out as LF, and a last line without a line break gets one;
+- a `---` line ends the document being collected, and is dropped with it; but when nothing has been
+  collected yet (the start of the stream, or right after another separator) the reader keeps the `---`
+  line as the first line of the next document (`---\\n` then the document, printed as such);
+- a chunk of only blank lines or comments is a document too (istioctl prints it back; it holds no object).
+"""
 
 __all__ = ["SeparatorError", "split_documents"]
 
@@ -9,18 +17,25 @@ class SeparatorError(ValueError):
     """A `---` line followed by something other than a comment (the reader's own error)."""
 
 
-def split_documents(text):
-    """The documents of `text` as raw strings, each with its line breaks (lines are split at "\\n"
-    only, as Go's line reader does)."""
-    docs = []
-    buf = []
+def _lines(text):
+    """LineReader.Read over bufio.Reader.ReadLine: each line without its "\\n" (and a "\\r" before it), plus "\\n"."""
     start = 0
     size = len(text)
     while start < size:
         end = text.find("\n", start)
-        end = size if end == -1 else end + 1
-        line = text[start:end]
-        start = end
+        if end == -1:
+            yield text[start:] + "\n"
+            return
+        line = text[start:end - 1] if end > start and text[end - 1] == "\r" else text[start:end]
+        start = end + 1
+        yield line + "\n"
+
+
+def split_documents(text):
+    """The documents of `text` as YAMLReader.Read returns them, one string each (every one ends with "\\n")."""
+    docs = []
+    buf = []
+    for line in _lines(text):
         if line.startswith("---"):
             rest = line[3:].strip()
             if rest and not rest.startswith("#"):
@@ -28,7 +43,7 @@ def split_documents(text):
             if buf:
                 docs.append("".join(buf))
                 buf = []
-            continue
+                continue
         buf.append(line)
     if buf:
         docs.append("".join(buf))

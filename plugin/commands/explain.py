@@ -163,7 +163,7 @@ def run(args, env: Environment) -> int:
     from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of, pod_template_path
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
-    options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml"),
+    options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml", "html"),
                       admission_defaults=args.output != "pod", manifest=args.output == "pod")
     from ..runtime.bulk import Work, explain_all, workers_for
 

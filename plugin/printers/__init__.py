@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 def printers() -> Dict[str, Callable]:
     return {"text": _lazy("text", "print_items"), "json": _lazy("structured", "print_json"),
             "yaml": _lazy("structured", "print_yaml"), "patch": _lazy("structured", "print_patch"),
-            "pod": _lazy("structured", "print_pods")}
+            "pod": _lazy("structured", "print_pods"), "html": _lazy("htmlpage", "print_html"),
+            "svg": _lazy("svgpipeline", "print_svg")}
 
 
 def _lazy(module: str, name: str) -> Callable:
@@ -22,4 +23,4 @@ def _lazy(module: str, name: str) -> Callable:
 
 
 #: `kube-inject` is written by its own path (plugin/printers/manual.py): it prints files, not explained items.
-FORMATS = ("json", "kube-inject", "patch", "pod", "text", "yaml")
+FORMATS = ("html", "json", "kube-inject", "patch", "pod", "svg", "text", "yaml")

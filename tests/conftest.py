@@ -109,6 +109,7 @@ TIERS = {
     # Seconds each, in a warm run on 2 cores: subprocesses, worker pools, thousands of Go answers.
     "tests/test_bulk.py": ("slow",),
     "tests/test_startup.py": ("slow",),
+    "tests/test_html_browser.py": ("slow",),      # headless Chromium: seconds per page
     "tests/test_cli.py::test_istio_release_chart_with_set": ("slow",),
     "tests/yamlio/test_yamlout.py::test_random_documents_match_go": ("slow",),
     "tests/merge/test_typed.py::test_istio_corpus_roundtrips_like_go": ("slow",),

@@ -128,7 +128,7 @@ def _object(n: int, o: ObjectView) -> List[str]:
         out.extend(_webhooks(o))
     for p in o.policies:
         out.extend(_policy(p))
-    if o.templates or o.pod:
+    if o.templates or any(f.added for f in o.pod):
         out.extend(_templates(o))
     for title, lines, cls in (("Warnings", o.warnings, "warn"), ("To get a sidecar (each change was simulated and "
                               "would inject)", o.hints, "hints"), ("Running pods", o.running, "running"),
@@ -213,7 +213,7 @@ def _templates(o: ObjectView) -> List[str]:
             out.append(f"<p>Templates {esc(t.title)}.</p>")
     if not o.templates:
         out.append("<p>No injector changed the pod: it is stored as the webhooks received it.</p>")
-    if o.pod:
+    if any(f.added for f in o.pod):
         out += ['<table class="pod">', "<caption class=\"meta\">The pod as the webhooks received it, and as "
                 "admission stores it (new entries marked +)</caption>",
                 '<thead><tr><th scope="col">Part</th><th scope="col">Before</th><th scope="col">After</th></tr>'

@@ -1,0 +1,209 @@
+"""`explain -o html` and `-o svg` without a browser: well-formed, self-contained, escaped, and showing what
+a learner reads off them (the webhooks' ✓/✗ with the deciding predicate, the deciding policy step, what the
+templates added, the RESULT, a summary linking to each object).  tests/test_html_browser.py renders them."""
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.pictures import ATTACK, HOSTILE, LESSON, parse
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def lesson_page():
+    from tests.conftest import run_cli
+
+    run = run_cli("explain", "-f", "-", "-o", "html", stdin=LESSON)
+    assert run.status == 0, run.stderr
+    return run.stdout
+
+
+def _article(page, n):
+    return re.search(rf'<article class="object" id="obj-{n}".*?</article>', page, re.S).group(0)
+
+
+def test_page_is_well_formed_and_loads_nothing(lesson_page):
+    tree = parse(lesson_page)
+    assert tree.errors == [] and tree.stack == []
+    assert lesson_page.startswith("<!DOCTYPE html>")
+    # nothing fetched: no src anywhere, every link an anchor in the page, no script, no external stylesheet
+    assert [a for t, a in tree.elements if "src" in a] == []
+    hrefs = [a["href"] for t, a in tree.elements if "href" in a]
+    assert hrefs and all(h.startswith("#") for h in hrefs)
+    assert not {"script", "link", "img", "iframe", "object", "embed"} & {t for t, _ in tree.elements}
+    assert "url(" not in lesson_page and "@import" not in lesson_page
+    csp = [a["content"] for t, a in tree.elements if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp == ["default-src 'none'; style-src 'unsafe-inline'"]
+
+
+def test_every_anchor_leads_to_an_element_of_the_page(lesson_page):
+    tree = parse(lesson_page)
+    ids = {a["id"] for _, a in tree.elements if "id" in a}
+    targets = {a["href"][1:] for _, a in tree.elements if "href" in a}
+    assert targets <= ids
+    assert {"obj-1", "obj-2", "obj-3", "summary", "main"} <= targets
+
+
+def test_summary_table_names_each_object_with_its_verdict_and_rule(lesson_page):
+    summary = re.search(r'<section id="summary".*?</section>', lesson_page, re.S).group(0)
+    rows = re.findall(r"<tr><td>(\d)</td><td><a href=\"#obj-\d\">([^<]+)</a></td><td>.*?>(.) ([A-Z ]+)</span>"
+                      r"</td><td><code>([^<]+)</code>", summary)
+    assert rows == [("1", "Deployment mesh/httpbin", "✓", "INJECTED", "policy-enabled"),
+                    ("2", "Pod mesh/batch", "✗", "NOT INJECTED", "inject-annotation"),
+                    ("3", "Pod default/client", "✗", "NOT INJECTED", "no-matching-webhook")]
+
+
+def test_webhooks_show_called_or_not_with_the_deciding_predicate(lesson_page):
+    client = _article(lesson_page, 3)
+    hooks = re.findall(r'<li class="([a-z ]+)" data-predicate="([^"]+)"><span class="mark">([^<]+)</span> '
+                       r"<code>([^<]+)</code>", client)
+    assert [h[3] for h in hooks] == ["rev.namespace.sidecar-injector.istio.io", "rev.object.sidecar-injector.istio.io",
+                                     "namespace.sidecar-injector.istio.io", "object.sidecar-injector.istio.io"]
+    assert all(cls == "excluded" and mark == "✗ not called" for cls, _, mark, _ in hooks)
+    # the failing expression and the label value it saw, e.g. the namespace webhook's
+    assert ("<strong>namespaceSelector:</strong> needs istio-injection in (enabled); namespace has no label "
+            "istio-injection") in client
+    assert "Istio&#x27;s injection policy" not in client     # never asked
+    httpbin = _article(lesson_page, 1)
+    assert re.search(r'<li class="called deciding" data-predicate="called"><span class="mark">✓ called</span> '
+                     r'<code>namespace.sidecar-injector.istio.io</code><span class="tag">decided the result</span>',
+                     httpbin)
+
+
+def test_policy_chain_highlights_the_deciding_step_only(lesson_page):
+    batch = _article(lesson_page, 2)
+    deciding = re.findall(r'<li class="([a-z- ]*deciding)" aria-current="step">(.*?)</li>', batch)
+    assert len(deciding) == 1
+    assert "annotation sidecar.istio.io/inject" in deciding[0][1] and "&quot;false&quot;" in deciding[0][1]
+    assert "▶ deciding step" in deciding[0][1]
+    steps = re.findall(r'<ol class="steps">(.*?)</ol>', batch, re.S)[0]
+    assert steps.count("<li") == 7 and steps.count("aria-current") == 1
+    assert 'class="not-evaluated"' in steps          # the steps after the deciding one were not reached
+
+
+def test_before_and_after_marks_what_the_templates_added(lesson_page):
+    httpbin = _article(lesson_page, 1)
+    pod = re.search(r'<table class="pod">.*?</table>', httpbin, re.S).group(0)
+    row = dict((k.strip(), v) for k, v in re.findall(r'<tr><th scope="row">([a-z ]+)[^<]*(?:<span[^>]*>[^<]*</span>)?</th>(.*?)</tr>', pod))
+    before, after = re.findall(r"<td>(.*?)</td>", row["containers"])
+    assert "istio-proxy" not in before and '<li class="added"><code>istio-proxy</code>' in after
+    assert "<li><code>httpbin</code></li>" in before and "<li><code>httpbin</code></li>" in after
+    before, after = re.findall(r"<td>(.*?)</td>", row["init containers"])
+    assert before == "<em>none</em>" and '<li class="added"><code>istio-init</code>' in after
+    assert 'class="added"><code>istio-envoy</code>' in row["volumes"]
+    assert re.search(r'class="added"><code>sidecar\.istio\.io/status=', row["annotations"])
+    assert "<table" not in _article(lesson_page, 3) and "What the templates added" not in _article(lesson_page, 3)
+    batch = _article(lesson_page, 2)         # Istio declined: its templates never ran, nothing to compare
+    assert "What the templates added" not in batch and 'class="added"' not in batch
+
+
+def test_result_line_per_object(lesson_page):
+    results = re.findall(r'<p class="result" id="obj-(\d)-result"><strong>RESULT:</strong> <span class="verdict '
+                         r'v-([a-z-]+)">', lesson_page)
+    assert results == [("1", "injected"), ("2", "not-injected"), ("3", "not-injected")]
+
+
+def test_accessibility_landmarks(lesson_page):
+    tree = parse(lesson_page)
+    tags = [t for t, _ in tree.elements]
+    assert tree.elements[tags.index("a")][1] == {"class": "skip", "href": "#main"}   # the first link skips ahead
+    assert ("main", {"id": "main", "tabindex": "-1"}) in tree.elements
+    assert tags.count("h1") == 1 and tags.count("article") == 3
+    assert ("html", {"lang": "en"}) in tree.elements
+    assert "prefers-color-scheme:dark" in lesson_page and "@media print" in lesson_page
+
+
+def test_hostile_manifest_text_is_escaped_everywhere(tmp_path, cli):
+    path = tmp_path / '<img src=x onerror=alert(3)>.yaml'
+    path.write_text(HOSTILE)
+    run = cli("explain", "-f", str(path), "-o", "html")
+    assert run.status == 0, run.stderr
+    page = run.stdout
+    tree = parse(page)
+    assert tree.errors == [] and tree.stack == []
+    assert not {"script", "img", "b"} & {t for t, _ in tree.elements}
+    assert not [a for _, a in tree.elements if any(k.startswith("on") for k in a)]
+    assert "\x1b" not in page and "\\x1b[31m" in page           # control characters shown, not sent
+    text = "".join(tree.text)
+    assert ATTACK.replace("\x1b", "").replace("&amp;", "&") not in text  # it is shown as text, entity and all:
+    assert "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&amp;" in text
+    assert "<img src=x onerror=alert(3)>.yaml" in text
+
+
+def test_svg_is_well_formed_one_object_and_says_which(cli):
+    run = cli("explain", "-f", "-", "-o", "svg", stdin=LESSON)
+    assert run.status == 0
+    assert "note: -o svg draws one object's pipeline: Deployment mesh/httpbin, the first of 3; -o html shows them all" \
+        in run.stderr
+    root = ET.fromstring(run.stdout.encode())
+    assert root.tag == SVG + "svg" and root.get("role") == "img"
+    assert root.find(SVG + "title").text == "Deployment mesh/httpbin: INJECTED"
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert "Pod mesh/batch" not in " ".join(texts)
+    assert "✓ called: namespace.sidecar-injector.istio.io  — decided the result" in texts
+    assert any(t.startswith("✗ not called: rev.namespace.sidecar-injector.istio.io") for t in texts)
+    assert any(t.startswith("▶ policy: \"enabled\"") for t in texts)
+    assert any(t.startswith("RESULT: ✓ INJECTED") for t in texts)
+    deciding = [r for r in root.iter(SVG + "rect") if r.get("class") == "deciding"]
+    assert len(deciding) == 2          # the webhook whose call decided, and the deciding policy step
+    assert not [e for e in root.iter() if any(k.endswith("href") for k in e.attrib) and e.tag != SVG + "path"]
+    assert "<script" not in run.stdout and "http://" not in run.stdout.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_svg_escapes_hostile_text(cli):
+    run = cli("explain", "-f", "-", "-o", "svg", stdin=HOSTILE)
+    root = ET.fromstring(run.stdout.encode())     # parses: nothing broke out of its text node
+    assert {e.tag for e in root.iter()} <= {SVG + t for t in ("svg", "title", "desc", "style", "defs", "marker", "path",
+                                                              "rect", "text")}
+    assert "<script>alert(1)</script>" in "".join(t.text or "" for t in root.iter(SVG + "text"))
+    assert "\x1b" not in run.stdout
+
+
+def test_svg_of_nothing_is_still_a_picture(cli):
+    run = cli("explain", "-f", "-", "-o", "svg", stdin="apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
+    ET.fromstring(run.stdout.encode())
+    assert "No object was explained." in run.stdout
+
+
+def _default_docs():
+    from plugin.state.sources import load_default
+    return [d.obj for d in load_default()]
+
+
+def test_a_pod_refused_before_the_webhooks_shows_the_refusing_plugin(cli, tmp_path):
+    import yaml
+
+    state = tmp_path / "sa.yaml"
+    state.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "ServiceAccount",
+                                     "metadata": {"name": "default", "namespace": "mesh"}}))
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "b", "namespace": "mesh"},
+           "spec": {"serviceAccountName": "builder", "containers": [{"name": "c", "image": "x"}]}}
+    run = cli("explain", "-f", "-", "--cluster-state", str(state), "-o", "html", stdin=yaml.safe_dump(pod))
+    assert run.status == 2 and "builder" in run.stderr        # the CLI still says why on stderr
+    tree = parse(run.stdout)
+    assert tree.errors == [] and tree.stack == []
+    assert re.search(r'<li class="rejected"><span class="mark">⛔</span>ServiceAccount: rejected — [^<]*builder',
+                     run.stdout)
+    assert "1. Webhook selection" not in run.stdout and '<span class="verdict v-rejected">⛔ REJECTED</span>' in run.stdout
+    svg = cli("explain", "-f", "-", "--cluster-state", str(state), "-o", "svg", stdin=yaml.safe_dump(pod)).stdout
+    texts = [t.text for t in ET.fromstring(svg.encode()).iter(SVG + "text")]
+    assert any("⛔ ServiceAccount" in t for t in texts) and any(t.startswith("RESULT: ⛔ REJECTED") for t in texts)
+
+
+def test_templates_that_fail_show_the_error(cli, tmp_path):
+    import yaml
+
+    docs = _default_docs()
+    cm = next(d for d in docs if d["kind"] == "ConfigMap")
+    cfg = yaml.safe_load(cm["data"]["config"])
+    cfg["templates"]["sidecar"] = "spec:\n  containers:\n  - name: {{ no_such_name.field }}\n"
+    cm["data"]["config"] = yaml.safe_dump(cfg)
+    cm["metadata"]["annotations"].pop("kubectl-inject.io/templates-from")
+    state = tmp_path / "state.yaml"
+    state.write_text(yaml.safe_dump_all(docs))
+    run = cli("explain", "-f", "-", "--cluster-state", str(state), "-o", "html", stdin=LESSON.split("---")[0])
+    assert run.status == 2
+    assert "<strong>⛔ The templates failed</strong>" in run.stdout and "no_such_name" in run.stdout
+    assert "template-error" in run.stdout

@@ -47,7 +47,7 @@ vertical-align:top}
 .v-injected{background:var(--ok)}.v-not-injected{background:var(--no)}.v-rejected{background:var(--bad)}
 .object{border-top:.3rem solid var(--line);margin-top:2.5rem}
 .meta{color:var(--muted);margin:.2rem 0}
-.flow{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1.6rem}
+.flow{list-style:none;margin:0;padding:0 0 0 1.6rem;display:flex;flex-wrap:wrap;gap:.4rem 1.6rem}
 .flow>li{position:relative;border:2px solid var(--line);border-radius:.4rem;padding:.3rem .6rem;background:var(--box)}
 .flow>li+li::before{content:"→";position:absolute;left:-1.4rem;top:.25rem;font-weight:700}
 .flow .changed{border-color:var(--call)}.flow .rejected{border-color:var(--bad);border-width:4px}

@@ -156,16 +156,16 @@ def _groups(expl, sel) -> Tuple[WebhookGroup, ...]:
     return tuple(WebhookGroup(c, tuple(rows)) for c, rows in groups.items())
 
 
+def _calls(expl, stage: Stage):
+    """The injector calls a stage recorded, in call order (none when the stage did not run)."""
+    record = expl.stage(stage)
+    return record.calls if record is not None else ()
+
+
 def _policies(expl) -> Tuple[PolicyView, ...]:
-    policy = expl.stage(Stage.POLICY)
-    if policy is None:
-        return ()
-    out = []
-    for call in policy.calls:
-        title = (f"{call.injector} (revision {call.revision}, policy: {call.policy or '(unset)'}), "
-                 f"asked by {call.webhook}")
-        out.append(PolicyView(title, tuple(_policy_row(step, call) for step in call.steps)))
-    return tuple(out)
+    return tuple(PolicyView(f"{call.injector} (revision {call.revision}, policy: {call.policy or '(unset)'}), "
+                            f"asked by {call.webhook}", tuple(_policy_row(step, call) for step in call.steps))
+                 for call in _calls(expl, Stage.POLICY))
 
 
 def _policy_row(step, call) -> PolicyRow:
@@ -178,17 +178,14 @@ def _policy_row(step, call) -> PolicyRow:
 
 
 def _templates(expl) -> Tuple[TemplateView, ...]:
-    template = expl.stage(Stage.TEMPLATE)
-    if template is None:
-        return ()
-    out = []
-    for call in template.calls:
-        if call.failed:
-            out.append(TemplateView(f"from {call.webhook}", (), call.error))
-            continue
-        added = tuple((title, getattr(call.added, field)) for field, title in text.ADDED if getattr(call.added, field))
-        out.append(TemplateView(f"{', '.join(call.templates)} ({call.engine}), from {call.webhook}", added))
-    return tuple(out)
+    return tuple(_template(call) for call in _calls(expl, Stage.TEMPLATE))
+
+
+def _template(call) -> TemplateView:
+    if call.failed:
+        return TemplateView(f"from {call.webhook}", (), call.error)
+    added = tuple((title, getattr(call.added, field)) for field, title in text.ADDED if getattr(call.added, field))
+    return TemplateView(f"{', '.join(call.templates)} ({call.engine}), from {call.webhook}", added)
 
 
 POD_FIELDS = (("init containers", ("spec", "initContainers")), ("containers", ("spec", "containers")),

@@ -102,7 +102,7 @@ def _bash(setup, lines):
 def test_kubectl_inject_completes_in_bash_through_kubectl():
     got = _bash("source <(kubectl completion bash)",
                 ['"kubectl inject ex" __start_kubectl kubectl', '"kubectl inject explain -o " __start_kubectl kubectl'])
-    assert got == [["explain"], ["json", "kube-inject", "patch", "pod", "text", "yaml"]]
+    assert got == [["explain"], ["html", "json", "kube-inject", "patch", "pod", "svg", "text", "yaml"]]
 
 
 @pytest.mark.skipif(not os.path.exists(BASH_COMPLETION), reason="bash-completion is not installed "

@@ -207,3 +207,32 @@ def test_templates_that_fail_show_the_error(cli, tmp_path):
     assert run.status == 2
     assert "<strong>⛔ The templates failed</strong>" in run.stdout and "no_such_name" in run.stdout
     assert "template-error" in run.stdout
+
+
+
+def test_a_live_object_shows_its_running_pods_and_findings():
+    """`explain deployment/NAME -o html` on a live cluster: what its pods run, as `status` says it (escaped)."""
+    from types import SimpleNamespace
+
+    import yaml
+
+    from plugin.printers.htmlpage import page
+    from plugin.printers.picture import view
+    from plugin.state.sources import build_state, load_default
+    from simulator import Options, explain
+
+    state, _ = build_state(load_default())
+    deployment = yaml.safe_load(LESSON.split("---")[0])
+    item = SimpleNamespace(
+        document=SimpleNamespace(file="deployment/httpbin (live: kind-lab)", index=0, item=None),
+        explanation=explain(deployment, "mesh", state, Options(hints=True)),
+        origins={"Namespace": "live: kind-lab", "MutatingWebhookConfiguration": "live: kind-lab"},
+        live={"pods": [{"name": "httpbin-1", "sidecar": False}],
+              "findings": [{"code": "needs-restart", "detail": "created before <b>the label</b>",
+                            "fix": "kubectl rollout restart deployment/httpbin -n mesh"}]})
+    html = page([view(item)])
+    assert parse(html).errors == []
+    running = re.search(r"<h3>Running pods</h3>\s*<ul class=\"running\">(.*?)</ul>", html, re.S).group(1)
+    assert "<li>1, 0 with a sidecar</li>" in running and "<li>httpbin-1: no sidecar</li>" in running
+    assert "<li>! needs-restart: created before &lt;b&gt;the label&lt;/b&gt;" in running
+    assert "deployment/httpbin (live: kind-lab)<br>cluster state: read live from context kind-lab" in html

@@ -219,5 +219,5 @@ def _short(value: Any, limit: int = 60) -> str:
 def _running(live) -> Tuple[str, ...]:
     if live is None:
         return ()
-    lines = [ln.strip() for ln in text._live_lines(live, PLAIN)[1:]]
-    return tuple(lines)
+    lines = [ln.strip() for ln in text._live_lines(live, PLAIN)[1:]]      # past the blank line
+    return (lines[0].replace("Running pods — ", "", 1),) + tuple(lines[1:])  # the heading says "Running pods"

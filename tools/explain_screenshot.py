@@ -8,6 +8,7 @@ never asked) against the embedded default cluster, and has headless Chromium ren
 and the first objects) and the first object's SVG.  Nothing is fetched: every host resolves to nothing.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,10 +28,13 @@ def main() -> int:
         return 1
     os.makedirs(os.path.join(REPO, "docs"), exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for output, name, size in (("html", "explain-html", "1280,2200"), ("svg", "explain-svg", "1000,1240")):
+        for output, name, size in (("html", "explain-html", "1280,2200"), ("svg", "explain-svg", "")):
             page = os.path.join(tmp, f"{name}.{output}")
+            drawn = run_cli("explain", "-f", "-", "-o", output, stdin=LESSON).stdout
             with open(page, "w", encoding="utf-8") as fh:
-                fh.write(run_cli("explain", "-f", "-", "-o", output, stdin=LESSON).stdout)
+                fh.write(drawn)
+            if output == "svg":      # the whole picture: as tall as the SVG says it is
+                size = "1000," + re.search(r'<svg [^>]*height="(\d+)"', drawn).group(1)
             png = os.path.join(REPO, "docs", f"{name}.png")
             subprocess.run([chromium, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
                             "--disable-background-networking", f"--user-data-dir={tmp}/profile",

@@ -25,6 +25,7 @@ WIDTH = 1000
 PAD = 20
 LINE = 26                  # one line of 18px text
 BOLD = ' font-weight="700"'
+TITLE_CHARS = 76           # of the 20px bold titles
 CHARS = 92                 # characters of 18px sans that fit a box's inner width (about 0.55em each)
 
 STYLE = """
@@ -65,7 +66,7 @@ def svg(o: ObjectView) -> str:
     if o.selected:
         d.arrow()
         d.text("1. Webhook selection", "h fg")
-        d.text(f"namespace labels: {o.namespace_labels}   pod labels: {o.pod_labels}", "fg")
+        d.text(f"namespace labels: {o.namespace_labels}  ·  pod labels: {o.pod_labels}", "fg")
         for g in o.groups:
             d.group(g)
         if not o.groups:
@@ -123,7 +124,7 @@ class _Drawing:
         top = self.y
         self._mark = len(self.out)
         self.y += 6
-        self.text(title, "h fg", x=PAD + 14, chars=CHARS)
+        self.text(title, "h fg", x=PAD + 14, chars=TITLE_CHARS)
         return top
 
     def box(self, title: str, lines: List[str]) -> None:
@@ -158,13 +159,13 @@ class _Drawing:
             lines = _wrap(f"{'▶ ' if s.deciding else ''}{s.label}: {s.text}" + ("   ◀ deciding" if s.deciding else ""),
                           CHARS - 2)
             if s.deciding:
-                self.out.append(f'<rect class="deciding" x="{PAD + 10}" y="{self.y + 4}" '
-                                f'width="{WIDTH - 2 * PAD - 20}" height="{LINE * len(lines) + 6}" rx="4"/>')
+                self.out.append(f'<rect class="deciding" x="{PAD + 10}" y="{self.y + 2}" '
+                                f'width="{WIDTH - 2 * PAD - 20}" height="{LINE * len(lines) + 2}" rx="4"/>')
             cls = "dtext" if s.deciding else ("muted" if s.outcome == "not-evaluated" else "fg")
             for line in lines:
                 self.text(line, cls, x=PAD + 20, chars=CHARS)
             if s.deciding:
-                self.y += 8
+                self.y += 4
         self._frame(top)
 
     def result(self, o) -> None:

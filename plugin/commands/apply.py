@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional
-
     from ..env import Environment
 
 from ..exitcodes import ExitStatus

@@ -219,3 +219,72 @@ def test_report_must_be_a_directory(cli, tmp_path):
     (tmp_path / "file").write_text("")
     run = cli("apply", "-f", "x.yaml", "--report", str(tmp_path / "file"))
     assert run.status == 2 and "exists and is not a directory" in run.stderr
+
+
+# -- the first pod of a workload, from its controllers' events ---------------------------------------------------
+
+class _FakeEvents:
+    """A client whose watch of Events yields the given events once, and whose GET returns a named pod."""
+
+    def __init__(self, events):
+        self.events = events
+        self.watches = []
+
+    def watch(self, resource, namespace, since, timeout):
+        self.watches.append((resource.plural, namespace, since))
+        out, self.events = self.events, []
+        return iter(out)
+
+    def get(self, resource, name, namespace):
+        return {"kind": "Pod", "metadata": {"name": name, "namespace": namespace}}
+
+
+def _event(kind, name, reason, message, rv="10"):
+    return {"type": "ADDED", "object": {"metadata": {"resourceVersion": rv}, "reason": reason, "message": message,
+                                        "involvedObject": {"kind": kind, "name": name}}}
+
+
+DEPLOYMENT = {"kind": "Deployment", "metadata": {"name": "web", "namespace": "inj"}}
+
+
+def test_a_deployments_first_pod_is_found_through_its_replicaset():
+    from plugin.workloads.observe import first_pod
+
+    client = _FakeEvents([
+        _event("ReplicaSet", "other-77f", "SuccessfulCreate", "Created pod: other-77f-aaaaa"),   # not ours
+        _event("Deployment", "web", "ScalingReplicaSet", "Scaled up replica set web-5f7d from 0 to 1"),
+        _event("ReplicaSet", "web-5f7d", "FailedCreate", 'Error creating: pods "web-5f7d-" is forbidden: '
+                                                         'error looking up service account inj/default'),  # no webhook
+        _event("ReplicaSet", "web-5f7d", "SuccessfulCreate", "Created pod: web-5f7d-x2k9q")])
+    seen = first_pod(client, DEPLOYMENT, "inj", "7", 5)
+    assert seen.error is None and seen.pod["metadata"]["name"] == "web-5f7d-x2k9q" and seen.via == "controller"
+    assert client.watches == [("events", "inj", "7")]
+
+
+def test_a_failed_create_naming_a_webhook_ends_the_wait_with_the_controllers_error():
+    from plugin.workloads.observe import first_pod
+
+    message = ('Error creating: Internal error occurred: failed calling webhook "namespace.sidecar-injector.istio.io": '
+               'failed to call webhook: Post "https://127.0.0.1:1/inject": connection refused')
+    client = _FakeEvents([_event("Deployment", "web", "ScalingReplicaSet", "Scaled up replica set web-5f7d to 1"),
+                          _event("ReplicaSet", "web-5f7d", "FailedCreate", message)])
+    seen = first_pod(client, DEPLOYMENT, "inj", "7", 5)
+    assert seen.pod is None
+    assert seen.error == f"replicaset/web-5f7d could not create its pod (FailedCreate): {message}"
+
+
+def test_a_statefulsets_pod_is_named_in_its_own_words():
+    from plugin.workloads.observe import first_pod
+
+    client = _FakeEvents([_event("StatefulSet", "db", "SuccessfulCreate", "create Pod db-0 in StatefulSet db successful")])
+    seen = first_pod(client, {"kind": "StatefulSet", "metadata": {"name": "db"}}, "inj", "7", 5)
+    assert seen.pod["metadata"]["name"] == "db-0"
+
+
+def test_no_pod_within_the_wait_says_so(monkeypatch):
+    from plugin.workloads import observe
+
+    clock = iter([0.0, 0.0, 100.0, 100.0, 100.0])
+    monkeypatch.setattr(observe.time, "monotonic", lambda: next(clock))
+    seen = observe.first_pod(_FakeEvents([]), DEPLOYMENT, "inj", "7", 30)
+    assert seen.pod is None and seen.error.startswith("no pod was created from deployment/web's template within 30s")

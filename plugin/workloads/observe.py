@@ -119,13 +119,20 @@ def handed_to_webhooks(client, submitted: Dict[str, Any], namespace: str) -> Dic
     """The pod as the API server hands it to the injector: the submitted pod created with dryRun=All and the
     opt-out label `sidecar.istio.io/inject=false` (which every Istio injector webhook's objectSelector
     excludes), so that the in-tree admission plugins run and Istio's webhooks do not; the label is then put
-    back as it was. Raises LiveError (e.g. Forbidden) as the request does."""
+    back as it was, and a name, replaced by a generateName for the request, too. Raises LiveError (e.g. Forbidden) as the request does."""
     pod = copy.deepcopy(submitted)
-    labels = pod.setdefault("metadata", {}).setdefault("labels", {})
+    md = pod.setdefault("metadata", {})
+    name = md.pop("name", None)
+    if name:                 # the pod itself may exist by now: a generated name cannot collide with it
+        md["generateName"] = f"{name}-"
+    labels = md.setdefault("labels", {})
     had = labels.get(OPT_OUT)
     labels[OPT_OUT] = "false"
     got = client.create(r.PODS, pod, namespace, dry_run=True)
-    got_labels = (got.get("metadata") or {}).setdefault("labels", {})
+    if name:
+        got["metadata"]["name"] = name
+        got["metadata"].pop("generateName", None)
+    got_labels = got["metadata"].setdefault("labels", {})
     if had is None:
         got_labels.pop(OPT_OUT, None)
     else:

@@ -41,7 +41,6 @@ def run(args, env: Environment) -> int:
     from ..kube.client import LiveError
     from ..state.choice import open_live, warn_refusals
     from ..state.live import read_state
-    from ..state.snapshot import snapshot_list, taken_now
 
     opened = open_live(args, env, "snapshot")
     if isinstance(opened, int):
@@ -54,28 +53,34 @@ def run(args, env: Environment) -> int:
     except LiveError as e:
         return _fail(env, str(e))
     warn_refusals(env, live, connection)
-    document = snapshot_list(live, connection.describe(), taken_now())
-    if args.output == "json":
-        import json
-
-        text = json.dumps(document, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
-    else:
-        from simulator.yamlio.write import dump
-
-        text = dump(document)
+    text = snapshot_text(live, connection, args.output)
     if args.file:
         try:
             with open(args.file, "w", encoding="utf-8") as fh:
                 fh.write(text)
         except OSError as e:
             return _fail(env, f"--file {args.file}: {e.strerror or e}")
-        env.stderr.write(f"wrote {len(document['items'])} objects ({', '.join(live.kinds)}) of {connection.describe()} "
+        env.stderr.write(f"wrote {len(live.objects)} objects ({', '.join(live.kinds)}) of {connection.describe()} "
                          f"to {args.file}\n")
     else:
         env.stdout.write(text)
     if args.verbosity >= 6:
         env.stderr.write(f"I {len(client.calls)} API requests ({client.list_calls()} lists)\n")
     return ExitStatus.OK
+
+
+def snapshot_text(live, connection, output: str) -> str:
+    """The snapshot of a LiveState as this command writes it (also `apply --report`'s cluster-state.yaml)."""
+    from ..state.snapshot import snapshot_list, taken_now
+
+    document = snapshot_list(live, connection.describe(), taken_now())
+    if output == "json":
+        import json
+
+        return json.dumps(document, indent=4, sort_keys=True, ensure_ascii=False) + "\n"
+    from simulator.yamlio.write import dump
+
+    return dump(document)
 
 
 def _fail(env: Environment, message: str) -> int:

@@ -203,17 +203,101 @@ class Client:
         obj.setdefault("kind", resource.kind)
         return obj
 
+    # -- writes (kubectl inject apply): server-side apply, create, and a watch -------------------------
+
+    def apply(self, resource: Resource, obj: Dict[str, Any], namespace: Optional[str], field_manager: str,
+              dry_run: bool = False) -> Dict[str, Any]:
+        """Server-side apply (`kubectl apply --server-side`): a PATCH of the whole object as an apply
+        configuration, owned by `field_manager`; conflicts with another manager's fields are refused (409),
+        never forced. `dry_run`: the server runs admission and validation, and persists nothing."""
+        name = (obj.get("metadata") or {}).get("name")
+        query = [("fieldManager", field_manager)] + ([("dryRun", "All")] if dry_run else [])
+        return self._get(resource.path(namespace, name), query, "patch", resource, namespace, name,
+                         method="PATCH", body=obj, content_type="application/apply-patch+yaml")
+
+    def create(self, resource: Resource, obj: Dict[str, Any], namespace: Optional[str],
+               dry_run: bool = False, field_manager: Optional[str] = None) -> Dict[str, Any]:
+        query = ([("fieldManager", field_manager)] if field_manager else []) + ([("dryRun", "All")] if dry_run else [])
+        name = (obj.get("metadata") or {}).get("name") or (obj.get("metadata") or {}).get("generateName")
+        return self._get(resource.path(namespace), query, "create", resource, namespace, name,
+                         method="POST", body=obj, content_type="application/json")
+
+    def list_version(self, resource: Resource, namespace: Optional[str] = None) -> str:
+        """The collection's current resourceVersion (one list of one item): where a watch starts so that it
+        misses nothing created after this call."""
+        body = self._get(resource.path(namespace), [("limit", "1")], "list", resource, namespace)
+        return str((body.get("metadata") or {}).get("resourceVersion") or "")
+
+    def watch_events(self, resource: Resource, namespace: Optional[str], resource_version: str, timeout: float,
+                     field_selector: Optional[str] = None):
+        """The watch events ({"type", "object"}) of a kind after `resource_version`, for up to `timeout` seconds
+        (the server ends the watch then; so does the caller, by leaving the loop). A 410 Gone event ends it too:
+        the caller then knows it has missed events."""
+        import urllib3
+
+        query = [("watch", "1"), ("resourceVersion", resource_version), ("allowWatchBookmarks", "false"),
+                 ("timeoutSeconds", str(max(1, int(timeout + 0.999))))]
+        if field_selector:
+            query.append(("fieldSelector", field_selector))
+        path = resource.path(namespace)
+        started = time.monotonic()
+        try:
+            response = self._pool.request("GET", self._host + path + "?" + _urlencode(query),
+                                          headers=self._headers(), preload_content=False, retries=False,
+                                          timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT, read=timeout + 5))
+        except urllib3.exceptions.HTTPError as e:
+            self._record("watch", path, query, 0, started)
+            raise Unreachable(self.connection, _reason(e)) from None
+        self._record("watch", path, query, response.status, started)
+        if response.status != 200:
+            data = response.read()
+            response.release_conn()
+            cls = {401: Unauthorized, 403: Forbidden, 404: NotFound}.get(response.status, ApiError)
+            raise cls("watch", resource, namespace, response.status, _status_message(data) or "", None)
+        return _WatchStream(response, self.connection)
+
+    def resource_for(self, api_version: str, kind: str) -> Resource:
+        """The REST resource of a kind, as kubectl finds it: the kinds the plugin knows by name, any other
+        (Services, CRDs, ...) by one discovery request per group version (GET /apis/GROUP/VERSION)."""
+        from .resources import KNOWN_KINDS, Resource
+
+        known = KNOWN_KINDS.get((api_version, kind))
+        if known is not None:
+            return known
+        cache = self.__dict__.setdefault("_discovered", {})
+        if api_version not in cache:
+            group, _, version = api_version.rpartition("/")
+            path = f"/apis/{api_version}" if group else f"/api/{version}"
+            probe = Resource(group, version, "", kind, False)
+            try:
+                body = self._get(path, [], "get", probe, None)
+            except NotFound:
+                body = {}
+            cache[api_version] = {r.get("kind"): Resource(group, version, r.get("name", ""), r.get("kind", ""),
+                                                          bool(r.get("namespaced")))
+                                  for r in body.get("resources") or [] if "/" not in r.get("name", "/")}
+        found = cache[api_version].get(kind)
+        if found is None:
+            raise LiveError(f'the server has no resource for kind "{kind}" in version "{api_version}" '
+                            "(ensure CRDs are installed first)")
+        return found
+
     def _get(self, path: str, query: List[Tuple[str, str]], verb: str, resource: Resource,
-             namespace: Optional[str], name: Optional[str] = None) -> Dict[str, Any]:
+             namespace: Optional[str], name: Optional[str] = None, method: str = "GET",
+             body: Optional[Dict[str, Any]] = None, content_type: Optional[str] = None) -> Dict[str, Any]:
         import urllib3
 
         headers = self._headers()
+        payload = None
+        if body is not None:
+            headers["Content-Type"] = content_type or "application/json"
+            payload = json.dumps(body).encode()
         timeout = self.connection.timeout
         url = self._url(path, query)
         started = time.monotonic()
         try:
             response = self._pool.request(
-                "GET", url, headers=headers, preload_content=True, retries=False,
+                method, url, headers=headers, body=payload, preload_content=True, retries=False,
                 timeout=urllib3.Timeout(total=timeout) if timeout else urllib3.Timeout(connect=CONNECT_TIMEOUT))
         except urllib3.exceptions.HTTPError as e:
             self._record(verb, path, query, 0, started)
@@ -323,7 +407,8 @@ class Client:
         shown = path + ("?" + "&".join(f"{k}={v}" for k, v in query if k != "continue") if query else "")
         self.calls.append((verb, shown, status, ms))
         if self.log is not None:
-            self.log(f"GET {self._host}{shown} {status or 'failed'} in {ms} milliseconds"
+            method = {"patch": "PATCH", "create": "POST"}.get(verb, "GET")
+            self.log(f"{method} {self._host}{shown} {status or 'failed'} in {ms} milliseconds"
                      + (" (the stream follows)" if verb == "watch" and status == 200 else ""))
 
     def list_calls(self) -> int:
@@ -388,6 +473,42 @@ class WatchStream:
 
 
 _ERRORS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 410: Gone}
+
+
+def _urlencode(query) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(query)
+
+
+class _WatchStream:
+    """A watch's events, one JSON object per line as the server streams them; closed when left."""
+
+    def __init__(self, response, connection):
+        self._response = response
+        self._connection = connection
+
+    def __iter__(self):
+        import urllib3
+
+        buffer = b""
+        try:
+            for chunk in self._response.stream(4096, decode_content=True):
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if line.strip():
+                        yield json.loads(line)
+        except (urllib3.exceptions.HTTPError, OSError):
+            return      # the server ended the watch (its timeout) or the connection dropped: the caller decides
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        try:
+            self._response.release_conn()
+        except Exception:  # noqa: BLE001 - closing a dead connection
+            pass
 
 
 class _InClusterEnviron(dict):

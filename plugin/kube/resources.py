@@ -64,3 +64,10 @@ for _resource, _names in ((PODS, ("pods", "pod", "po")), (DEPLOYMENTS, ("deploym
     for _name in _names:
         WORKLOADS[_name] = _resource
         WORKLOADS[f"{_name}.{_resource.group}" if _resource.group else _name] = _resource
+
+#: (apiVersion, kind) → resource, for the kinds named above (apply resolves others by discovery).
+KNOWN_KINDS: Dict[tuple, Resource] = {
+    (_res.api_version, _res.kind): _res
+    for _res in (NAMESPACES, NODES, CONFIGMAPS, SERVICEACCOUNTS, LIMITRANGES, PODS, EVENTS, REPLICATIONCONTROLLERS,
+                 DEPLOYMENTS, REPLICASETS, STATEFULSETS, DAEMONSETS, JOBS, CRONJOBS, MUTATINGWEBHOOKCONFIGURATIONS,
+                 PRIORITYCLASSES, RUNTIMECLASSES, PEERAUTHENTICATIONS)}

@@ -87,3 +87,16 @@ def _decode(pod: Dict[str, Any], namespace: str, records: List[Dict[str, Any]]) 
         meta["namespace"] = namespace
         record["changed"].append("metadata.namespace")
     return out
+
+
+def after_webhooks(pod: Mapping[str, Any]) -> Dict[str, Any]:
+    """The pod as kube-apiserver stores it once the mutating webhooks answered: their JSON is decoded into the
+    v1 Pod again and defaulted again, so fields a webhook added (an injected container's
+    terminationMessagePath, a probe's periodSeconds, …) get their defaults. A copy; `pod` is not changed.
+    (The in-tree plugins' second round, e.g. the ServiceAccount token mount of added containers, is not
+    modelled here.)"""
+    from ..typed.roundtrip import roundtrip_pod
+
+    out = roundtrip_pod(copy.deepcopy(dict(pod)))
+    apply_pod_defaults(out)
+    return out

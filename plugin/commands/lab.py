@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 from ..exitcodes import ExitStatus
 
 HELP = "a guided lab of the classic injection scenarios, on a real cluster (or --offline)"
+DESCRIPTION = ("Walk the classic sidecar-injection scenarios step by step: each step prints the command a learner "
+               "would type,\nruns it, and shows what the plugin explains about the result. Each scenario runs in its "
+               "own namespace\ninject-lab-ID, deleted afterwards; the lab changes nothing else (injector changes "
+               "are what-ifs).")
 EXAMPLES = """examples:
   kubectl inject lab --list                     # the scenarios
   kubectl inject lab 2 --context kind-workshop  # label the namespace, then restart: on a kind cluster
@@ -28,11 +32,7 @@ EXAMPLES = """examples:
 def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
     from ..kube.flags import add_connection_flags
 
-    p = sub.add_parser("lab", formatter_class=formatter_class, help=HELP, epilog=EXAMPLES,
-                       description="Walk the classic sidecar-injection scenarios step by step: each step prints the "
-                                   "command a learner would type,\nruns it, and shows what the plugin explains about "
-                                   "the result. Each scenario runs in its own namespace\ninject-lab-ID, deleted "
-                                   "afterwards; the lab changes nothing else (injector changes are what-ifs).")
+    p = sub.add_parser("lab", formatter_class=formatter_class, help=HELP, epilog=EXAMPLES, description=DESCRIPTION)
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="a scenario's number or id (default: all, in order)")
     p.add_argument("--list", action="store_true", help="name the scenarios and exit")
     p.add_argument("--yes", "-y", action="store_true",
@@ -76,7 +76,7 @@ def run(args, env: Environment) -> int:
         env.stdout.write("(stdin is not a terminal: not pausing between steps, as with --yes)\n")
     env.stdout.write("\n")
     try:
-        for n, scenario in enumerate(chosen, 1):
+        for scenario in chosen:
             if lab.quit:
                 break
             lab.run_scenario(scenario, f"{scenario['number']}/{len(SCENARIOS)}")

@@ -49,6 +49,16 @@ def _restart(app: str, ready: str) -> List[Dict[str, Any]]:
             {"pods": f"app={app}", "ready": ready, "offline": f"READY {ready}"}]
 
 
+def _injector_what_if(manifest: str, edit: str, verdict: str, rule: str) -> Dict[str, Any]:
+    """explain of a manifest against an edited copy of the injector: live, the cluster's own configuration
+    (--inject-config inject-config-EDIT.yaml); offline, the embedded injector (--cluster-state injector-EDIT.yaml)."""
+    return {"inject": ["explain", "-f", "{dir}/%s.yaml" % manifest, "-n", "{ns}", "--inject-config",
+                       "{dir}/inject-config-%s.yaml" % edit],
+            "offline": ["explain", "-f", "{dir}/%s.yaml" % manifest, "-n", "default", "--cluster-state",
+                        "{dir}/injector-%s.yaml" % edit] + LABELLED,
+            "what_if": True, "expect": {"verdict": verdict, "rule": rule}}
+
+
 SCENARIOS: List[Dict[str, Any]] = [
     {"id": "unlabelled", "number": 1, "title": "httpbin in a namespace nobody labelled",
      "teaches": "READY 1/1, and why: no injector webhook selects the namespace (no-matching-webhook)",
@@ -156,28 +166,16 @@ SCENARIOS: List[Dict[str, Any]] = [
                  {"fetch": "config", "to": "inject-config.yaml"},
                  {"edit": "never-inject-builds", "from": "inject-config.yaml", "to": "inject-config-never-inject.yaml",
                   "offline_to": "injector-never-inject.yaml"},
-                 {"inject": ["explain", "-f", "{dir}/build-pod.yaml", "-n", "{ns}", "--inject-config",
-                             "{dir}/inject-config-never-inject.yaml"],
-                  "offline": ["explain", "-f", "{dir}/build-pod.yaml", "-n", "default", "--cluster-state",
-                              "{dir}/injector-never-inject.yaml"] + LABELLED, "what_if": True,
-                  "expect": {"verdict": "not-injected", "rule": "never-inject-selector"}}]},
+                 _injector_what_if("build-pod", "never-inject", "not-injected", "never-inject-selector")]},
          {"title": "Policy disabled, and opting in",
           "say": "The conservative setup: policy: disabled, and only pods annotated sidecar.istio.io/inject: \"true\" "
                  "are injected (the namespace still needs its label: the webhook must be called).",
           "do": [{"write": "httpbin"},
                  {"edit": "policy-disabled", "from": "inject-config.yaml", "to": "inject-config-policy-disabled.yaml",
                   "offline_to": "injector-policy-disabled.yaml"},
-                 {"inject": ["explain", "-f", "{dir}/httpbin.yaml", "-n", "{ns}", "--inject-config",
-                             "{dir}/inject-config-policy-disabled.yaml"],
-                  "offline": ["explain", "-f", "{dir}/httpbin.yaml", "-n", "default", "--cluster-state",
-                              "{dir}/injector-policy-disabled.yaml"] + LABELLED, "what_if": True,
-                  "expect": {"verdict": "not-injected", "rule": "policy-disabled"}},
+                 _injector_what_if("httpbin", "policy-disabled", "not-injected", "policy-disabled"),
                  {"write": "httpbin-annotated"},
-                 {"inject": ["explain", "-f", "{dir}/httpbin-annotated.yaml", "-n", "{ns}", "--inject-config",
-                             "{dir}/inject-config-policy-disabled.yaml"],
-                  "offline": ["explain", "-f", "{dir}/httpbin-annotated.yaml", "-n", "default", "--cluster-state",
-                              "{dir}/injector-policy-disabled.yaml"] + LABELLED, "what_if": True,
-                  "expect": {"verdict": "injected", "rule": "inject-annotation"}},
+                 _injector_what_if("httpbin-annotated", "policy-disabled", "injected", "inject-annotation"),
                  {"note": "The order Istio decides in: the pod's label or annotation, neverInjectSelector, "
                           "alwaysInjectSelector, then the policy."}]},
      ]},

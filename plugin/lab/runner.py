@@ -192,7 +192,8 @@ class Lab:
                       f"{action['revision_only']} (its webhook configuration and injector)")
         elif "needs_crd" in action:
             if self.live and self._read_json(["get", "crd", action["needs_crd"], "-o", "json"]) is None:
-                raise _SkipStep(f"the cluster does not serve {action['needs_crd']} (Istio's CRDs are not installed)")
+                raise _SkipStep(f"cannot read the CustomResourceDefinition {action['needs_crd']}: Istio's CRDs are not "
+                               "installed on this cluster, or you may not read CRDs")
         elif "upgrade" in action:
             self._upgrade()
         elif "try" in action:

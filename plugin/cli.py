@@ -17,7 +17,7 @@ from . import __version__
 from .env import Environment, OutputError
 from .exitcodes import ExitStatus
 
-COMMANDS = ("explain", "status", "snapshot", "apply", "watch", "version", "completion")   # one module per verb in plugin/commands/
+COMMANDS = ("explain", "status", "snapshot", "apply", "watch", "lab", "version", "completion")   # one module per verb in plugin/commands/
 DEFAULT_COMMAND = "explain"     # `kubectl inject -f x.yaml` means `kubectl inject explain -f x.yaml`
 PROG = "kubectl inject"         # how users type it, through kubectl or not (kubectl-inject works the same)
 
@@ -74,6 +74,7 @@ EXAMPLES = """examples:
   kubectl inject apply -f httpbin.yaml -n mesh        # apply for real, check the pods against the prediction
   kubectl inject watch -n shop                        # each pod created, against its prediction, as it happens
   kubectl inject version                              # versions of the plugin, its profile, Python
+  kubectl inject lab --list                           # a guided lab of the classic scenarios (workshops)
   source <(kubectl inject completion bash)            # completion for kubectl-inject in this shell
 """
 

@@ -62,22 +62,14 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
 
-    from tests.live.conftest import LIMITED_TOKEN, LIMITED_USER, LiveCluster, _kubeconfig, istio_objects
+    from tests.live.conftest import LIMITED_TOKEN, LIMITED_USER, state_only_cluster
     from tests.realcluster import apiserver
 
     cluster = apiserver.Cluster(apiserver.apiserver_binary(), apiserver.etcd_binary(),
                                 extra_tokens=[(LIMITED_TOKEN, LIMITED_USER)]).start()
     try:
         home = tempfile.mkdtemp(prefix="kubectl-inject-bench-live-")
-        import pathlib
-
-        kubeconfig = _kubeconfig(pathlib.Path(home) / "kubeconfig", cluster)
-        live = LiveCluster(cluster, kubeconfig, f"https://127.0.0.1:{apiserver.free_port()}/inject")
-        live.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "istio-system"}})
-        for obj in istio_objects(live.unserved_url, ""):
-            for hook in obj.get("webhooks") or []:
-                hook["clientConfig"].pop("caBundle", None)
-            live.create(obj)
+        live, kubeconfig = state_only_cluster(cluster, home)
         start = time.monotonic()
         populate(live, args.namespaces, args.workloads, args.pods)
         total = args.namespaces * args.workloads * args.pods

@@ -15,7 +15,6 @@ import argparse
 import concurrent.futures
 import json
 import os
-import pathlib
 import statistics
 import subprocess
 import sys
@@ -35,20 +34,14 @@ def main():
     args = ap.parse_args()
 
     from tests.live import workloads as wl
-    from tests.live.conftest import LiveCluster, _kubeconfig, istio_objects
+    from tests.live.conftest import state_only_cluster
     from tests.realcluster import apiserver
 
     cluster = apiserver.Cluster(apiserver.apiserver_binary(), apiserver.etcd_binary()).start()
     proc = None
     try:
         home = tempfile.mkdtemp(prefix="kubectl-inject-bench-watch-")
-        kubeconfig = _kubeconfig(pathlib.Path(home) / "kubeconfig", cluster)
-        live = LiveCluster(cluster, kubeconfig, f"https://127.0.0.1:{apiserver.free_port()}/inject")
-        live.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "istio-system"}})
-        for obj in istio_objects(live.unserved_url, ""):
-            for hook in obj.get("webhooks") or []:
-                hook["clientConfig"].pop("caBundle", None)
-            live.create(obj)
+        live, kubeconfig = state_only_cluster(cluster, home)
         wl.namespace(live, "bench-inj", {"istio-injection": "enabled"})
         wl.namespace(live, "bench-plain")
         owners = {ns: wl.deployment(live, ns, "load", replicas=0)[1] for ns in ("bench-inj", "bench-plain")}

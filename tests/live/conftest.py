@@ -100,6 +100,21 @@ def istio_objects(unserved_url, ca_bundle):
     return out
 
 
+def state_only_cluster(cluster, home):
+    """The benchmarks' cluster: a kubeconfig in `home` for the running `cluster`, and the embedded default's
+    Istio objects installed with the webhook calling a URL nothing serves (no caBundle: nothing is called)."""
+    import pathlib
+
+    kubeconfig = _kubeconfig(pathlib.Path(home) / "kubeconfig", cluster)
+    live = LiveCluster(cluster, kubeconfig, f"https://127.0.0.1:{apiserver.free_port()}/inject")
+    live.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "istio-system"}})
+    for obj in istio_objects(live.unserved_url, ""):
+        for hook in obj.get("webhooks") or []:
+            hook["clientConfig"].pop("caBundle", None)
+        live.create(obj)
+    return live, kubeconfig
+
+
 def _kubeconfig(path, cluster):
     ca = cluster.pki["ca_cert"]
     users = [("admin", apiserver.ADMIN_TOKEN), ("limited", LIMITED_TOKEN)]

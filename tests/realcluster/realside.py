@@ -179,7 +179,12 @@ class RealSide:
         body.setdefault("metadata", {})["namespace"] = namespace
         self.recorder.clear()
         status, resp = self.cluster.request("POST", "/api/v1/namespaces/%s/pods" % namespace, body, {"dryRun": "All"})
-        called = [(c.configuration, c.webhook) for c in self.recorder.calls() if c.configuration != PROBE_CONFIG]
+        # Only this request's calls: a webhook matching every resource (`*/*`, operations `*`) is also called for
+        # the apiserver's own writes (lease renewals, endpoint reconciling) at any moment, and `first seen`
+        # ordering would then put it wherever one of those landed.
+        name = (body.get("metadata") or {}).get("name")
+        called = [(c.configuration, c.webhook) for c in self.recorder.calls(namespace, name)
+                  if c.configuration != PROBE_CONFIG and c.operation == "CREATE" and c.resource == "pods"]
         message = resp.get("message") if isinstance(resp, dict) else resp
         if status == 422:
             raise HarnessError("the scenario pod is invalid (a test-data bug, not a parity result): %s" % message)

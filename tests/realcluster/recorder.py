@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Call:
-    __slots__ = ("configuration", "webhook", "namespace", "name", "operation", "dry_run", "labels")
+    __slots__ = ("configuration", "webhook", "namespace", "name", "operation", "resource", "dry_run", "labels")
 
     def __init__(self, configuration, webhook, request):
         self.configuration = configuration
@@ -21,6 +21,8 @@ class Call:
         self.namespace = request.get("namespace") or ""
         self.name = request.get("name") or ""
         self.operation = request.get("operation")
+        self.resource = ((request.get("resource") or {}).get("resource") or "") + (
+            "/" + request["subResource"] if request.get("subResource") else "")
         self.dry_run = request.get("dryRun")
         obj = request.get("object") or {}
         self.labels = (obj.get("metadata") or {}).get("labels") or {}

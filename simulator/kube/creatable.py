@@ -5,7 +5,9 @@ InputError naming the field, with the API server's own wording (apimachinery's v
 JSON decoding errors), and the other documents are still explained.  What is checked, from the sources of
 k8s.io/apimachinery and k8s.io/kubernetes (pkg/apis/*/validation):
 
-- `apiVersion` set (kubectl refuses to send an object without one);
+- `apiVersion` set (kubectl refuses to send an object without one), and for the built-in kinds explained here
+  one the API server serves them at (kubectl: `no matches for kind "Deployment" in version
+  "extensions/v1beta1"`; those versions were removed by Kubernetes 1.16, batch/v1beta1 CronJobs by 1.25);
 - the typed decode of the kinds whose Go types the simulator has (json.Unmarshal into apps/v1.Deployment &c.
   as the API server decodes the request: `replicas: "two"`, a namespace that is a number);
 - `metadata.name` or `generateName` set; the name as the kind's registry validates it (a DNS-1123 subdomain,
@@ -41,6 +43,27 @@ _LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeri
 #: custom resources: DNS-1123 subdomains.
 _LABEL_NAMED = {"StatefulSet"}
 _MAX_NAME = {"CronJob": 52}   # batch/validation: "must be no more than 52 characters"
+#: The one group/version every supported Kubernetes (1.25 on) serves each built-in pod-bearing kind at; checked
+#: against a real kube-apiserver's discovery (tests/realcluster/test_served_versions.py).
+SERVED = {"Pod": "v1", "ReplicationController": "v1", "PodTemplate": "v1",
+          "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1",
+          "Job": "batch/v1", "CronJob": "batch/v1"}
+#: Groups that are Kubernetes' own: a kind above under any other version of these is not served.  Under a
+#: group of its own (`example.com/v1`, kind Deployment) it is some custom resource, which this check leaves be.
+BUILTIN_GROUPS = {"", "apps", "batch", "extensions"}
+
+
+def unserved_version_error(obj: Mapping[str, Any]) -> Optional[InputError]:
+    """kubectl's refusal to map a built-in kind at a version the API server does not serve."""
+    kind, api_version = obj.get("kind"), obj.get("apiVersion")
+    served = SERVED.get(kind) if isinstance(kind, str) else None
+    if served is None or not isinstance(api_version, str) or api_version == served:
+        return None
+    group = api_version.rpartition("/")[0] if "/" in api_version else ""
+    if group not in BUILTIN_GROUPS:
+        return None
+    return InputError(f'no matches for kind "{kind}" in version "{api_version}" (kube-apiserver serves {kind} '
+                      f'at {served})', pos=SourcePos("apiVersion"))
 
 
 def dns1123_subdomain_error(value: str) -> Optional[str]:
@@ -120,7 +143,7 @@ def creation_error(obj: Mapping[str, Any], template_path: Optional[Tuple[str, ..
     if not isinstance(api_version, str) or not api_version:
         return InputError("apiVersion not set (kubectl and kube-apiserver refuse an object without one)",
                           pos=SourcePos("apiVersion"))
-    problem = _decode_error(obj)
+    problem = unserved_version_error(obj) or _decode_error(obj)
     if problem is not None:
         return problem
     md = obj.get("metadata")

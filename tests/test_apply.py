@@ -77,6 +77,21 @@ def test_a_label_another_webhook_added_is_a_difference_with_the_predicted_side_a
     assert _diff(_predicted(), stored) == [{"path": "/metadata/labels/team~1owner", "observed": "payments"}]
 
 
+def test_a_map_on_one_side_only_is_named_key_by_key():
+    """An unknown webhook injected a pod predicted without annotations: each annotation's own path (the status
+    annotation as written), not the whole map; an empty map where the other side has none is still reported."""
+    predicted, stored = _predicted(), _stored()
+    predicted["metadata"].pop("annotations")
+    stored["metadata"]["annotations"]["istio.io/rev"] = "default"
+    stored["spec"]["securityContext"] = {"runAsUser": 1337, "seLinuxOptions": {}}
+    assert _diff(predicted, stored) == [
+        {"path": "/metadata/annotations/sidecar.istio.io~1status",
+         "observed": stored["metadata"]["annotations"]["sidecar.istio.io/status"]},
+        {"path": "/metadata/annotations/istio.io~1rev", "observed": "default"},
+        {"path": "/spec/securityContext/runAsUser", "observed": 1337},
+        {"path": "/spec/securityContext/seLinuxOptions", "observed": {}}]
+
+
 def test_an_extra_container_is_one_difference_listing_the_names():
     stored = _stored()
     stored["spec"]["containers"].append({"name": "vault-agent", "image": "vault"})
@@ -230,8 +245,8 @@ class _FakeEvents:
         self.events = events
         self.watches = []
 
-    def watch_events(self, resource, namespace, since, timeout):
-        self.watches.append((resource.plural, namespace, since))
+    def watch_events(self, resource, namespace, resource_version, timeout, field_selector=None):
+        self.watches.append((resource.plural, namespace, resource_version))
         out, self.events = self.events, []
         return iter(out)
 

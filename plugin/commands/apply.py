@@ -19,6 +19,8 @@ How, and why so:
   did not change, a CronJob, `--wait 0`, or `--dry-run=server`: a Pod built from the stored pod template, sent
   with dryRun=All (a workload's own dry run never calls the pod webhooks). The comparison
   (plugin/workloads/compare.py) is made against the prediction for the pod as its controller submitted it.
+- No prediction (e.g. the namespace is one RBAC does not let the user read, and its labels decide) does not
+  stop the apply: the reason is one error, the object is still applied and observed (exit 2).
 - Exit 0: every prediction agreed; 3: one disagreed; 2: bad input, or an API error (naming object and verb),
   which wins over 3 since the run is then incomplete.
 Requests beyond what `kubectl apply --server-side` sends (a GET and a PATCH per object): the live state's lists

@@ -176,19 +176,29 @@ class Applier:
         try:
             prediction = explain(t.obj, t.namespace, state, Options(), cache)
         except SimulatorError as e:
-            self._error(f"{t.doc.where()}: {t.kind} {t.name}: {e}")
-            return {"object": t.ref(), "action": "skipped", "error": str(e)}
+            # the prediction is what this tool adds to `kubectl apply`: without it (e.g. a namespace RBAC does not
+            # let the user read) the object is still applied and observed, and the reason named
+            prediction, why = None, str(e)
+            self._error(f"{t.doc.where()}: {why if e.subject else f'{t.kind}/{t.name}: {why}'}: no prediction, "
+                        "so it is applied and observed without one")
         since = self._events_version(t)
         item, after = self._apply(t)
-        item["predicted"] = _predicted(prediction)
-        self._say(f"  predicted: {_summary(prediction.pod if prediction.verdict.value == 'injected' else prediction.original_pod, prediction.verdict.value)}"
-                  f" ({_decided(prediction)})")
+        if prediction is None:
+            item["predictionError"] = why
+            self._say("  predicted: unknown (see the error)")
+        else:
+            item["predicted"] = _predicted(prediction)
+            self._say(f"  predicted: {_summary(prediction.pod if prediction.verdict.value == 'injected' else prediction.original_pod, prediction.verdict.value)}"
+                      f" ({_decided(prediction)})")
         if after is None:
             return _public(item)
         observation = self._observe(t, item, after, since)
         if observation.pod is None:
             item["error"] = observation.error
             self._error(f"{t.display()}: {observation.error}")
+            return _public(item)
+        if prediction is None:
+            self._observed(item, observation)
             return _public(item)
         self._compare(t, item, prediction, observation, state, cache)
         return _public(item)
@@ -260,11 +270,7 @@ class Applier:
         mine = compare.normalise(predicted_pod, node)
         theirs = compare.comparable(observed, node, mine, names)
         diffs = compare.differences(mine, theirs)
-        md = observed.get("metadata") or {}
-        item["observed"] = {"pod": md.get("name") or md.get("generateName"), "via": observation.via,
-                            "verdict": "injected" if compare.has_sidecar(observed) else "not-injected",
-                            "containers": compare.container_names(observed, "containers"),
-                            "initContainers": compare.container_names(observed, "initContainers")}
+        item["observed"] = _observed(observation)
         check: Dict[str, Any] = {}
         try:
             handed = handed_to_webhooks(self.client, submitted, t.namespace)
@@ -277,8 +283,7 @@ class Applier:
         item["differences"] = diffs
         item["patchCheck"] = check
         self.pods.append((t.display().replace("/", "-"), predicted_pod, observed, diffs))
-        self._say(f"  observed:  {_summary(observed, item['observed']['verdict'])}, pod {item['observed']['pod']} "
-                  f"({_VIA.get(observation.via, observation.via)})")
+        self._say_observed(item, observation)
         if item["agrees"]:
             self._say("  agrees")
             if "skipped" in check:
@@ -289,6 +294,15 @@ class Applier:
             self._say(f"    {_difference_text(d)}")
         for d in check.get("differences") or []:
             self._say(f"    patch: {_difference_text(d)}")
+
+    def _observed(self, item: Dict[str, Any], observation) -> None:
+        """What the cluster made, where there is no prediction to compare it with."""
+        item["observed"] = _observed(observation)
+        self._say_observed(item, observation)
+
+    def _say_observed(self, item: Dict[str, Any], observation) -> None:
+        self._say(f"  observed:  {_summary(observation.pod, item['observed']['verdict'])}, pod {item['observed']['pod']} "
+                  f"({_VIA.get(observation.via, observation.via)})")
 
     # -- output --------------------------------------------------------------------------------------------------
 
@@ -360,6 +374,17 @@ def _template(obj: Optional[Dict[str, Any]]):
 def _key(obj: Dict[str, Any]):
     md = obj.get("metadata") or {}
     return obj.get("kind"), md.get("namespace", ""), md.get("name", "")
+
+
+def _observed(observation) -> Dict[str, Any]:
+    from .compare import container_names, has_sidecar
+
+    pod = observation.pod
+    md = pod.get("metadata") or {}
+    return {"pod": md.get("name") or md.get("generateName"), "via": observation.via,
+            "verdict": "injected" if has_sidecar(pod) else "not-injected",
+            "containers": container_names(pod, "containers"),
+            "initContainers": container_names(pod, "initContainers")}
 
 
 def _predicted(expl) -> Dict[str, Any]:

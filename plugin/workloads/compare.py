@@ -90,16 +90,26 @@ def comparable(pod: Dict[str, Any], predicted_node: Optional[str], predicted: Op
 
 def differences(predicted: Any, observed: Any, path: str = "") -> List[Dict[str, Any]]:
     """Every place where the two differ: {"path", "predicted", "observed"}, a side left out where the field is
-    absent. Lists of named items (containers, volumes, env, …) whose names differ are one difference: the
-    names on each side; otherwise lists are compared item by item."""
+    absent. A map present on one side only is compared key by key with an empty one (Kubernetes does not tell
+    an absent map from an empty one, and a bug report needs `/metadata/annotations/sidecar.istio.io~1status`,
+    not the whole map); an empty map against an absent one is one difference. Lists of named items
+    (containers, volumes, env, …) whose names differ are one difference: the names on each side; otherwise
+    lists are compared item by item."""
     if isinstance(predicted, dict) and isinstance(observed, dict):
         out: List[Dict[str, Any]] = []
         for key in list(predicted) + [k for k in observed if k not in predicted]:
             sub = f"{path}/{_escape(key)}"
             a, b = predicted.get(key, _ABSENT), observed.get(key, _ABSENT)
             if key == STATUS_ANNOTATION and path.endswith("/annotations"):
+                if a is _ABSENT or b is _ABSENT:       # appeared or went: the annotation itself, as written
+                    out.append(_difference(sub, a, b))
+                    continue
                 a, b = _json_or(a), _json_or(b)
-            if a is _ABSENT or b is _ABSENT:
+            if a is _ABSENT and isinstance(b, dict) and b:
+                out += differences({}, b, sub)
+            elif b is _ABSENT and isinstance(a, dict) and a:
+                out += differences(a, {}, sub)
+            elif a is _ABSENT or b is _ABSENT:
                 out.append(_difference(sub, a, b))
             else:
                 out += differences(a, b, sub)

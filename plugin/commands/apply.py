@@ -99,10 +99,13 @@ def run(args, env: Environment) -> int:
         status = ExitStatus.ERROR
     if not loaded.documents and not loaded.problems:
         return _fail(env, "no objects found in the input")
+    from ..printers.progress import for_env
     from ..workloads.applying import Applier
 
-    applier = Applier(client, choice.connection, env, args.dry_run == "server", wait, args.namespace,
-                      FIELD_MANAGER, text=args.output == "text")
+    progress = for_env(env)      # on a terminal's stderr only: the wait for each workload's first pod
+    applier = Applier(client, choice.connection, progress.attach(env), args.dry_run == "server", wait,
+                      args.namespace, FIELD_MANAGER, text=args.output == "text")
+    applier.progress = progress
     items = applier.run(loaded.documents)
     status = max(status, applier.status)
     if args.output == "json":

@@ -60,11 +60,18 @@ def _report(args, env: Environment, choice, client) -> int:
     from ..state.choice import warn_refusals
     from ..workloads.assess import assess
 
+    from ..printers.progress import for_env
+
     namespaces = None if args.all_namespaces else [choice.connection.namespace]
+    progress = for_env(env)          # on a terminal's stderr only: listing pages, grouping, predicting
+    env = progress.attach(env)
+    client.on_page = lambda resource, count: progress.show(f"listing {resource.plural}: {count:,}")
     try:
-        result = assess(client, namespaces, args.selector, env.environ)
+        result = assess(client, namespaces, args.selector, env.environ, progress=progress)
     except LiveError as e:
         return _fail(env, str(e))
+    finally:
+        progress.clear()
     warn_refusals(env, _Refusals(result.unknown), choice.connection)
     if args.finding:
         result.rows = [r for r in result.rows if any(f["code"] in args.finding for f in r.findings)]

@@ -168,6 +168,7 @@ class Client:
         self.connection = connection
         self.log = log
         self.calls: List[Tuple[str, str, int, int]] = []     # a command running for hours bounds it (a deque)
+        self.on_page: Optional[Callable[[Resource, int], None]] = None   # (kind, items so far) after each list page
         Configuration, config, rest = _import_kubernetes()
         configuration = Configuration()
         try:
@@ -369,6 +370,8 @@ class Client:
             meta = body.get("metadata") or {}
             version = str(meta.get("resourceVersion") or version)
             token = meta.get("continue")
+            if self.on_page is not None:
+                self.on_page(resource, len(items))
             if not token:
                 return items, version
 

@@ -77,14 +77,16 @@ def test_messages_erase_the_line_first():
     assert env.stdout is not None and not hasattr(env.stdout, "_progress"), "stdout is a pipe here: left alone"
 
 
-def test_waiting_redraws_the_elapsed_time_and_leaves_no_thread():
-    term = Terminal()
-    p = Progress(term, columns=80, delay=0)
+def test_waiting_redraws_the_elapsed_time_and_leaves_no_thread(monkeypatch):
+    monkeypatch.setattr(progress_mod, "TICK", 0.05)
+    term, clock = Terminal(), Clock()
+    p = Progress(term, clock=clock, columns=80, delay=0)
     threads = threading.active_count()
     with p.waiting("waiting for deployment.apps/web's first pod", 60):
-        time.sleep(1.2)
+        clock.now += 12
+        time.sleep(0.3)
     text = term.getvalue()
-    assert "\rwaiting for deployment.apps/web's first pod: 1s (up to 60s)\x1b[K" in text
+    assert "\rwaiting for deployment.apps/web's first pod: 12s (up to 60s)\x1b[K" in text
     assert text.endswith(ERASE)
     assert threading.active_count() == threads
     with NO_PROGRESS.waiting("waiting", 60):
@@ -96,6 +98,7 @@ def eager(monkeypatch):
     """Draw at every update: the runs below are shorter than the half second a real one waits."""
     monkeypatch.setattr(progress_mod, "DELAY", 0.0)
     monkeypatch.setattr(progress_mod, "INTERVAL", 0.0)
+    monkeypatch.setattr(progress_mod, "TICK", 0.05)
 
 
 def _manifests(count):
@@ -169,7 +172,7 @@ class _SlowEvents:
     """A client whose watch of Events blocks a while (a controller making its pod), then reports it."""
 
     def watch_events(self, resource, namespace, since, timeout):
-        time.sleep(1.2)
+        time.sleep(0.3)
         yield {"type": "ADDED", "object": {"metadata": {"resourceVersion": "11"}, "reason": "SuccessfulCreate",
                                            "message": "Created pod: web-x2k9q",
                                            "involvedObject": {"kind": "Deployment", "name": "web"}}}
@@ -193,6 +196,6 @@ def test_apply_shows_the_wait_for_a_workloads_first_pod(eager):
         observation = applier._observe(target, {}, deployment, "10")
         assert observation.pod["metadata"]["name"] == "web-x2k9q" and observation.via == "controller"
         seen[type(stderr)] = stderr.getvalue()
-    assert "\rwaiting for deployment.apps/web's first pod: 1s (up to 60s)\x1b[K" in seen[Terminal]
+    assert "\rwaiting for deployment.apps/web's first pod: 0s (up to 60s)\x1b[K" in seen[Terminal]
     assert seen[Terminal].endswith(ERASE)
     assert seen[io.StringIO] == ""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ERASE = "\r\x1b[K"
 INTERVAL = 0.125      # seconds between two drawings at most
 DELAY = 0.5           # nothing is drawn before the run is this old
+TICK = 0.5            # seconds between two drawings of a wait's elapsed time
 
 
 class Progress:
@@ -170,15 +171,16 @@ class _Waiting:
         if self.progress.enabled:
             import threading
 
+            self._started = self.progress.clock()
+
             self._stop = threading.Event()
             self._thread = threading.Thread(target=self._tick, name="kubectl-inject-progress", daemon=True)
             self._thread.start()
         return self
 
     def _tick(self) -> None:
-        started = self.progress.clock()
-        while not self._stop.wait(0.5):
-            self.progress.show(self.text(self.progress.clock() - started), force=True)
+        while not self._stop.wait(TICK):
+            self.progress.show(self.text(self.progress.clock() - self._started), force=True)
 
     def __exit__(self, *exc) -> None:
         if self._thread is not None:

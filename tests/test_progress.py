@@ -199,3 +199,28 @@ def test_apply_shows_the_wait_for_a_workloads_first_pod(eager):
     assert "\rwaiting for deployment.apps/web's first pod: 0s (up to 60s)\x1b[K" in seen[Terminal]
     assert seen[Terminal].endswith(ERASE)
     assert seen[io.StringIO] == ""
+
+
+def test_request_log_lines_erase_the_line_too(eager, tmp_path):
+    """-v 6 writes each request to stderr while the line is up: each is written on a clean line."""
+    pytest.importorskip("kubernetes", reason="status talks through the kubernetes package's connection pool")
+    from plugin.cli import main
+    from tests.fakeapi import FakeAPI, connection
+
+    api = FakeAPI()
+    try:
+        api.put("pods", {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo", "namespace": "mesh", "uid": "u"},
+                         "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
+        kubeconfig = tmp_path / "kubeconfig"
+        kubeconfig.write_text(json.dumps(connection(api, "mesh").config))
+        term = Terminal()
+        main(["status", "-n", "mesh", "-v", "6"], _env(term, {"KUBECONFIG": str(kubeconfig)}))
+    finally:
+        api.stop()
+    text = term.getvalue()
+    assert "\rlisting pods: 1\x1b[K" in text
+    starts = [i for i in range(len(text)) if text.startswith("I GET ", i)]
+    assert len(starts) >= 5
+    for i in starts:     # at the start of a line, or just after the progress line was erased
+        assert i == 0 or text[i - 1] == "\n" or text[:i].endswith(ERASE), repr(text[max(0, i - 60):i + 20])
+    assert "\x1b[KI GET" not in text.replace(ERASE + "I GET", "")

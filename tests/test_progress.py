@@ -224,3 +224,64 @@ def test_request_log_lines_erase_the_line_too(eager, tmp_path):
     for i in starts:     # at the start of a line, or just after the progress line was erased
         assert i == 0 or text[i - 1] == "\n" or text[:i].endswith(ERASE), repr(text[max(0, i - 60):i + 20])
     assert "\x1b[KI GET" not in text.replace(ERASE + "I GET", "")
+
+
+def _stderr_on_a_pty(argv, environ):
+    """Run `argv` with stderr on a real pseudo-terminal and stdout on a pipe: (status, stdout, what the terminal got)."""
+    import os
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL, env=environ)
+    os.close(slave)
+    got = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:      # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        got += chunk
+    out = proc.stdout.read()
+    proc.wait(timeout=120)
+    os.close(master)
+    return proc.returncode, out, got.decode()
+
+
+@pytest.mark.slow
+def test_a_real_terminal_gets_the_line_and_a_pipe_does_not(tmp_path):
+    """Through the installed entry point (`kubectl-inject`, python -S) in its own process: stderr on a real
+    pseudo-terminal shows status's stages (the grouping stage is drawn at once, whatever the speed) and ends
+    erased; with stderr on a pipe nothing is written there; stdout is byte-for-byte the same."""
+    pytest.importorskip("kubernetes", reason="status talks through the kubernetes package's connection pool")
+    import os
+    import subprocess
+    import sys
+
+    from plugin.state.sources import load_default
+    from tests.conftest import REPO
+    from tests.fakeapi import FakeAPI, connection
+
+    plurals = {"Namespace": "namespaces", "MutatingWebhookConfiguration": "mutatingwebhookconfigurations",
+               "ConfigMap": "configmaps"}
+    api = FakeAPI()
+    try:
+        for doc in load_default():
+            api.put(plurals[doc.obj["kind"]], copy.deepcopy(doc.obj))
+        api.put("pods", {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo", "namespace": "mesh", "uid": "u"},
+                         "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
+        kubeconfig = tmp_path / "kubeconfig"
+        kubeconfig.write_text(json.dumps(connection(api, "mesh").config))
+        environ = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "KUBECONFIG": str(kubeconfig),
+                   "KUBECTL_INJECT_PYTHON": sys.executable, "TERM": "xterm", "KUBECTL_INJECT_CACHE_DIR": TREE_CACHE}
+        argv = [os.path.join(REPO, "kubectl-inject"), "status", "-n", "mesh"]
+        status, out, terminal = _stderr_on_a_pty(argv, environ)
+        piped = subprocess.run(argv, capture_output=True, env=environ, stdin=subprocess.DEVNULL, timeout=120)
+    finally:
+        api.stop()
+    assert (status, out) == (piped.returncode, piped.stdout) and b"pod/solo" in out, out
+    assert piped.stderr == b""
+    assert "\rgrouping 1 pod into workloads\x1b[K" in terminal, repr(terminal)
+    assert terminal.endswith(ERASE)

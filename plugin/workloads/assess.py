@@ -115,7 +115,8 @@ def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str],
     state, _index, live = live_cluster_state(client, namespaces, peer_authentications=True)
     observed = read_workloads(client, namespaces, selector)
     if progress is not None:
-        progress.show(f"grouping {len(observed.pods):,} pods into workloads", force=True)
+        count = len(observed.pods)
+        progress.show(f"grouping {count:,} pod{'' if count == 1 else 's'} into workloads", force=True)
     workloads = group(observed.pods, observed.controllers, observed.events)
     if selector:        # events carry no pod labels: a workload seen only through its events is not selected
         workloads = [w for w in workloads if w.pods]

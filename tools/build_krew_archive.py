@@ -5,8 +5,20 @@ krew-manifest.yaml (`--write-manifest`), or check that the manifest matches (`--
 
 Layout and rules follow krew's installer: regular files and directories only, explicit modes
 (launcher 0755), a LICENSE inside, sorted entries and fixed mtimes so the hash is reproducible.
-cel-python is not vendored (it needs compiled google-re2/pendulum); without it, webhooks with
-matchConditions are reported as not evaluable rather than guessed.
+
+What is vendored: every dependency the offline paths import, all pure Python (PyYAML and MarkupSafe
+without their C speed-ups, which both fall back from), and jsonpatch for `apply`'s patch check. One
+archive serves every OS, arch and Python 3.9-3.13. Not vendored, each named in a one-line error on the
+path that needs it (exit 2, no verdict guessed):
+  - google-re2: a compiled wheel, built per platform *and* per CPython minor version (no abi3), with no
+    pure-Python fallback; krew's selectors pick an archive by os/arch only, so per-platform archives would
+    still have to carry five builds each. Only webhook matchConditions' `matches()` and templates calling
+    sprig's regex functions need it (Istio's stock templates call none).
+  - cel-python: it imports re2 (and pendulum's compiled core) at import time, so without google-re2 it
+    is no use; only webhooks with matchConditions need it.
+  - kubernetes: live clusters only (2 MB, and its version must be the user's choice).
+krew users give the plugin these by pointing it at a Python that has them (KUBECTL_INJECT_PYTHON, e.g.
+a virtualenv): the launcher runs Python isolated (-I), so `pip install --user` is not seen.
 """
 from __future__ import annotations
 
@@ -21,7 +33,7 @@ from importlib import metadata
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = os.path.join(REPO, "krew-manifest.yaml")
-VENDORED = ("PyYAML", "Jinja2", "MarkupSafe")
+VENDORED = ("PyYAML", "Jinja2", "MarkupSafe", "jsonpatch", "jsonpointer")
 MTIME = 1_700_000_000
 
 LAUNCHER = """#!/bin/sh
@@ -49,6 +61,7 @@ here = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "lib"))
 from plugin.runtime import startup  # noqa: E402
 
+startup.ARCHIVE = os.path.dirname(here)   # the install hints then say how a krew user adds a package
 startup.without_site()      # started with -S: the vendored lib/ first, then the interpreter's site-packages
 from plugin.cli import main  # noqa: E402
 

@@ -86,8 +86,11 @@ def run(args, env: Environment) -> int:
     if args.report and _not_a_directory(args.report):
         return _fail(env, f"--report {args.report}: exists and is not a directory")
     from ..inputs import read_sources
+    from ..printers.progress import for_env
     from ..state.choice import open_live
 
+    progress = for_env(env)      # on a terminal's stderr only: the wait for each workload's first pod
+    env = progress.attach(env)   # what is written (-v 6's requests too) erases the line first
     opened = open_live(args, env, "apply")
     if isinstance(opened, int):
         return opened
@@ -103,6 +106,7 @@ def run(args, env: Environment) -> int:
 
     applier = Applier(client, choice.connection, env, args.dry_run == "server", wait, args.namespace,
                       FIELD_MANAGER, text=args.output == "text")
+    applier.progress = progress
     items = applier.run(loaded.documents)
     status = max(status, applier.status)
     if args.output == "json":

@@ -210,7 +210,10 @@ def run(args, env: Environment) -> int:
         from ..printers.structured import pod_fragment
 
         finish = pod_fragment
-    results = explain_all(Work(jobs, state, options, cache, finish), workers_for(len(jobs), env.environ))
+    from ..printers.progress import for_env
+
+    results = explain_all(Work(jobs, state, options, cache, finish), workers_for(len(jobs), env.environ),
+                          for_env(env).counter("explaining", len(jobs)))     # on a terminal's stderr only
     items: List[ExplainedItem] = []
     for doc, slot in zip(loaded.documents, slots):
         if slot is None or isinstance(slot, ExplainedItem):

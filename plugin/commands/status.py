@@ -49,22 +49,28 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
 
 
 def run(args, env: Environment) -> int:
+    from ..printers.progress import for_env
     from ..state.choice import open_live
 
+    progress = for_env(env)          # on a terminal's stderr only: listing pages, grouping, predicting
+    env = progress.attach(env)       # what is written (-v 6's requests too) erases the line first
     opened = open_live(args, env, "status")
-    return opened if isinstance(opened, int) else _report(args, env, *opened)
+    return opened if isinstance(opened, int) else _report(args, env, *opened, progress)
 
 
-def _report(args, env: Environment, choice, client) -> int:
+def _report(args, env: Environment, choice, client, progress) -> int:
     from ..kube.client import LiveError
     from ..state.choice import warn_refusals
     from ..workloads.assess import assess
 
     namespaces = None if args.all_namespaces else [choice.connection.namespace]
+    client.on_page = lambda resource, count: progress.show(f"listing {resource.plural}: {count:,}")
     try:
-        result = assess(client, namespaces, args.selector, env.environ)
+        result = assess(client, namespaces, args.selector, env.environ, progress=progress)
     except LiveError as e:
         return _fail(env, str(e))
+    finally:
+        progress.clear()
     warn_refusals(env, _Refusals(result.unknown), choice.connection)
     if args.finding:
         result.rows = [r for r in result.rows if any(f["code"] in args.finding for f in r.findings)]

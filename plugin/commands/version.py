@@ -74,7 +74,10 @@ def run(args, env: Environment) -> int:
 
         env.stdout.write(dump(v))
     else:
-        client = v["kubernetesClient"] or "not installed (live commands need: pip install 'kubectl-inject[cluster]')"
+        from ..kube.client import INSTALL_HINT, REQUIREMENT
+        from ..runtime.startup import install_hint
+
+        client = v["kubernetesClient"] or f"not installed (live commands need: {install_hint(REQUIREMENT, INSTALL_HINT)})"
         env.stdout.write(f"kubectl-inject {v['kubectlInject']}\n"
                          f"embedded profile: Istio {v['embeddedIstio'] or 'unknown'}\n"
                          f"python: {v['python']} ({v['pythonExecutable']})\n"

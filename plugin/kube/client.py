@@ -27,7 +27,8 @@ PAGE_SIZE = 500
 #: Connect timeout when --request-timeout is not given (client-go's dialer gives up after 30 s).
 CONNECT_TIMEOUT = 30.0
 PACKAGE = "kubernetes"
-INSTALL_HINT = "pip install 'kubectl-inject[cluster]' (or: pip install 'kubernetes>=35,<37')"
+REQUIREMENT = "'kubernetes>=35,<37'"
+INSTALL_HINT = f"pip install 'kubectl-inject[cluster]' (or: pip install {REQUIREMENT})"
 
 
 class LiveError(Exception):
@@ -36,8 +37,11 @@ class LiveError(Exception):
 
 class ClientMissing(LiveError):
     def __init__(self, detail: str = ""):
+        from ..runtime.startup import install_hint
+
+        hint = install_hint(REQUIREMENT, INSTALL_HINT)
         super().__init__(f"talking to a cluster needs the Python package `{PACKAGE}`, which is not installed"
-                         f"{' (' + detail + ')' if detail else ''}: {INSTALL_HINT}; or use --offline")
+                         f"{' (' + detail + ')' if detail else ''}: {hint}; or use --offline")
 
 
 class Unreachable(LiveError):
@@ -168,6 +172,7 @@ class Client:
         self.connection = connection
         self.log = log
         self.calls: List[Tuple[str, str, int, int]] = []     # a command running for hours bounds it (a deque)
+        self.on_page: Optional[Callable[[Resource, int], None]] = None   # (kind, items so far) after each list page
         Configuration, config, rest = _import_kubernetes()
         configuration = Configuration()
         try:
@@ -369,6 +374,8 @@ class Client:
             meta = body.get("metadata") or {}
             version = str(meta.get("resourceVersion") or version)
             token = meta.get("continue")
+            if self.on_page is not None:
+                self.on_page(resource, len(items))
             if not token:
                 return items, version
 

@@ -73,15 +73,27 @@ def explain_at(work: Work, position: int):
     return (work.finish(doc, expl) if work.finish is not None else expl), None
 
 
-def explain_all(work: Work, workers: int) -> List[tuple]:
+def explain_all(work: Work, workers: int, progress=None) -> List[tuple]:
     """[(result, error)] for each job of `work`, in order.  The result is the explanation, or what
     `work.finish(document, explanation)` makes of it - in the worker, so that work (e.g. printing) is
-    spread too and only its small result travels back."""
+    spread too and only its small result travels back.  `progress` (a printers.progress Counter) is told
+    of each object done (of each chunk, from workers) and its line erased at the end."""
     jobs = work.jobs
-    if workers <= 1 or len(jobs) < 2 or not can_fork():
-        return [explain_at(work, i) for i in range(len(jobs))]
-    first = explain_at(work, 0)     # compiles the templates once; the workers inherit them
-    return [first] + _forked(work, range(1, len(jobs)), workers)
+    try:
+        if workers <= 1 or len(jobs) < 2 or not can_fork():
+            out = []
+            for i in range(len(jobs)):
+                out.append(explain_at(work, i))
+                if progress is not None:
+                    progress.add()
+            return out
+        first = explain_at(work, 0)     # compiles the templates once; the workers inherit them
+        if progress is not None:
+            progress.add()
+        return [first] + _forked(work, range(1, len(jobs)), workers, progress)
+    finally:
+        if progress is not None:
+            progress.done()
 
 
 def can_fork() -> bool:
@@ -92,7 +104,7 @@ def can_fork() -> bool:
     return threading is None or threading.active_count() <= 1
 
 
-def _forked(work: Work, positions: range, workers: int) -> List[tuple]:
+def _forked(work: Work, positions: range, workers: int, progress=None) -> List[tuple]:
     """Explain `positions` in `workers` forked processes: each takes every workers-th chunk, and sends its
     results back through its own pipe, chunk by chunk, as they are ready."""
     import multiprocessing
@@ -126,6 +138,8 @@ def _forked(work: Work, positions: range, workers: int) -> List[tuple]:
                 if failure is not None:
                     raise failure
                 done[start] = values
+                if progress is not None:
+                    progress.add(len(values))
     finally:
         for process in processes:
             if process.is_alive():

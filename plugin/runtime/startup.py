@@ -29,6 +29,17 @@ import sys
 
 #: Top-level modules of the plugin and of what it imports from site-packages.
 PACKAGES = frozenset(("plugin", "simulator", "yaml", "jinja2", "markupsafe", "celpy", "kubernetes"))
+#: The install directory when run from the krew archive (its libexec/main.py sets it), else None.
+ARCHIVE = None
+
+
+def install_hint(requirement: str, pip_hint: str) -> str:
+    """How to add a missing package: `pip_hint` for a pip/pipx install; from the krew archive (which runs
+    Python isolated, so `pip install --user` is not seen), a virtualenv the launcher is pointed at."""
+    if ARCHIVE is None:
+        return pip_hint
+    return (f"python3 -m venv ~/.kubectl-inject && ~/.kubectl-inject/bin/pip install {requirement} && "
+            "export KUBECTL_INJECT_PYTHON=~/.kubectl-inject/bin/python (the krew plugin then runs on it)")
 
 
 def without_site() -> None:

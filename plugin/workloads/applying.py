@@ -52,6 +52,9 @@ class Applier:
         self.live = None                    # the LiveState read (for --report)
         self.pods: List[Tuple[str, Dict[str, Any], Dict[str, Any], List[Dict[str, Any]]]] = []
         self._events_since: Dict[str, Optional[str]] = {}
+        from ..printers.progress import NO_PROGRESS
+
+        self.progress = NO_PROGRESS         # the wait for a workload's first pod, on a terminal (commands/apply.py)
 
     # -- the run -------------------------------------------------------------------------------------------------
 
@@ -229,7 +232,8 @@ class Applier:
         changed = before is None or _template(before) != _template(after)
         if changed and since is not None and t.kind in OBSERVABLE:
             try:
-                return first_pod(self.client, after, t.namespace, since, self.wait)
+                with self.progress.waiting(f"waiting for {t.display()}'s first pod", self.wait):
+                    return first_pod(self.client, after, t.namespace, since, self.wait)
             except LiveError as e:
                 return Observation(None, str(e))
         pod = template_pod(after, t.namespace)

@@ -96,8 +96,9 @@ def decided_by_data(explanation) -> Dict[str, Any]:
 
 
 def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str], environ,
-           keep_explanations: bool = False, only=None) -> Assessment:
-    """`only(workload) -> bool` keeps some workloads (explain TYPE/NAME) before anything is predicted."""
+           keep_explanations: bool = False, only=None, progress=None) -> Assessment:
+    """`only(workload) -> bool` keeps some workloads (explain TYPE/NAME) before anything is predicted;
+    `progress` (a printers.progress Progress) is told of each stage: listing, grouping, predicting."""
     from simulator import EngineCache, Options
 
     from ..inputs import Document
@@ -113,6 +114,9 @@ def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str],
 
     state, _index, live = live_cluster_state(client, namespaces, peer_authentications=True)
     observed = read_workloads(client, namespaces, selector)
+    if progress is not None:
+        count = len(observed.pods)
+        progress.show(f"grouping {count:,} pod{'' if count == 1 else 's'} into workloads", force=True)
     workloads = group(observed.pods, observed.controllers, observed.events)
     if selector:        # events carry no pod labels: a workload seen only through its events is not selected
         workloads = [w for w in workloads if w.pods]
@@ -129,7 +133,8 @@ def assess(client, namespaces: Optional[Sequence[str]], selector: Optional[str],
     options = Options(hints=False, admission_defaults=True)
     finish = None if keep_explanations else _summary
     cache = EngineCache(trees=DiskTreeCache.for_environment(environ))
-    results = explain_all(Work(jobs, state, options, cache, finish), workers_for(len(jobs), environ))
+    results = explain_all(Work(jobs, state, options, cache, finish), workers_for(len(jobs), environ),
+                          progress.counter("predicting", len(jobs), "workloads") if progress is not None else None)
     peer_auth = None if "PeerAuthentication" in refused_kinds else PeerAuthentications(
         [o for o in live.objects if o.get("kind") == "PeerAuthentication"], root_namespace(live.objects))
     root = root_namespace(live.objects)

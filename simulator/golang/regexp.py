@@ -754,7 +754,13 @@ class _Subject:
 
 
 def _re2_compile(pattern, expr):
-    import re2
+    try:
+        import re2
+    except ImportError:     # a compiled wheel: not in the krew archive, and not on every platform
+        from ..errors import ConfigError    # not a verdict (a template error would reject the pod): no answer
+
+        raise ConfigError("regexp %s cannot be evaluated: it needs RE2, and the Python package google-re2 is not "
+                          "installed (pip install google-re2)" % _quote(expr)) from None
 
     options = re2.Options()
     options.log_errors = False  # libre2 would print its own "E0000 ... re2.cc" lines on stderr

@@ -166,10 +166,12 @@ def match_conditions(conditions: Any, req: AdmissionRequest, failure_policy: str
         return Check("matchConditions", Outcome.MATCH, message="no matchConditions"), None, True
     try:
         import celpy
-    except ImportError:
+    except ImportError as e:    # cel-python, or the compiled google-re2 it imports
         from ...errors import ConfigError
 
-        raise ConfigError("this webhook has matchConditions, which need the CEL evaluator: pip install cel-python") from None
+        missing = "google-re2" if getattr(e, "name", "") == "re2" else "cel-python"
+        raise ConfigError(f"this webhook has matchConditions, which need the CEL evaluator: the Python package "
+                          f"{missing} is not installed (pip install cel-python google-re2)") from None
 
     activation = {
         "object": celpy.json_to_cel(req.object) if req.object is not None else None,

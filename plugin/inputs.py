@@ -268,39 +268,72 @@ def _cut(lines, file: str):
 def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True) -> bool:
     """Whether iter_sources may read these inputs piece by piece with the same result as reading them
     whole.  A cheap scan of the bytes, before anything is explained: every input is a regular file (a
-    pipe or the standard input of a pipeline cannot be read twice) of UTF-8 text with no `Namespace`
-    (explain applies the input's Namespaces to the state before the first object: plugin/state/applied.py)
-    and no backslash (a double-quoted escape could spell it), no `%` directive and no line break other
-    than LF/CR (which make the YAML reader read the stream as one).  A wrong "no" only costs memory."""
-    import codecs
+    pipe cannot be read twice; `-` only when stdin is a file, `< big.yaml`) of UTF-8 text with no
+    `Namespace` (explain applies the input's Namespaces to the state before the first object:
+    plugin/state/applied.py) and no backslash (a double-quoted escape could spell one), no `%` directive
+    and no line break other than LF/CR (which make the YAML reader read the stream as one).  A wrong
+    "no" only costs memory."""
+    import functools
     import stat
 
-    files: List[str] = []
     for path in paths:
         if path == "-":
-            return False
+            fd = _regular_stdin(stdin)
+            if fd is None:
+                return False
+            at = os.lseek(fd, 0, os.SEEK_CUR)     # read beside the stream, which stays where it is
+            if not _plain(functools.partial(_read_at, fd, at)):
+                return False
+            continue
         if not os.path.exists(path):
             continue    # reported as a problem either way
-        files.extend(iter_paths(path, recursive))
-    for file in files:
-        try:
-            if not stat.S_ISREG(os.stat(file).st_mode):
-                return False
-            decoder = codecs.getincrementaldecoder("utf-8")()
-            with open(file, "rb") as fh:
-                tail = b"\n"
-                while True:
-                    chunk = fh.read(1 << 20)
-                    text = decoder.decode(chunk, final=not chunk)
-                    if (_UNSAFE.search(text) or b"\\" in chunk or
-                            _UNSAFE_BYTES.search(tail + chunk[:16])):
+        for file in iter_paths(path, recursive):
+            try:
+                if not stat.S_ISREG(os.stat(file).st_mode):
+                    return False
+                with open(file, "rb") as fh:
+                    if not _plain(lambda offset, _fh=fh: _fh.read(1 << 20)):
                         return False
-                    if not chunk:
-                        break
-                    tail = chunk[-16:]
-        except (OSError, UnicodeDecodeError):
-            return False    # read whole, where the problem is reported as always
+            except OSError:
+                return False    # read whole, where the problem is reported as always
     return True
+
+
+def _read_at(fd: int, start: int, offset: int) -> bytes:
+    return os.pread(fd, 1 << 20, start + offset)
+
+
+def _regular_stdin(stdin: Optional[IO]) -> Optional[int]:
+    """stdin's descriptor when it is a regular file read as UTF-8 and nothing was taken from it yet."""
+    import stat
+
+    try:
+        fd = stdin.fileno()
+        if (stat.S_ISREG(os.fstat(fd).st_mode) and
+                (getattr(stdin, "encoding", "") or "").lower().replace("-", "") in ("utf8", "utf8sig")):
+            return fd
+    except (AttributeError, OSError, ValueError):   # a test's StringIO, a closed stdin
+        pass
+    return None
+
+
+def _plain(read) -> bool:
+    """Whether the bytes `read(offset)` gives, chunk after chunk, are UTF-8 with nothing streamable() stops at."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    tail, offset = b"\n", 0
+    while True:
+        chunk = read(offset)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            return False
+        if _UNSAFE.search(text) or b"\\" in chunk or _UNSAFE_BYTES.search(tail + chunk[:16]):
+            return False
+        if not chunk:
+            return True
+        tail, offset = chunk[-16:], offset + len(chunk)
 
 
 _UNSAFE = re.compile("Namespace|^%|[\x85\u2028\u2029]", re.M)

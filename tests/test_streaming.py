@@ -4,6 +4,7 @@ result is the one reading the whole input gives.  Inputs that must be read whole
 first, stdin, -o pod ...) are.  Many objects read as a summary."""
 from __future__ import annotations
 
+import io
 import json
 import tracemalloc
 
@@ -73,7 +74,21 @@ def test_what_is_streamed_and_what_is_read_whole(tmp_path):
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(text.encode() if text else b"kind: Pod\nmetadata: {name: caf\xe9}\n")
         assert not streamable([plain, str(path)]), name
-    assert not streamable(["-"])          # stdin is read whole: a pipe cannot be scanned first
+    assert not streamable(["-"], io.StringIO(deployment(0)))   # stdin from a pipe is read whole: it cannot be scanned first
+
+
+def test_stdin_from_a_file_is_streamed(tmp_path, small_pieces):
+    from plugin.inputs import iter_sources, read_sources, streamable
+
+    path = _write(tmp_path, "".join(deployment(i) for i in range(10)))
+    with open(path, encoding="utf-8") as fh:
+        assert streamable(["-"], fh)
+        pieces = list(iter_sources(["-"], fh))
+    with open(path, encoding="utf-8") as fh:
+        whole = read_sources(["-"], fh)
+    assert len(pieces) == 3
+    assert [(d.file, d.index, d.line, d.obj) for p in pieces for d in p.documents] == [
+        (d.file, d.index, d.line, d.obj) for d in whole.documents]
 
 
 def test_streamed_output_is_the_whole_inputs_output(tmp_path, monkeypatch, small_pieces):
@@ -107,7 +122,6 @@ def test_output_of_a_piece_is_written_before_the_next_is_read(tmp_path, monkeypa
     path = _write(tmp_path, "".join(deployment(i) for i in range(20)))
     from plugin.cli import main
     from plugin.env import Environment
-    import io
 
     class Recording(io.StringIO):
         def __init__(self):

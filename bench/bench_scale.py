@@ -2,7 +2,9 @@
 """Scale benchmark (issue 10, section 4): N Deployments in one file, `explain -o json`, peak RSS summed over
 the whole process tree (the CLI and its forked workers), sampled every 20 ms from /proc, and wall time.
 
-    python3 bench/bench_scale.py [--objects 100000] [--output json]
+    python3 bench/bench_scale.py [--objects 100000] [--output json] [--checkout DIR]
+
+`--checkout DIR` runs another checkout's plugin on the same input (e.g. the main branch, for a before/after).
 
 Figures go in the README; nothing here asserts.  Linux only (/proc).
 """
@@ -52,6 +54,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--objects", type=int, default=100000)
     ap.add_argument("--output", default="json")
+    ap.add_argument("--checkout", default=REPO, help="the checkout whose plugin runs (default: this one)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "deployments.yaml")
@@ -59,7 +62,7 @@ def main() -> int:
             deployments(args.objects, fh)
         cmd = [sys.executable, "-m", "plugin", "explain", "--offline", "-f", path, "-o", args.output]
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=args.checkout, stdout=subprocess.DEVNULL)
         peak = 0
         while proc.poll() is None:
             peak = max(peak, tree_rss(proc.pid))

@@ -195,3 +195,24 @@ def test_one_object_and_v_give_the_full_text():
     assert many.stdout.count("RESULT: INJECTED") == 2 and "objects:" not in many.stdout
     first = one.stdout.split("\n\n", 1)[1] if one.stdout.startswith("note:") else one.stdout
     assert first.rstrip("\n") in many.stdout
+
+
+def test_a_streamed_input_counts_on_across_its_pieces_on_a_terminal(tmp_path, small_pieces, monkeypatch):
+    """One count for the whole run, going on from piece to piece (its total is not known before the end),
+    erased at the end; stdout the same as with stderr in a pipe."""
+    from plugin.cli import main
+    from tests import test_progress as tp
+
+    monkeypatch.setattr(tp.progress_mod, "DELAY", 0.0)
+    monkeypatch.setattr(tp.progress_mod, "INTERVAL", 0.0)
+    path = _write(tmp_path, "".join(deployment(i) for i in range(10)))
+    term = tp.Terminal()
+    outs = []
+    for stderr in (term, io.StringIO()):
+        env = tp._env(stderr, QUIET)
+        assert main(["explain", "--offline", "-f", path, "-o", "json"], env) == 0
+        outs.append(env.stdout.getvalue())
+    assert outs[0] == outs[1]
+    drawn = term.getvalue()
+    assert "\rexplaining 5 objects\x1b[K" in drawn and "\rexplaining 10 objects\x1b[K" in drawn, drawn
+    assert drawn.endswith(tp.ERASE)

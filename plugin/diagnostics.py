@@ -21,7 +21,9 @@ def _line(doc: Document, loaded: Loaded, field: str):
     text = loaded.texts.get(doc.file)
     if text is None or not field:
         return doc.line
-    return locate(text, doc.index, field, doc.item) or doc.line
+    first_index, first_line = loaded.offsets.get(doc.file, (0, 1))   # the text may be a piece of the file
+    found = locate(text, doc.index - first_index, field, doc.item)
+    return found + first_line - 1 if found else doc.line
 
 
 def describe_error(doc: Document, e: SimulatorError, loaded: Loaded, prefix: str = "") -> str:

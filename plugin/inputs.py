@@ -9,7 +9,7 @@ import os
 import re
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, IO, Iterator, List, Optional
+    from typing import Any, Dict, IO, Iterator, List, Optional, Tuple
 
 from simulator.records import Record
 
@@ -62,14 +62,17 @@ class InputProblem(Record):
 
 
 class Loaded(Record):
-    _fields = ("documents", "problems", "texts", "lists")
+    _fields = ("documents", "problems", "texts", "lists", "offsets")
 
     def __init__(self, documents: Optional[List[Document]] = None, problems: Optional[List[InputProblem]] = None,
-                 texts: Optional[Dict[str, str]] = None, lists: Optional[List[Any]] = None):
+                 texts: Optional[Dict[str, str]] = None, lists: Optional[List[Any]] = None,
+                 offsets: Optional[Dict[str, Tuple[int, int]]] = None):
         self.documents = documents if documents is not None else []
         self.problems = problems if problems is not None else []
         self.texts = texts if texts is not None else {}  # file -> text, for locating fields on error
         self.lists = lists if lists is not None else []  # (file, List object): a snapshot's List says what it covers
+        # file -> (document index, line) where texts[file] starts: a piece of a streamed file (iter_sources)
+        self.offsets = offsets if offsets is not None else {}
 
 
 def yaml_loader():
@@ -149,12 +152,18 @@ def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = 
     return loaded
 
 
-def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False) -> None:
-    """Documents are read lazily, so those before a syntax error are still explained."""
+def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False, first_index: int = 0,
+                first_line: int = 1) -> Tuple[int, bool]:
+    """Documents are read lazily, so those before a syntax error are still explained.  `text` may be a
+    piece of a file (iter_sources) starting at document `first_index`, line `first_line`; documents and
+    problems carry their place in the whole file.  (the number of YAML documents read, whether a syntax
+    error ended the text)"""
     from simulator import yamlio
 
     loaded.texts[file] = text
-    starts = _doc_start_lines(text)
+    if first_index or first_line != 1:
+        loaded.offsets[file] = (first_index, first_line)
+    shift = first_line - 1
     index = 0
     first = len(loaded.documents)
     objects = []   # index of every document that holds something (null documents hold nothing)
@@ -162,15 +171,173 @@ def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False) ->
         for line, obj in yamlio.load_all_with_lines(text):
             if obj is not None:
                 objects.append(index)
-                _add(obj, file, index, line, loaded)
+                _add(obj, file, first_index + index, line + shift, loaded)
             index += 1
     except yamlio.YAMLSyntaxError as e:
+        starts = _doc_start_lines(text)
         doc_index = max((i for i, s in enumerate(starts) if s <= (e.line or 0)), default=index)
         loaded.problems.append(InputProblem(file, f"malformed YAML: {e.message if hasattr(e, 'message') else e}",
-                                            max(doc_index, index), e.line))
-        return
+                                            first_index + max(doc_index, index), e.line + shift if e.line else e.line))
+        return index, True
     if keep_raw:
         _attach_raw_texts(text, objects, loaded.documents[first:])
+    return index, False
+
+
+#: A stream's piece (iter_sources) ends at the first `---` line after this many documents or characters
+#: (summed over the files it holds): enough to keep the bulk workers busy, little to hold.
+PIECE_DOCS = 512
+PIECE_CHARS = 4 << 20
+
+
+def iter_sources(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True) -> Iterator[Loaded]:
+    """The inputs as a run of `Loaded` pieces, each whole documents (of one or more files), read only as
+    they are taken: a large file is never held whole, so memory does not grow with the number of objects.
+    The same documents, problems, indexes and lines as read_sources; a piece's `texts[file]` is its own
+    part of the file and `offsets[file]` where that starts.  A file is cut only at a `---` line, where
+    the YAML reader (simulator/yamlio) itself starts a new slice, so each piece reads as it would within
+    the whole; use it only where `streamable` said so (no %-directives, nothing else that reads the
+    stream as one).  Small inputs come as one piece, exactly as read_sources reads them."""
+    piece = Loaded()
+    count = size = 0
+    given = False
+    for part, docs, chars in _file_pieces(paths, stdin, recursive):
+        piece.documents.extend(part.documents)
+        piece.problems.extend(part.problems)
+        piece.texts.update(part.texts)
+        piece.offsets.update(part.offsets)
+        piece.lists.extend(part.lists)
+        count += docs
+        size += chars
+        if count >= PIECE_DOCS or size >= PIECE_CHARS:
+            yield piece
+            piece, count, size, given = Loaded(), 0, 0, True
+    if piece.texts or piece.problems or not given:
+        yield piece
+
+
+def _file_pieces(paths: List[str], stdin: Optional[IO], recursive: bool):
+    """(a Loaded, its YAML documents, its characters) for each run of documents of each file in turn; a
+    file is cut where the run passes PIECE_DOCS or PIECE_CHARS and a `---` line comes."""
+    for path in paths:
+        if path == "-":
+            yield from _cut(stdin if stdin is not None else (), "<stdin>")
+            continue
+        if not os.path.exists(path):
+            yield Loaded(problems=[InputProblem(path, "no such file or directory")]), 0, 0
+            continue
+        for file in iter_paths(path, recursive):
+            try:
+                fh = open(file, encoding="utf-8")
+            except OSError as e:
+                yield Loaded(problems=[InputProblem(file, f"cannot read: {e}")]), 0, 0
+                continue
+            with fh:
+                yield from _cut(fh, file)
+
+
+def _cut(lines, file: str):
+    """`lines` (a text file) as pieces cut at `---` lines; parsing stops at the file's first YAML syntax
+    error, as it does for the whole text."""
+    buf: List[str] = []
+    size = seps = 0
+    index, line = 0, 1      # where the piece being gathered starts in the file
+    try:
+        for text_line in lines:
+            if (seps >= PIECE_DOCS or size >= PIECE_CHARS) and _SEPARATOR.match(text_line):
+                piece = Loaded()
+                count, failed = _parse_text("".join(buf), file, piece, False, index, line)
+                yield piece, count, size
+                if failed:
+                    return
+                index += count
+                line += len(buf)
+                buf, size, seps = [], 0, 0
+            buf.append(text_line)
+            size += len(text_line)
+            if text_line.startswith("---"):
+                seps += 1
+    except (OSError, UnicodeDecodeError) as e:   # the file changed under us since streamable() read it
+        yield Loaded(problems=[InputProblem(file, f"cannot read: {e}")]), 0, 0
+        return
+    piece = Loaded()
+    count, _ = _parse_text("".join(buf), file, piece, False, index, line)
+    yield piece, count, size
+
+
+def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True) -> bool:
+    """Whether iter_sources may read these inputs piece by piece with the same result as reading them
+    whole.  A cheap scan of the bytes, before anything is explained: every input is a regular file (a
+    pipe cannot be read twice; `-` only when stdin is a file, `< big.yaml`) of UTF-8 text with no
+    `Namespace` (explain applies the input's Namespaces to the state before the first object:
+    plugin/state/applied.py) and no backslash (a double-quoted escape could spell one), no `%` directive
+    and no line break other than LF/CR (which make the YAML reader read the stream as one).  A wrong
+    "no" only costs memory."""
+    import functools
+    import stat
+
+    for path in paths:
+        if path == "-":
+            fd = _regular_stdin(stdin)
+            if fd is None:
+                return False
+            at = os.lseek(fd, 0, os.SEEK_CUR)     # read beside the stream, which stays where it is
+            if not _plain(functools.partial(_read_at, fd, at)):
+                return False
+            continue
+        if not os.path.exists(path):
+            continue    # reported as a problem either way
+        for file in iter_paths(path, recursive):
+            try:
+                if not stat.S_ISREG(os.stat(file).st_mode):
+                    return False
+                with open(file, "rb") as fh:
+                    if not _plain(lambda offset, _fh=fh: _fh.read(1 << 20)):
+                        return False
+            except OSError:
+                return False    # read whole, where the problem is reported as always
+    return True
+
+
+def _read_at(fd: int, start: int, offset: int) -> bytes:
+    return os.pread(fd, 1 << 20, start + offset)
+
+
+def _regular_stdin(stdin: Optional[IO]) -> Optional[int]:
+    """stdin's descriptor when it is a regular file read as UTF-8 and nothing was taken from it yet."""
+    import stat
+
+    try:
+        fd = stdin.fileno()
+        if (stat.S_ISREG(os.fstat(fd).st_mode) and
+                (getattr(stdin, "encoding", "") or "").lower().replace("-", "") in ("utf8", "utf8sig")):
+            return fd
+    except (AttributeError, OSError, ValueError):   # a test's StringIO, a closed stdin
+        pass
+    return None
+
+
+def _plain(read) -> bool:
+    """Whether the bytes `read(offset)` gives, chunk after chunk, are UTF-8 with nothing streamable() stops at."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    tail, offset = b"\n", 0
+    while True:
+        chunk = read(offset)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            return False
+        if _UNSAFE.search(text) or b"\\" in chunk or _UNSAFE_BYTES.search(tail + chunk[:16]):
+            return False
+        if not chunk:
+            return True
+        tail, offset = chunk[-16:], offset + len(chunk)
+
+
+_UNSAFE = re.compile("Namespace|^%|[\x85\u2028\u2029]", re.M)
+_UNSAFE_BYTES = re.compile(rb"Namespace|\n%")
 
 
 def _attach_raw_texts(text: str, objects: List[int], documents: List[Document]) -> None:

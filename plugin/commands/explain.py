@@ -92,8 +92,7 @@ def run(args, env: Environment) -> int:
     from simulator.kube.labels import label_key_error, label_value_error
 
     from ..state.sources import apply_config_files, apply_release, parse_ns_labels
-    from ..diagnostics import describe_error, validate_state
-    from ..printers import printers
+    from ..diagnostics import validate_state
 
     status = ExitStatus.OK
     try:
@@ -113,7 +112,9 @@ def run(args, env: Environment) -> int:
     got = _load(args, env)
     if isinstance(got, int):
         return got
-    state, index, state_problems, state_loaded, loaded, choice, targets = got
+    state, index, state_problems, state_loaded, pieces, choice, targets = got
+    # `pieces`: the input read whole (a list of one Loaded), or read as it is explained (inputs.iter_sources)
+    whole = pieces[0] if isinstance(pieces, list) else None
     try:
         if args.istio_release:
             state = apply_release(state, args.istio_release, args.set_flags)
@@ -132,7 +133,8 @@ def run(args, env: Environment) -> int:
         status = ExitStatus.ERROR
     from ..state.applied import apply_namespaces
 
-    state, applied_notes, refused_namespaces = apply_namespaces(state, loaded.documents)
+    # a streamed input has no Namespace document (inputs.streamable looked before anything was read)
+    state, applied_notes, refused_namespaces = apply_namespaces(state, whole.documents if whole else [])
     refused_ids = {id(doc) for doc, _, _ in refused_namespaces}
     for doc, field, message in refused_namespaces:
         _error(env, f"{doc.where()}: field {field}: {message}")
@@ -147,31 +149,91 @@ def run(args, env: Environment) -> int:
         _error(env, message)
         status = ExitStatus.ERROR
 
-    for p in loaded.problems:
-        _error(env, str(p))
-        status = ExitStatus.ERROR
     if args.output == "kube-inject":   # manual injection: no namespace, webhook or policy of the cluster
         from ..printers.manual import print_kube_inject
 
-        done = print_kube_inject(loaded, state, cache, env)
-        if not loaded.texts and not loaded.problems:
+        for p in whole.problems:
+            _error(env, str(p))
+            status = ExitStatus.ERROR
+        done = print_kube_inject(whole, state, cache, env)
+        if not whole.texts and not whole.problems:
             _error(env, "no objects found in the input")
             return ExitStatus.ERROR
         return done if status == ExitStatus.OK else status
 
-    from simulator.kube.creatable import creation_error
-    from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of, pod_template_path
-
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
     options = Options(namespace_labels=ns_labels, hints=args.output in ("text", "json", "yaml", "html"),
                       admission_defaults=args.output != "pod", manifest=args.output == "pod")
-    from ..runtime.bulk import Work, explain_all, workers_for
+    from ..printers import open_printer
 
     # kubectl puts an object without a namespace into the context's namespace; offline, into "default"
     default_namespace = choice.connection.namespace if choice.connection is not None else "default"
+    origins = dict(state.origins)
+    finish = None     # json and pod are written where they are explained: in bulk runs, by the workers
+    if args.output == "json" and targets is None:
+        import functools
+
+        from ..printers.structured import json_fragment
+
+        finish = functools.partial(json_fragment, origins)
+    elif args.output == "pod":
+        from ..printers.structured import pod_fragment
+
+        finish = pod_fragment
+    if choice.note and args.output == "text":
+        env.stdout.write(f"note: {choice.note}\n\n")
+    printer = open_printer(args.output, env, args)
+    skipped: List[str] = []
+    any_input = not_injected = False
+    from ..printers.progress import for_env
+
+    progress = for_env(env).counter("explaining") if whole is None else None   # on a terminal's stderr only
+    for loaded in pieces:   # each piece is explained and printed before the next is read
+        for p in loaded.problems:
+            _error(env, str(p))
+            status = ExitStatus.ERROR
+        any_input = any_input or bool(loaded.documents or loaded.problems)
+        items, piece_status = _explain_piece(args, env, loaded, state, options, cache, finish, origins, targets,
+                                             default_namespace, refused_ids, skipped, progress)
+        status = piece_status if piece_status != ExitStatus.OK else status
+        explained = [i for i in items if i.verdict is not None]
+        not_injected = not_injected or any(i.verdict != "injected" for i in explained)
+        printer.write(items if args.output == "pod" else explained)
+        if whole is None:
+            _flush(env)    # a program reading through a pipe sees this piece's output now
+        del items, explained
+    for line in applied_notes + skipped:
+        env.stderr.write(f"note: {line}\n")
+    if args.output == "pod":    # never streamed: the printer holds every item
+        from ..printers.manual import differences
+
+        for line in differences(printer.items, state, cache):
+            env.stderr.write(f"warning: {line}\n")
+    printer.close()
+    if status == ExitStatus.OK and args.exit_code and not_injected:
+        return ExitStatus.NOT_INJECTED
+    if not any_input:
+        _error(env, "no workloads found with those labels" if args.selector else "no objects found in the input")
+        return ExitStatus.ERROR
+    return status
+
+
+def _explain_piece(args, env, loaded, state, options, cache, finish, origins, targets, default_namespace,
+                   refused_ids, skipped: List[str], progress=None):
+    """(the piece's items in input order, ERROR if one of its documents was reported, else OK): its
+    documents explained (in forked workers when many), each refused one reported on stderr; notes for
+    the end go to `skipped`.  `progress`: a streamed input's one counter (its total unknown), else the
+    piece (the whole input) gets its own."""
+    from simulator.kube.creatable import creation_error
+    from simulator.kube.objects import INJECTABLE_KINDS, has_generic_pod_template, name_of, namespace_of, pod_template_path
+
+    from ..diagnostics import describe_error
+    from ..printers.progress import for_env
+    from ..runtime.bulk import Work, explain_all, workers_for
+
+    status = ExitStatus.OK
     slots: List[Any] = []    # per document: an ExplainedItem, a job position, or None (refused)
     jobs = []
-    skipped: List[str] = []
     for doc in loaded.documents:
         kind = doc.obj.get("kind")
         if kind == "Namespace":   # applied to the state above (or refused)
@@ -198,22 +260,9 @@ def run(args, env: Environment) -> int:
             continue
         slots.append(len(jobs))
         jobs.append((doc, namespace))
-    origins = dict(state.origins)
-    finish = None     # json and pod are written where they are explained: in bulk runs, by the workers
-    if args.output == "json" and targets is None:
-        import functools
-
-        from ..printers.structured import json_fragment
-
-        finish = functools.partial(json_fragment, origins)
-    elif args.output == "pod":
-        from ..printers.structured import pod_fragment
-
-        finish = pod_fragment
-    from ..printers.progress import for_env
-
+    counter = progress if progress is not None else for_env(env).counter("explaining", len(jobs))
     results = explain_all(Work(jobs, state, options, cache, finish), workers_for(len(jobs), env.environ),
-                          for_env(env).counter("explaining", len(jobs)))     # on a terminal's stderr only
+                          counter)     # on a terminal's stderr only
     items: List[ExplainedItem] = []
     for doc, slot in zip(loaded.documents, slots):
         if slot is None or isinstance(slot, ExplainedItem):
@@ -246,31 +295,15 @@ def run(args, env: Environment) -> int:
             if refused is not None:
                 skipped.append(describe_error(doc, refused, loaded).replace(
                     ": field ", ": kube-apiserver would refuse it: field ", 1))
-    for line in applied_notes + skipped:
-        env.stderr.write(f"note: {line}\n")
-    if args.output == "pod":
-        from ..printers.manual import differences
-
-        for line in differences(items, state, cache):
-            env.stderr.write(f"warning: {line}\n")
-    explained = [i for i in items if i.verdict is not None]
-    to_print = items if args.output == "pod" else explained
-    if choice.note and args.output == "text":
-        env.stdout.write(f"note: {choice.note}\n\n")
-    printers()[args.output](to_print, env, args)
-    if status == ExitStatus.OK and args.exit_code and any(i.verdict != "injected" for i in explained):
-        return ExitStatus.NOT_INJECTED
-    if not loaded.documents and not loaded.problems:
-        _error(env, "no workloads found with those labels" if args.selector else "no objects found in the input")
-        return ExitStatus.ERROR
-    return status
+    return items, status
 
 
 def _load(args, env: Environment):
-    """(state, index, state problems, state documents, input documents, choice, live targets or None), or the
-    exit status. Where the state comes from: plugin/state/choice.py. Live targets (TYPE/NAME, -l) and -f
+    """(state, index, state problems, state documents, the input (a list of one Loaded, or its pieces as
+    inputs.iter_sources reads them: json and text from regular files, when inputs.streamable says they
+    read the same), choice, live targets or None), or the exit status. Where the state comes from: plugin/state/choice.py. Live targets (TYPE/NAME, -l) and -f
     against a live cluster read the inputs first: their namespaces decide which namespaced objects are read."""
-    from ..inputs import Loaded, read_sources
+    from ..inputs import Loaded, iter_sources, read_sources, streamable
     from ..kube.kubeconfig import KubeconfigError
     from ..state.choice import LIVE, choose
     from ..state.sources import load_cluster_state
@@ -301,7 +334,7 @@ def _load(args, env: Environment):
         if isinstance(got, int):
             return got
         targets, loaded = got
-        return targets.state, targets.index, [], Loaded(documents=list(targets.index.values())), loaded, choice, targets
+        return targets.state, targets.index, [], Loaded(documents=list(targets.index.values())), [loaded], choice, targets
     if choice.mode == LIVE:
         loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
         from ..state.choice import load_live
@@ -309,7 +342,7 @@ def _load(args, env: Environment):
         got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
         if isinstance(got, int):
             return got
-        return got + (loaded, choice, None)
+        return got + ([loaded], choice, None)
     from ..state.sources import StateLoadError
 
     try:
@@ -318,14 +351,36 @@ def _load(args, env: Environment):
         for line in e.lines:
             _error(env, line)
         return ExitStatus.ERROR
+    if args.output in STREAMED and streamable(args.filename, env.stdin, args.recursive):
+        return state, index, problems, state_loaded, iter_sources(args.filename, env.stdin, args.recursive), choice, None
     loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
-    return state, index, problems, state_loaded, loaded, choice, None
+    return state, index, problems, state_loaded, [loaded], choice, None
+
+
+#: The outputs written piece by piece (the others need every item at once: -o pod's notes and warnings,
+#: yaml's and patch's one document, html and svg pages).
+STREAMED = ("json", "text")
 
 
 def _namespaces(args, loaded, default: str) -> List[str]:
     from simulator.kube.objects import namespace_of
 
     return sorted({args.namespace or namespace_of(d.obj) or default for d in loaded.documents} or {default})
+
+
+def _flush(env: Environment) -> None:
+    """Flush stdout between pieces when a program reads it through a pipe, so that it sees each piece's
+    output as soon as it is made.  Files and terminals are left to the buffer (bounded either way)."""
+    import os
+    import stat
+
+    stream = getattr(env.stdout, "_stream", None)
+    try:
+        if not stat.S_ISFIFO(os.fstat(stream.fileno()).st_mode):
+            return
+    except (AttributeError, OSError, ValueError):   # not a file (a test's StringIO), or closed
+        return
+    env.stdout.flush()
 
 
 def _error(env: Environment, message: str) -> None:

@@ -24,3 +24,29 @@ def _lazy(module: str, name: str) -> Callable:
 
 #: `kube-inject` is written by its own path (plugin/printers/manual.py): it prints files, not explained items.
 FORMATS = ("html", "json", "kube-inject", "patch", "pod", "svg", "text", "yaml")
+
+
+def open_printer(fmt: str, env, options):
+    """A printer taking the items in pieces: `write(items)` for each piece of the input, then `close()`.
+    json and text write each piece as it comes (a streamed run's output never waits for, nor holds, all
+    of its items); the other formats print everything at `close`."""
+    if fmt in STREAMING:
+        module, name = STREAMING[fmt]
+        return getattr(importlib.import_module("." + module, __package__), name)(env, options)
+    return Collected(printers()[fmt], env, options)
+
+
+STREAMING = {"json": ("structured", "JsonStream"), "text": ("text", "TextStream")}
+
+
+class Collected:
+    """A whole-output printer behind the piecewise interface."""
+
+    def __init__(self, printer: Callable, env, options):
+        self.printer, self.env, self.options, self.items = printer, env, options, []
+
+    def write(self, items) -> None:
+        self.items.extend(items)
+
+    def close(self) -> None:
+        self.printer(self.items, self.env, self.options)

@@ -126,13 +126,32 @@ def pod_fragment(document, explanation) -> Fragment:
 
 
 def print_json(items, env, options) -> None:
-    from .jsonout import dumps
+    stream = JsonStream(env, options)
+    stream.write(items)
+    stream.close()
 
-    texts = [i.rendered.text if i.rendered is not None else dumps(item_data(i), level=2) for i in items]
-    if not texts:
-        env.stdout.write(dumps({"items": []}) + "\n")
-        return
-    env.stdout.write('{\n  "items": [\n    ' + ",\n    ".join(texts) + "\n  ]\n}\n")
+
+class JsonStream:
+    """print_json's document written item by item: the opening with the first item, each later item as it
+    comes, the closing at the end; the same bytes as print_json over all the items."""
+
+    def __init__(self, env, options):
+        self.env = env
+        self.started = False
+
+    def write(self, items) -> None:
+        from .jsonout import dumps
+
+        texts = [i.rendered.text if i.rendered is not None else dumps(item_data(i), level=2) for i in items]
+        if not texts:
+            return
+        self.env.stdout.write((",\n    " if self.started else '{\n  "items": [\n    ') + ",\n    ".join(texts))
+        self.started = True
+
+    def close(self) -> None:
+        from .jsonout import dumps
+
+        self.env.stdout.write("\n  ]\n}\n" if self.started else dumps({"items": []}) + "\n")
 
 
 def print_yaml(items, env, options) -> None:

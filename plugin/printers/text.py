@@ -6,7 +6,7 @@ from enum import Enum
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, List, Mapping
+    from typing import Any, List, Mapping, Optional
 
     from simulator.trace import Explanation, PolicyCall, PolicyStep, WebhookResult
 
@@ -41,18 +41,81 @@ ADDED = (("init_containers", "init containers"), ("containers", "containers"), (
 
 
 def print_items(items, env, options) -> None:
-    style = Style(env.colour)
-    out: List[str] = []
-    for n, item in enumerate(items):
-        if n:
-            out.append("")
-        if item.explanation is None:
-            continue
-        source = (clean(str(item.document.file)), item.document.index)
-        origins = {clean(k): clean(v) for k, v in (item.origins or {}).items()}
-        shown = item.explanation.replace(pod=None, original_pod=None, manifest=None)   # not printed here
-        out.extend(_item(_sanitize(shown), source, origins, style, _sanitize(getattr(item, "live", None))))
-    env.stdout.write("\n".join(out) + ("\n" if out else ""))
+    """Every item's full explanation, a blank line between two."""
+    stream = TextStream(env, options, summary=False)
+    stream.write(items)
+    stream.close()
+
+
+def _full_text(item, style: Style) -> List[str]:
+    source = (clean(str(item.document.file)), item.document.index)
+    origins = {clean(k): clean(v) for k, v in (item.origins or {}).items()}
+    shown = item.explanation.replace(pod=None, original_pod=None, manifest=None)   # not printed here
+    return _item(_sanitize(shown), source, origins, style, _sanitize(getattr(item, "live", None)))
+
+
+VERDICT_WORDS = ((Verdict.INJECTED, "injected"), (Verdict.NOT_INJECTED, "not injected"), (Verdict.REJECTED, "rejected"),
+                 (Verdict.UNKNOWN, "unknown"))
+
+
+class TextStream:
+    """The text output, written as the items come.  One object: its full explanation, stage by stage.
+    More than one (unless `-v` asks for every full explanation, `summary=False`): one line per object -
+    its verdict and the deciding rule, in the words of the RESULT line - and a final tally, so that a
+    directory or a namespace reads as a list.  The first item is held until the second shows whether
+    there is more than one."""
+
+    def __init__(self, env, options, summary: Optional[bool] = None):
+        self.env = env
+        self.style = Style(env.colour)
+        self.summary = summary if summary is not None else (getattr(options, "verbosity", 0) or 0) < 1
+        self.held = None       # summary mode: the first item, until a second one comes
+        self.count = 0
+        self.tally = {v: 0 for v, _ in VERDICT_WORDS}
+
+    def write(self, items) -> None:
+        out: List[str] = []
+        for item in items:
+            if item.explanation is None:
+                continue
+            self.count += 1
+            self.tally[item.explanation.verdict] += 1
+            if not self.summary:
+                if self.count > 1:
+                    out.append("")
+                out.extend(_full_text(item, self.style))
+                continue
+            if self.count == 1:
+                self.held = item
+                continue
+            if self.held is not None:
+                out.append(self._line(self.held))
+                self.held = None
+            out.append(self._line(item))
+        if out:
+            self.env.stdout.write("\n".join(out) + "\n")
+
+    def close(self) -> None:
+        if self.held is not None:         # a single object: its full explanation
+            self.env.stdout.write("\n".join(_full_text(self.held, self.style)) + "\n")
+            return
+        if self.summary and self.count > 1:
+            s = self.style
+            counts = ", ".join(f"{self.tally[v]} {w}" for v, w in VERDICT_WORDS if self.tally[v])
+            self.env.stdout.write("\n" + s.bold(f"{self.count} objects: ") + counts +
+                                  s.dim(" (each object's full explanation: -v 1, or explain it alone)") + "\n")
+
+    def _line(self, item) -> str:
+        """`Deployment mesh/web: INJECTED — <the deciding rule>  (file, document N)`"""
+        s = self.style
+        expl = _sanitize(item.explanation.replace(pod=None, original_pod=None, manifest=None))
+        obj = expl.object
+        file = clean(str(item.document.file))
+        where = file if file.endswith(")") and " (live: " in file else f"{file}, document {item.document.index}"
+        colour = {Verdict.INJECTED: s.green, Verdict.NOT_INJECTED: s.yellow, Verdict.REJECTED: s.red,
+                  Verdict.UNKNOWN: s.yellow}[expl.verdict]
+        return (f"{obj.kind} {obj.namespace}/{obj.name}: " + colour(expl.verdict.value.replace("-", " ").upper()) +
+                f" — {words.decided(expl)}" + s.dim(f"  ({where})"))
 
 
 def _labels(labels: Mapping[str, str]) -> str:

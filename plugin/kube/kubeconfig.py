@@ -54,16 +54,12 @@ class Connection(Record):
                  impersonate_user: Optional[str] = None, impersonate_groups: Sequence[str] = (),
                  timeout: Optional[float] = None, service_account_dir: str = SERVICE_ACCOUNT_DIR,
                  impersonate_uid: Optional[str] = None):
-        self.context = context
-        self.cluster = cluster
-        self.user = user
-        self.server = server
-        self.namespace = namespace
+        self.context, self.cluster, self.user = context, cluster, user      # the names, as the kubeconfig has them
+        self.server, self.namespace = server, namespace
         self.files = list(files)
         self.config = config
         self.in_cluster = in_cluster
-        self.impersonate_user = impersonate_user
-        self.impersonate_groups = list(impersonate_groups)
+        self.impersonate_user, self.impersonate_groups = impersonate_user, list(impersonate_groups)
         self.timeout = timeout            # seconds; None: no limit (kubectl's --request-timeout=0)
         self.service_account_dir = service_account_dir
         self.impersonate_uid = impersonate_uid

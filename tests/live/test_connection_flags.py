@@ -156,3 +156,17 @@ def test_kubectl_and_the_plugin_agree_on_every_combination(live_cluster, tmp_pat
         if run.status == 2:
             assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, (name, run.stderr)
     assert disagreements == []
+
+
+def test_completion_names_come_through_the_override_flags(live_cluster, tmp_path):
+    """`kubectl inject explain -s URL --token T --certificate-authority CA -n <TAB>` with no kubeconfig at all."""
+    url, ca = live_cluster.cluster.url, live_cluster.cluster.pki["ca_cert"]
+    words = ["-s", url, f"--token={apiserver.ADMIN_TOKEN}", "--certificate-authority", ca]
+    run = run_cli("__complete", "explain", *words, "-n", "mes", environ=_no_kubeconfig(tmp_path))
+    assert run.status == 0 and run.stdout.splitlines()[0].split("\t")[0] == "mesh", run.stdout
+    insecure = run_cli("__complete", "explain", "-s", url, "--token", apiserver.ADMIN_TOKEN,
+                       "--insecure-skip-tls-verify", "-n", "istio-", environ=_no_kubeconfig(tmp_path))
+    assert insecure.stdout.splitlines()[0].split("\t")[0] == "istio-system", insecure.stdout
+    refused = run_cli("__complete", "explain", "-s", url, "--token", "bad", "--certificate-authority", ca, "-n", "",
+                      environ=_no_kubeconfig(tmp_path))
+    assert refused.status == 0 and refused.stdout.splitlines()[:-1] == []      # nothing, and no error

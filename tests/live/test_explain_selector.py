@@ -34,7 +34,8 @@ def test_a_deployment_without_pods_is_found_by_its_own_labels(live_cluster):
     assert [i["live"] for i in items] == [{"pods": [], "findings": []}] * 2
     assert statefulset["metadata"]["labels"] == {"team": "zero"}
     text = live.run("explain", "-l", "team=zero", "-n", "lsel")
-    assert text.status == 0 and text.stdout.startswith("Deployment lsel/idle  (deployment/idle (live: live-admin))")
+    assert text.status == 0 and text.stdout.startswith("Deployment lsel/idle"), text.stdout
+    assert "StatefulSet lsel/db" in text.stdout and "(deployment/idle (live: live-admin))" in text.stdout
     # the template's labels are not the workload's: as `kubectl get deploy -l app=idle`, nothing is found
     none = live.run("explain", "-l", "app=idle", "-n", "lsel")
     assert none.status == 2 and "no workloads found with those labels" in none.stderr

@@ -14,6 +14,7 @@ from .state import ClusterState
 from .errors import TemplateRenderError
 from .istio.revision import injector_configmap, injector_for, is_istio_injector
 from .istio.injector_config import InjectorConfig
+from .kube.controllers import as_controller_creates
 from .kube.creatable import creation_error
 from .kube.objects import INJECTABLE_KINDS, annotations_of, labels_of, name_of, pod_for, pod_template_path
 from .istio.policy import INJECT_KEY, decide
@@ -174,7 +175,7 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
     if options is None:
         options = Options()
     cache = cache_or_new(cache)
-    pod = pod_for(obj, namespace)
+    pod = as_controller_creates(obj, pod_for(obj, namespace), namespace)    # the webhooks see the controller's pod
     # No pod for what the API server refuses.  (-o pod is istioctl kube-inject's output, which does not ask the
     # API server: the plugin notes the refusal beside it.)
     refused = None if options.manifest else creation_error(obj, pod_template_path(obj.get("kind")))

@@ -71,6 +71,7 @@ def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
     import copy
 
     from simulator.kube.admission.chain import prepare_for_webhooks
+    from simulator.kube.controllers import as_controller_creates
     from simulator.kube.objects import pod_for
 
     patch = json.loads(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "patch").stdout)["items"][0]["patch"]
@@ -78,7 +79,7 @@ def test_patch_turns_the_pod_the_webhook_receives_into_the_injected_pod(cli):
     assert items(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "json"))[0]["patch"] == patch
     with open(HTTPBIN) as fh:
         deployment = yaml.safe_load(fh)
-    received, _ = prepare_for_webhooks(pod_for(deployment, "mesh"), "mesh")
+    received, _ = prepare_for_webhooks(as_controller_creates(deployment, pod_for(deployment, "mesh"), "mesh"), "mesh")
     assert received["spec"]["serviceAccountName"] == "default"
     printed = single(cli("explain", "-f", HTTPBIN, "-n", "mesh", "-o", "pod"))["spec"]["template"]
 

@@ -121,14 +121,22 @@ class _Words:
 
     def __init__(self):
         self.kubeconfig = self.context = self.cluster = self.user = self.namespace = None
-        self.request_timeout = self.as_user = None
+        self.request_timeout = self.as_user = self.as_uid = None
+        self.server = self.token = self.certificate_authority = self.client_certificate = self.client_key = None
+        self.tls_server_name = None
+        self.insecure_skip_tls_verify = False
         self.as_group: List[str] = []
 
 
 #: the word (or `--flag=`) → attribute of `_Words`
 _CONNECTION_FLAGS = {"--kubeconfig": "kubeconfig", "--context": "context", "--cluster": "cluster", "--user": "user",
                      "-n": "namespace", "--namespace": "namespace", "--request-timeout": "request_timeout",
-                     "--as": "as_user", "--as-group": "as_group"}
+                     "--as": "as_user", "--as-group": "as_group", "--as-uid": "as_uid", "-s": "server",
+                     "--server": "server", "--token": "token", "--certificate-authority": "certificate_authority",
+                     "--client-certificate": "client_certificate", "--client-key": "client_key",
+                     "--tls-server-name": "tls_server_name"}
+#: pflag booleans: no value word follows; `=false` turns them off
+_BOOLEAN_FLAGS = {"--insecure-skip-tls-verify": "insecure_skip_tls_verify"}
 
 
 def _connection_words(before: List[str]) -> _Words:
@@ -136,7 +144,12 @@ def _connection_words(before: List[str]) -> _Words:
     i = 0
     while i < len(before):
         word, value = before[i], None
-        if word.startswith("--") and "=" in word:
+        if word.partition("=")[0] in _BOOLEAN_FLAGS:
+            word, eq, value = word.partition("=")
+            setattr(words, _BOOLEAN_FLAGS[word], not eq or value in ("1", "t", "T", "TRUE", "true", "True"))
+            i += 1
+            continue
+        if word.startswith(("--", "-s=")) and "=" in word:
             word, _, value = word.partition("=")
         elif word in _CONNECTION_FLAGS and i + 1 < len(before):
             value = before[i + 1]

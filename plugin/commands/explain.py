@@ -41,7 +41,8 @@ def add_parser(sub, formatter_class) -> argparse.ArgumentParser:
     ex.add_argument("-f", "--filename", action="append", default=[], metavar="PATH",
                     help="file, directory or - for stdin (repeatable)")
     ex.add_argument("-l", "--selector", metavar="SELECTOR",
-                    help="the live cluster's workloads whose pods have these labels (as kubectl -l)")
+                    help="the live cluster's workloads whose pods, or which themselves, have these labels "
+                         "(as kubectl get pods,deploy,sts,ds,cronjob,job,rs,rc -l)")
     ex.add_argument("-A", "--all-namespaces", action="store_true", help="with -l: every namespace")
     ex.add_argument("-R", "--recursive", action="store_true",
                     help="read the directories given with -f recursively (as kubectl: one level otherwise)")

@@ -7,9 +7,10 @@ refresh) and the TLS connection pool. Requests themselves are plain GETs of API 
 dicts, never models: no pydantic or OpenAPI model costs, the same code for built-in kinds and CRDs, and
 nothing that the client's 35 → 37 model changes can break.
 
-Impersonation (`--as`, `--as-group`) is added here as kubectl sends it (one `Impersonate-Group` header per
-group), since no Python client supports it. Errors come out as one-line `LiveError`s: the server could not be
-reached, a request was refused (verb, resource, namespace), the package is missing.
+Impersonation (`--as`, `--as-group`, `--as-uid`) is added here as kubectl sends it (one `Impersonate-Group`
+header per group, `Impersonate-Uid`), since no Python client supports it. Errors come out as one-line
+`LiveError`s: the server could not be reached, refused the credentials (named with its address), refused a
+request (verb, resource, namespace), the package is missing.
 """
 from __future__ import annotations
 
@@ -83,7 +84,17 @@ class NotFound(ApiError):
 
 
 class Unauthorized(ApiError):
-    pass
+    """401: the server did not accept the credentials (a wrong or expired token, a certificate from another CA).
+    Said naming the server, as kubectl says "You must be logged in to the server": it is about the connection,
+    not about one request."""
+
+    def for_connection(self, connection: Connection) -> Unauthorized:
+        whose = f'user "{connection.user}"' if connection.user else "the credentials given"
+        where = f" ({connection.describe().split(' (server ')[0]})" if connection.context or connection.cluster else ""
+        self.args = (f"the API server {connection.server}{where} did not accept {whose} ({self.status} "
+                     f"{self.server_message or 'Unauthorized'} to {self.request_text()}): you must be logged in to "
+                     "the server; check the token or client certificate (or use --offline)",)
+        return self
 
 
 class Gone(ApiError):
@@ -189,6 +200,12 @@ class Client:
         except config.ConfigException as e:
             raise LiveError(f"cannot use the credentials of {connection.describe()}: {e}") from None
         configuration.retries = 0          # fail fast: one line saying the server is unreachable, no retry storm
+        if not configuration.verify_ssl:   # --insecure-skip-tls-verify: kubectl warns about nothing per request
+            import warnings
+
+            import urllib3
+
+            warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
         self._configuration = configuration
         self._pool = rest.RESTClientObject(configuration).pool_manager
         self._host = configuration.host.rstrip("/")
@@ -257,8 +274,8 @@ class Client:
         if response.status != 200:
             data = response.read()
             response.release_conn()
-            cls = {401: Unauthorized, 403: Forbidden, 404: NotFound}.get(response.status, ApiError)
-            raise cls("watch", resource, namespace, response.status, _status_message(data) or "", None)
+            raise _api_error(self.connection, response.status, "watch", resource, namespace,
+                             _status_message(data) or "")
         return _WatchStream(response, self.connection)
 
     def resource_for(self, api_version: str, kind: str) -> Resource:
@@ -316,8 +333,7 @@ class Client:
             except ValueError:
                 raise ApiError(verb, resource, namespace, status, "the response is not JSON", name) from None
         message = _status_message(data) or (response.reason or "")
-        cls = _ERRORS.get(status, ApiError)
-        raise cls(verb, resource, namespace, status, message, name)
+        raise _api_error(self.connection, status, verb, resource, namespace, message, name)
 
     def _headers(self):
         import urllib3
@@ -331,6 +347,8 @@ class Client:
             headers["Impersonate-User"] = self.connection.impersonate_user
             for group in self.connection.impersonate_groups:
                 headers.add("Impersonate-Group", group)
+            if getattr(self.connection, "impersonate_uid", None):
+                headers["Impersonate-Uid"] = self.connection.impersonate_uid
         return headers
 
     def _url(self, path: str, query: List[Tuple[str, str]]) -> str:
@@ -406,7 +424,7 @@ class Client:
             data = response.read()
             response.release_conn()
             message = _status_message(data) or (response.reason or "")
-            raise _ERRORS.get(response.status, ApiError)("watch", resource, namespace, response.status, message)
+            raise _api_error(self.connection, response.status, "watch", resource, namespace, message)
         return WatchStream(response, self.connection, resource, namespace)
 
     def _record(self, verb, path, query, status, started) -> None:
@@ -463,7 +481,7 @@ class WatchStream:
         if event.get("type") == "ERROR":
             status = event.get("object") or {}
             code = int(status.get("code") or 500)
-            raise _ERRORS.get(code, ApiError)("watch", self._resource, self._namespace, code, status.get("message", ""))
+            raise _api_error(self._connection, code, "watch", self._resource, self._namespace, status.get("message", ""))
         return event
 
     def close(self) -> None:
@@ -480,6 +498,12 @@ class WatchStream:
 
 
 _ERRORS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 410: Gone}
+
+
+def _api_error(connection: Connection, status: int, verb: str, resource: Resource, namespace: Optional[str],
+               message: str, name: Optional[str] = None) -> ApiError:
+    error = _ERRORS.get(status, ApiError)(verb, resource, namespace, status, message, name)
+    return error.for_connection(connection) if isinstance(error, Unauthorized) else error
 
 
 def _urlencode(query) -> str:
@@ -540,6 +564,9 @@ def _reason(e: Exception) -> str:
     """The underlying cause of a urllib3 failure, in a few words (connection refused, timeout, TLS)."""
     reason = getattr(e, "reason", None) or e
     text = str(reason)
+    if "certificate verify failed: " in text:    # what failed: the issuer, or the name (--tls-server-name)
+        detail = text.split("certificate verify failed: ", 1)[1].split(" (_ssl.c")[0].rstrip(". ")
+        return f"certificate verify failed: {detail}"
     for marker in ("Connection refused", "timed out", "Name or service not known", "No route to host",
                    "certificate verify failed", "Temporary failure in name resolution", "Network is unreachable"):
         if marker in text:

@@ -13,7 +13,13 @@ here and hands the client one finished context, never a file list.
   client-certificate, client-key, tokenFile, an exec command with a directory) are relative to the file
   that holds them.
 - selection: `--context` › current-context; `--cluster`/`--user` replace the context's; the namespace is
-  `-n` › the context's › `default`; `--as`/`--as-group` › the user's `as`/`as-groups`.
+  `-n` › the context's › `default`; `--as`/`--as-group`/`--as-uid` › the user's `as`/`as-groups`/`as-uid`.
+- overrides (clientcmd's ConfigOverrides, checked with kubectl 1.32 against a real API server): `-s/--server`,
+  `--certificate-authority`, `--insecure-skip-tls-verify`, `--tls-server-name` replace the chosen cluster's
+  fields, `--token`, `--client-certificate`, `--client-key` the chosen user's, field by field. A CA or
+  `--insecure-skip-tls-verify` given replaces all three TLS fields (CA file, CA data, insecure); `--server`
+  clears the kubeconfig's `tls-server-name` unless `--tls-server-name` is given too. As in kubectl, `--token`
+  does not beat a user's `tokenFile` (the file's token is sent). `--server` needs no kubeconfig at all.
 - in-cluster, when no kubeconfig names a context: `KUBERNETES_SERVICE_HOST`/`_PORT` and the service
   account's token file, namespace from `$POD_NAMESPACE` › the service account's `namespace` file.
 
@@ -41,31 +47,32 @@ class Connection(Record):
     or `in_cluster`) and what messages name (context, server)."""
 
     _fields = ("context", "cluster", "user", "server", "namespace", "files", "config", "in_cluster",
-               "impersonate_user", "impersonate_groups", "timeout", "service_account_dir")
+               "impersonate_user", "impersonate_groups", "timeout", "service_account_dir", "impersonate_uid")
 
     def __init__(self, context: str, cluster: str, user: str, server: str, namespace: str,
                  files: Sequence[str] = (), config: Optional[Dict[str, Any]] = None, in_cluster: bool = False,
                  impersonate_user: Optional[str] = None, impersonate_groups: Sequence[str] = (),
-                 timeout: Optional[float] = None, service_account_dir: str = SERVICE_ACCOUNT_DIR):
-        self.context = context
-        self.cluster = cluster
-        self.user = user
-        self.server = server
-        self.namespace = namespace
+                 timeout: Optional[float] = None, service_account_dir: str = SERVICE_ACCOUNT_DIR,
+                 impersonate_uid: Optional[str] = None):
+        self.context, self.cluster, self.user = context, cluster, user      # the names, as the kubeconfig has them
+        self.server, self.namespace = server, namespace
         self.files = list(files)
         self.config = config
         self.in_cluster = in_cluster
-        self.impersonate_user = impersonate_user
-        self.impersonate_groups = list(impersonate_groups)
+        self.impersonate_user, self.impersonate_groups = impersonate_user, list(impersonate_groups)
         self.timeout = timeout            # seconds; None: no limit (kubectl's --request-timeout=0)
         self.service_account_dir = service_account_dir
+        self.impersonate_uid = impersonate_uid
 
     @property
     def name(self) -> str:
-        """How the cluster is called in output: the context, else the cluster given with --cluster."""
-        return self.context or f"cluster {self.cluster}"
+        """How the cluster is called in output: the context, else the cluster given with --cluster, else
+        the server given with --server."""
+        return self.context or (f"cluster {self.cluster}" if self.cluster else self.server)
 
     def describe(self) -> str:
+        if not (self.context or self.cluster):
+            return f"server {self.server}"
         who = f'context "{self.context}"' if self.context else f'cluster "{self.cluster}"'
         return f"{who} (server {self.server})"
 
@@ -189,21 +196,20 @@ def _absolute_paths(key: str, body: Dict[str, Any], base: str) -> Dict[str, Any]
 
 def resolve(flags: Any, environ: Mapping[str, str], service_account_dir: str = SERVICE_ACCOUNT_DIR):
     """A `Connection`, or `NoCluster` when nothing names a cluster. `flags` has the connection flags as
-    attributes (kubeconfig, context, cluster, user, namespace, request_timeout, as_user, as_group); missing
-    ones count as not given. Raises KubeconfigError for what kubectl would refuse."""
+    attributes (kubeconfig, context, cluster, user, namespace, request_timeout, as_user, as_group, as_uid,
+    server, token, certificate_authority, client_certificate, client_key, insecure_skip_tls_verify,
+    tls_server_name); missing ones count as not given. Raises KubeconfigError for what kubectl would refuse."""
     def flag(name):
         return getattr(flags, name, None) or None
 
     timeout = parse_request_timeout(flag("request_timeout"))
-    as_user, as_groups = flag("as_user"), list(flag("as_group") or [])
-    if as_groups and not as_user:
-        raise KubeconfigError("requesting groups without impersonating a user (--as-group needs --as)")
+    overrides = Overrides(flags)
     paths, explicit = kubeconfig_files(flag("kubeconfig"), environ)
     merged = load_merged(paths, explicit)
     context_name = flag("context") or merged.current_context
-    if not context_name and not flag("cluster"):
+    if not context_name and not flag("cluster") and not overrides.server:
         if merged.empty and not explicit and in_cluster_possible(environ, service_account_dir):
-            return _in_cluster(flag("namespace"), environ, service_account_dir, timeout, as_user, as_groups)
+            return _in_cluster(flag("namespace"), environ, service_account_dir, timeout, overrides)
         if explicit:
             raise KubeconfigError(f"--kubeconfig {paths[0]} sets no current-context: name one with --context "
                                   "(or use --offline for the embedded default cluster)")
@@ -211,8 +217,13 @@ def resolve(flags: Any, environ: Mapping[str, str], service_account_dir: str = S
             where = ("$KUBECONFIG names no existing file" if environ.get("KUBECONFIG")
                      else "$KUBECONFIG is not set and ~/.kube/config does not exist" if _home(environ)
                      else "neither $KUBECONFIG nor $HOME is set")
-            return NoCluster(f"no kubeconfig ({where})")
-        return NoCluster(f"the kubeconfig ({', '.join(merged.files)}) sets no current-context")
+            reason = f"no kubeconfig ({where})"
+        else:
+            reason = f"the kubeconfig ({', '.join(merged.files)}) sets no current-context"
+        if overrides.given:     # kubectl would try http://localhost:8080; answering for the default would hide it
+            raise KubeconfigError(f"{overrides.given[0]} names no cluster by itself and {reason}: "
+                                  "give the API server with --server (or a kubeconfig context)")
+        return NoCluster(reason)
     if context_name:
         context = merged.contexts.get(context_name)
         if context is None:
@@ -225,32 +236,134 @@ def resolve(flags: Any, environ: Mapping[str, str], service_account_dir: str = S
     cluster_name = flag("cluster") or context.get("cluster") or ""
     user_name = flag("user") or context.get("user") or ""
     cluster = merged.clusters.get(cluster_name)
-    if cluster is None:
-        owner = f'context "{context_name}"' if context_name else "--cluster"
+    if cluster is None and (cluster_name or not overrides.server):
+        owner = f'context "{context_name}"' if context_name and not flag("cluster") else "--cluster"
         raise KubeconfigError(f'{owner} names cluster "{cluster_name}", which the kubeconfig does not define')
+    cluster = overrides.cluster(dict(cluster or {}), cluster_name)
     server = cluster.get("server")
     if not server or not isinstance(server, str):
         raise KubeconfigError(f'cluster "{cluster_name}" has no server in the kubeconfig')
     user: Dict[str, Any] = {}
     if user_name:
         if user_name not in merged.users:
-            raise KubeconfigError(f'user "{user_name}" of context "{context_name}" is not defined in the kubeconfig')
+            owner = f'context "{context_name}"' if context_name and not flag("user") else "--user"
+            raise KubeconfigError(f'user "{user_name}" of {owner} is not defined in the kubeconfig')
         user = dict(merged.users[user_name])
-    as_user = as_user or user.pop("as", None) or None
-    as_groups = as_groups or list(user.pop("as-groups", None) or [])
-    user.pop("as", None)
-    user.pop("as-groups", None)
+    user = overrides.user(user, user_name)
+    as_user = flag("as_user") or user.pop("as", None) or None
+    as_groups = list(flag("as_group") or []) or list(user.pop("as-groups", None) or [])
+    as_uid = flag("as_uid") or user.pop("as-uid", None) or None
+    for field in ("as", "as-groups", "as-uid", "as-user-extra"):
+        user.pop(field, None)
+    _check_impersonation(as_user, as_groups, as_uid, user_name)
+    if not server.startswith("https://"):
+        user = {}           # kubectl sends no credentials to a server it does not reach over TLS
     namespace = flag("namespace") or context.get("namespace") or "default"
     name = context_name or ""
-    one_context: Dict[str, Any] = {"cluster": cluster_name, "namespace": namespace}
-    if user_name:
-        one_context["user"] = user_name
+    key = cluster_name or "kubectl-inject"
+    one_context: Dict[str, Any] = {"cluster": key, "namespace": namespace}
+    if user_name or user:
+        one_context["user"] = user_name or "kubectl-inject"
     config = {"apiVersion": "v1", "kind": "Config", "current-context": name or "kubectl-inject",
               "contexts": [{"name": name or "kubectl-inject", "context": one_context}],
-              "clusters": [{"name": cluster_name, "cluster": cluster}],
-              "users": [{"name": user_name, "user": user}] if user_name else []}
+              "clusters": [{"name": key, "cluster": cluster}],
+              "users": [{"name": one_context["user"], "user": user}] if "user" in one_context else []}
     return Connection(name, cluster_name, user_name, server, namespace, merged.files, config,
-                      impersonate_user=as_user, impersonate_groups=as_groups, timeout=timeout)
+                      impersonate_user=as_user, impersonate_groups=as_groups, timeout=timeout,
+                      impersonate_uid=as_uid)
+
+
+def _check_impersonation(as_user, as_groups, as_uid, user_name: str) -> None:
+    if (as_groups or as_uid) and not as_user:
+        needs = " and ".join(f for f, v in (("--as-group", as_groups), ("--as-uid", as_uid)) if v)
+        raise KubeconfigError(f"requesting uid or groups{' for ' + user_name if user_name else ''} without "
+                              f"impersonating a user ({needs} needs --as)")
+
+
+class Overrides:
+    """The connection flags that replace fields of the kubeconfig's chosen cluster and user, as clientcmd's
+    ConfigOverrides do. Files given on the command line are relative to the working directory and are checked
+    here, so a wrong path is one line naming the flag rather than a TLS error later."""
+
+    _FLAGS = (("server", "--server"), ("token", "--token"), ("certificate_authority", "--certificate-authority"),
+              ("client_certificate", "--client-certificate"), ("client_key", "--client-key"),
+              ("insecure_skip_tls_verify", "--insecure-skip-tls-verify"), ("tls_server_name", "--tls-server-name"))
+
+    def __init__(self, flags: Any):
+        def flag(name):
+            return getattr(flags, name, None) or None
+
+        self.server = flag("server")
+        if self.server and "://" not in self.server:
+            self.server = "http://" + self.server     # client-go's DefaultServerURL for a host without a scheme
+        self.token = flag("token")
+        self.insecure = bool(flag("insecure_skip_tls_verify"))
+        self.tls_server_name = flag("tls_server_name")
+        self.ca = _flag_file(flag("certificate_authority"), "--certificate-authority", pem="CERTIFICATE")
+        self.client_certificate = _flag_file(flag("client_certificate"), "--client-certificate", pem="CERTIFICATE")
+        self.client_key = _flag_file(flag("client_key"), "--client-key", pem="PRIVATE KEY")
+        if self.ca and self.insecure:
+            raise KubeconfigError("--certificate-authority and --insecure-skip-tls-verify cannot both be given "
+                                  "(kubectl: specifying a root certificates file with the insecure flag is not allowed)")
+        self.impersonation = (flag("as_user"), list(flag("as_group") or []), flag("as_uid"))
+        #: the flags given that name no cluster by themselves (a server is still needed)
+        self.given = [f for attr, f in self._FLAGS[1:] if flag(attr)]
+
+    def cluster(self, cluster: Dict[str, Any], name: str) -> Dict[str, Any]:
+        if self.server:
+            cluster["server"] = self.server
+        if self.ca or self.insecure:
+            for field in ("certificate-authority", "certificate-authority-data", "insecure-skip-tls-verify"):
+                cluster.pop(field, None)
+            if self.ca:
+                cluster["certificate-authority"] = self.ca
+            if self.insecure:
+                cluster["insecure-skip-tls-verify"] = True
+        if self.tls_server_name or self.server:
+            cluster.pop("tls-server-name", None)
+            if self.tls_server_name:
+                cluster["tls-server-name"] = self.tls_server_name
+        if cluster.get("insecure-skip-tls-verify") is True and (cluster.get("certificate-authority")
+                                                               or cluster.get("certificate-authority-data")):
+            raise KubeconfigError(f'cluster "{name}" of the kubeconfig sets both a certificate authority and '
+                                  "insecure-skip-tls-verify (kubectl: specifying a root certificates file with the "
+                                  "insecure flag is not allowed)")
+        return cluster
+
+    def user(self, user: Dict[str, Any], name: str) -> Dict[str, Any]:
+        if self.token:
+            user["token"] = self.token
+        for field, value in (("client-certificate", self.client_certificate), ("client-key", self.client_key)):
+            if value:
+                if user.get(field + "-data"):
+                    raise KubeconfigError(f"--{field} {value}: user \"{name}\" of the kubeconfig already has "
+                                          f"{field}-data (kubectl: {field.replace('certificate', 'cert')}-data and "
+                                          f"{field.replace('certificate', 'cert')} are both specified)")
+                user[field] = value
+        if (user.get("client-certificate") or user.get("client-certificate-data")) and not (
+                user.get("client-key") or user.get("client-key-data")):
+            raise KubeconfigError("--client-certificate needs --client-key (kubectl: client-key-data or client-key "
+                                  "must be specified to use the clientCert authentication method)")
+        if (user.get("client-key") or user.get("client-key-data")) and not (
+                user.get("client-certificate") or user.get("client-certificate-data")):
+            raise KubeconfigError("--client-key needs --client-certificate (kubectl: client-cert-data or "
+                                  "client-cert must be specified to use the clientCert authentication method)")
+        return user
+
+
+def _flag_file(path: Optional[str], flag: str, pem: str) -> Optional[str]:
+    """An absolute path to a readable PEM file, or KubeconfigError naming the flag (kubectl: "unable to read
+    certificate-authority …", "unable to load root certificates: unable to parse bytes as PEM block")."""
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(1 << 20)
+    except OSError as e:
+        raise KubeconfigError(f"{flag} {path}: cannot read it ({e.strerror or e})") from None
+    if b"-----BEGIN " not in text or pem.encode() not in text:
+        raise KubeconfigError(f"{flag} {path}: not a PEM file (no -----BEGIN … {pem}----- block)")
+    return os.path.abspath(path)
 
 
 def in_cluster_possible(environ: Mapping[str, str], service_account_dir: str = SERVICE_ACCOUNT_DIR) -> bool:
@@ -259,7 +372,11 @@ def in_cluster_possible(environ: Mapping[str, str], service_account_dir: str = S
                 and os.path.isfile(os.path.join(service_account_dir, "token")))
 
 
-def _in_cluster(namespace, environ, sa_dir, timeout, as_user, as_groups) -> Connection:
+def _in_cluster(namespace, environ, sa_dir, timeout, overrides: Overrides) -> Connection:
+    """client-go's inClusterClientConfig, which takes only --server, --token and --certificate-authority of the
+    overrides (and impersonation)."""
+    flags_as = overrides.impersonation
+    _check_impersonation(*flags_as, "")
     host, port = environ["KUBERNETES_SERVICE_HOST"], environ["KUBERNETES_SERVICE_PORT"]
     server = f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
     if not namespace:
@@ -270,9 +387,20 @@ def _in_cluster(namespace, environ, sa_dir, timeout, as_user, as_groups) -> Conn
                 namespace = fh.read().strip()
         except OSError:
             namespace = ""
+    as_user, as_groups, as_uid = flags_as
+    if overrides.token or overrides.ca:       # the service account's files replaced: a one-context config
+        cluster = {"server": server, "certificate-authority": overrides.ca or os.path.join(sa_dir, "ca.crt")}
+        user = {"token": overrides.token} if overrides.token else {"tokenFile": os.path.join(sa_dir, "token")}
+        config = {"apiVersion": "v1", "kind": "Config", "current-context": IN_CLUSTER,
+                  "contexts": [{"name": IN_CLUSTER, "context": {"cluster": IN_CLUSTER, "user": IN_CLUSTER}}],
+                  "clusters": [{"name": IN_CLUSTER, "cluster": cluster}],
+                  "users": [{"name": IN_CLUSTER, "user": user}]}
+        return Connection(IN_CLUSTER, IN_CLUSTER, "", server, namespace or "default", config=config,
+                          impersonate_user=as_user, impersonate_groups=as_groups, impersonate_uid=as_uid,
+                          timeout=timeout)
     return Connection(IN_CLUSTER, IN_CLUSTER, "", server, namespace or "default", in_cluster=True,
                       impersonate_user=as_user, impersonate_groups=as_groups, timeout=timeout,
-                      service_account_dir=sa_dir)
+                      service_account_dir=sa_dir, impersonate_uid=as_uid)
 
 
 _DURATION_PART = r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)"   # compiled when used: ~8 ms at import

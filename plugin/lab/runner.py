@@ -390,10 +390,15 @@ def _connection_flags(args) -> List[str]:
     """The connection flags the user gave, spelled as kubectl (and this plugin) take them."""
     flags: List[str] = []
     for attr, flag in (("kubeconfig", "--kubeconfig"), ("context", "--context"), ("cluster", "--cluster"),
-                       ("user", "--user"), ("as_user", "--as")):
+                       ("user", "--user"), ("server", "--server"), ("token", "--token"),
+                       ("certificate_authority", "--certificate-authority"),
+                       ("client_certificate", "--client-certificate"), ("client_key", "--client-key"),
+                       ("tls_server_name", "--tls-server-name"), ("as_user", "--as"), ("as_uid", "--as-uid")):
         value = getattr(args, attr, None)
         if value:
             flags += [flag, value]
+    if getattr(args, "insecure_skip_tls_verify", False):
+        flags.append("--insecure-skip-tls-verify")
     for group in getattr(args, "as_group", None) or []:
         flags += ["--as-group", group]
     timeout = getattr(args, "request_timeout", "0")
@@ -415,7 +420,11 @@ def _without_output(words: List[str]) -> List[str]:
 
 
 def _join(words: List[str]) -> str:
-    return " ".join(shlex.quote(w) for w in words)
+    """A command line as printed: a `--token` value shows as REDACTED (as `kubectl config view` shows tokens),
+    so a lab run on a projector or in a CI log does not give the credential away."""
+    shown = ["REDACTED" if i and words[i - 1] == "--token" else
+             "--token=REDACTED" if w.startswith("--token=") else w for i, w in enumerate(words)]
+    return " ".join(shlex.quote(w) for w in shown)
 
 
 def _dump(obj: Any) -> str:

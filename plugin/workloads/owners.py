@@ -68,7 +68,7 @@ def top_level(obj: Mapping[str, Any], namespace: str, objects: Mapping[Key, Dict
 def _walk(obj: Mapping[str, Any], namespace: str, objects: Mapping[Key, Dict[str, Any]]):
     chain: List[Key] = []
     current = obj
-    template = obj if obj.get("kind") != "Pod" and _has_template(obj) else None
+    template = obj if obj.get("kind") != "Pod" and has_template(obj) else None
     key = (obj.get("kind", "Pod"), namespace, (obj.get("metadata") or {}).get("name", ""))
     seen = {key}
     while True:
@@ -101,7 +101,7 @@ def group(pods: List[Dict[str, Any]], controllers: Mapping[Key, Dict[str, Any]],
         w = out.get(key)
         if w is None:
             w = out[key] = Workload(key[0], key[2], namespace, top, None, chain=chain)
-        source = top if top is not None and top is not obj and _has_template(top) else template
+        source = top if top is not None and top is not obj and has_template(top) else template
         if w.template_source is None:
             w.template_source = source
         return w
@@ -119,6 +119,6 @@ def group(pods: List[Dict[str, Any]], controllers: Mapping[Key, Dict[str, Any]],
     return [out[k] for k in sorted(out, key=lambda k: (k[1], k[0], k[2]))]
 
 
-def _has_template(obj: Mapping[str, Any]) -> bool:
+def has_template(obj: Mapping[str, Any]) -> bool:
     spec = obj.get("spec") or {}
     return spec.get("template") is not None or spec.get("jobTemplate") is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional, Sequence
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from simulator.records import Record
 
@@ -30,23 +30,10 @@ class Observed(Record):
 
 def read_workloads(client, namespaces: Optional[Sequence[str]], selector: Optional[str] = None,
                    events: bool = True) -> Observed:
-    from ..kube.client import Forbidden
-    from ..state.live import CONSEQUENCES
-
     refusals: List[Dict[str, Any]] = []
-    scope = [None] if namespaces is None else list(namespaces)
 
     def listed(resource, **kw) -> List[Dict[str, Any]]:
-        items: List[Dict[str, Any]] = []
-        try:
-            for ns in scope:
-                items.extend(client.list(resource, ns, **kw))
-        except Forbidden as e:
-            refusals.append(dict(e.refusal(), kind=resource.kind, unknown=CONSEQUENCES.get(
-                resource.kind, f"the {resource.kind}s that own pods are unknown: their pods are predicted from "
-                               "themselves, and restart commands name the nearest known owner")))
-            return []
-        return items
+        return _listed(client, resource, namespaces, refusals, **kw)
 
     pods = [p for p in listed(r.PODS, label_selector=selector)
             if (p.get("status") or {}).get("phase") not in FINISHED and not (p.get("metadata") or {}).get("deletionTimestamp")]
@@ -68,3 +55,30 @@ def read_workloads(client, namespaces: Optional[Sequence[str]], selector: Option
                 if owner:
                     wanted.add(owner[0])        # ReplicaSet -> Deployment, Job -> CronJob
     return Observed(pods, controllers, failed, refusals)
+
+
+def read_labelled_controllers(client, namespaces: Optional[Sequence[str]], selector: str
+                              ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """(the controllers whose own labels match, refusals): `kubectl get deploy,sts,ds,cronjob,job,rs,rc -l
+    SELECTOR`, one list per kind, filtered by the API server."""
+    refusals: List[Dict[str, Any]] = []
+    found = [obj for res in CONTROLLERS.values()
+             for obj in _listed(client, res, namespaces, refusals, label_selector=selector)]
+    return found, refusals
+
+
+def _listed(client, resource, namespaces, refusals, **kw) -> List[Dict[str, Any]]:
+    """Every item of a kind in the namespaces (None: all), or [] with the refusal noted when RBAC says no."""
+    from ..kube.client import Forbidden
+    from ..state.live import CONSEQUENCES
+
+    items: List[Dict[str, Any]] = []
+    try:
+        for ns in [None] if namespaces is None else list(namespaces):
+            items.extend(client.list(resource, ns, **kw))
+    except Forbidden as e:
+        refusals.append(dict(e.refusal(), kind=resource.kind, unknown=CONSEQUENCES.get(
+            resource.kind, f"the {resource.kind}s that own pods are unknown: their pods are predicted from "
+                           "themselves, and restart commands name the nearest known owner")))
+        return []
+    return items

@@ -5,9 +5,11 @@ and each item also says what its running pods have and what differs (`live`: the
 - `deployment/NAME` (statefulset, daemonset, replicaset, job, cronjob, replicationcontroller): the object's
   pod template, and the pods it owns (directly or through its ReplicaSets/Jobs);
 - `pod/NAME`: that pod as its creator sent it (what Istio added taken off), and that pod alone;
-- `-l SELECTOR`: the workloads of the pods with those labels, each by its template.
+- `-l SELECTOR`: the workloads of the pods with those labels and the workloads whose own labels match (as
+  `kubectl get pods -l` and `kubectl get deploy,sts,ds,cronjob,job,rs,rc -l`), each by its template.
 
-A fixed number of requests: one GET per object named, then the lists of `status`.
+A fixed number of requests: one GET per object named, then the lists of `status` (with -l: one list per
+controller kind more, and the lists of `status -n` again when a workload is found by its own labels only).
 """
 from __future__ import annotations
 
@@ -70,7 +72,7 @@ def resolve(client, targets, selector: Optional[str], namespace: Optional[str], 
     from ..state.choice import live_cluster_state
     from ..state.live import root_namespace
     from .mtls import PeerAuthentications
-    from .owners import Workload, group, top_level
+    from .owners import Workload, top_level
     from .pods import as_created
     from .read import read_workloads
 
@@ -103,18 +105,54 @@ def resolve(client, targets, selector: Optional[str], namespace: Optional[str], 
             doc = Document(obj, f"{kind.lower()}/{name} ({where})", 0, 1)
         documents.append(doc)
         workloads[id(doc)] = w
+    refusals = live.refusals + observed.refusals
     if selector is not None and not targets:
-        from .assess import template_object
-
-        for w in group(observed.pods, observed.controllers, observed.events):
-            obj = w.template_source or template_object(w)
-            if obj is None or not w.pods:      # seen only through its events: its pods' labels are unknown
-                continue
+        for w, obj in selected(client, namespaces, selector, observed, refusals):
             doc = Document(obj, f"{w.kind.lower()}/{w.name} ({where})", 0, 1)
             documents.append(doc)
             workloads[id(doc)] = w
-    return LiveTargets(state, index, live, documents, workloads, peer_auth, root_namespace(live.objects),
-                       live.refusals + observed.refusals)
+    return LiveTargets(state, index, live, documents, workloads, peer_auth, root_namespace(live.objects), refusals)
+
+
+def selected(client, namespaces, selector: str, observed, refusals: List[Dict[str, Any]]):
+    """[(Workload, the object whose template is explained)] for `-l SELECTOR`, in namespace, kind, name order: the
+    workloads of the pods with those labels (`kubectl get pods -l`) and the workloads whose own labels match
+    (`kubectl get deploy,sts,ds,cronjob,job,rs,rc -l`), each once, by its top-level controller. So a Deployment
+    scaled to 0, or one whose pods were never made (no kube-controller-manager), is found too; its pods (any)
+    come from one more read of what runs, made only when such a workload was not already found by its pods."""
+    from .assess import template_object
+    from .owners import Workload, group, has_template, top_level
+    from .read import read_labelled_controllers, read_workloads
+
+    found: Dict[tuple, tuple] = {}
+    for w in group(observed.pods, observed.controllers, observed.events):
+        obj = w.template_source or template_object(w)
+        if obj is not None and w.pods:      # one seen only through its events: its pods' labels are unknown
+            found[w.key] = (w, obj)
+    labelled, refused = read_labelled_controllers(client, namespaces, selector)
+    refusals.extend(x for x in refused if x not in refusals)
+    controllers = dict(observed.controllers)
+    for obj in labelled:
+        md = obj.get("metadata") or {}
+        controllers[(obj.get("kind", ""), md.get("namespace", ""), md.get("name", ""))] = obj
+
+    def top_of(obj):
+        return top_level(obj, (obj.get("metadata") or {}).get("namespace", ""), controllers)
+
+    if any(top_of(obj)[0] not in found for obj in labelled):
+        everything = read_workloads(client, namespaces)
+        refusals.extend(x for x in everything.refusals if x not in refusals)
+        controllers.update(everything.controllers)
+        running = {w.key: w for w in group(everything.pods, controllers, everything.events)}
+        for obj in labelled:
+            key, top, chain, template = top_of(obj)
+            source = top if top is not None and has_template(top) else template
+            if key in found or source is None:
+                continue
+            w = running.get(key) or Workload(key[0], key[2], key[1], top, source, chain=chain)
+            w.template_source = w.template_source or source
+            found[key] = (w, w.template_source)
+    return [found[k] for k in sorted(found, key=lambda k: (k[1], k[0], k[2]))]
 
 
 def _involved_key(event) -> tuple:

@@ -28,6 +28,13 @@ def _values(config: InjectorConfig, cache: Any):
         raise TemplateRenderError(str(e), pos=SourcePos("values")) from None
 
 
+def _owner_name(pod: Mapping[str, Any]) -> str:
+    """The workload's name as Istio finds it from the pod's controller (a Deployment through its ReplicaSet)."""
+    from ..istio.data import deploy_meta_from_pod
+
+    return deploy_meta_from_pod(pod)[0]["Name"]
+
+
 def jinja_context(pod: Mapping[str, Any], config: InjectorConfig, cache: Any) -> Dict[str, Any]:
     """The names the template reads; `cache` (an EngineCache) keeps the configuration's parsed values."""
     meta = pod.get("metadata") or {}
@@ -40,7 +47,7 @@ def jinja_context(pod: Mapping[str, Any], config: InjectorConfig, cache: Any) ->
         return annotations.get(key, default)
 
     ports = [p for c in containers if isinstance(c.get("ports"), list) for p in c["ports"]]
-    workload = labels.get("app.kubernetes.io/name") or labels.get("app") or meta.get("name") or \
+    workload = labels.get("app.kubernetes.io/name") or labels.get("app") or _owner_name(pod) or \
         (meta.get("generateName") or "").rstrip("-") or "unknown"
     return {
         "pod": pod,

@@ -20,6 +20,12 @@ OWNER_VALUE = "kubectl-inject-lab"
 HTTPBIN_IMAGE = "docker.io/mccutchen/go-httpbin:v2.15.0"
 SLEEP_IMAGE = "docker.io/curlimages/curl"
 
+#: Every lab pod's terminationGracePeriodSeconds, as Istio's sleep/curl samples set it: the demo pods hold nothing
+#: worth a graceful stop (`sleep infinity` as PID 1 ignores SIGTERM and would sit out the default 30 s), and the
+#: namespace controller, seeing pods with a 30 s grace period, waits 16 s before it looks again — so with the
+#: default every rollout restart and every clean-up of the lab would wait half a minute on a real cluster too.
+GRACE_SECONDS = 0
+
 #: The labels OpenShift's source-to-image puts on its build and deployer pods (the seed blog's case).
 BUILD_LABELS = ("openshift.io/build.name", "openshift.io/deployer-pod-for.name")
 
@@ -38,7 +44,7 @@ def _app(name: str, image: str, port: int, target: int, container: Dict[str, Any
         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
          "spec": {"replicas": 1, "selector": {"matchLabels": labels},
                   "template": {"metadata": {"labels": dict(labels, version="v1")},
-                               "spec": {"serviceAccountName": name,
+                               "spec": {"serviceAccountName": name, "terminationGracePeriodSeconds": GRACE_SECONDS,
                                         "containers": [dict({"name": name, "image": image}, **container)]}}}},
     ]
 
@@ -81,7 +87,7 @@ def build_pod() -> List[Dict[str, Any]]:
     """A pod as OpenShift's source-to-image makes one: nobody can annotate it, but it carries build labels."""
     return [{"apiVersion": "v1", "kind": "Pod",
              "metadata": {"name": "app-1-build", "labels": {BUILD_LABELS[0]: "app-1"}},
-             "spec": {"restartPolicy": "Never",
+             "spec": {"restartPolicy": "Never", "terminationGracePeriodSeconds": GRACE_SECONDS,
                       "containers": [{"name": "sti-build", "image": SLEEP_IMAGE,
                                       "command": ["/bin/sleep", "infinity"]}]}}]
 

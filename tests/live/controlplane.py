@@ -131,7 +131,7 @@ class Process:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=apiserver.STOP_GRACE)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from ..oracles import istioctl as oracle
-from ..realcluster.apiserver import Unavailable, free_port
+from ..realcluster.apiserver import STOP_GRACE, Unavailable, free_port
 from .controlplane import locked_build
 
 VERSION = "master-20260827"
@@ -129,7 +129,7 @@ class Istiod:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=STOP_GRACE)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

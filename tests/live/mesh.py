@@ -6,6 +6,8 @@ The fixtures are module-scoped: each test module gets its own cluster and istiod
 are cached), so one module's changes to the injector or to istiod never leak into another's. Namespaces
 `inj` (istio-injection=enabled) and `plain` exist from the start.
 """
+import copy
+import functools
 import subprocess
 import time
 
@@ -18,6 +20,12 @@ from . import istiod as istiod_mod
 from . import workloads as wl
 
 CRDS = "manifests/charts/base/files/crd-all.gen.yaml"
+#: Streaming lists need etcd's watch progress requests (etcd >= 3.4.31/3.5.13); with the Debian etcd 3.4.23 the
+#: apiserver fails every watch-list request in the stream ("the required storage feature RequestWatchProgress
+#: is disabled"). kwok 0.8's informers (client-go 0.36) then fall into list + failing watch + backoff of up to a
+#: minute, so a pod waited 30-60 s to become Running. With the feature off the apiserver refuses the request
+#: up front, the clients fall back to a plain list and watch once, and kwok sees every pod within a second.
+NO_WATCH_LIST = ["--feature-gates=WatchList=false"]
 
 
 class RealInjector:
@@ -56,26 +64,36 @@ class RealInjector:
 def _yaml_docs(text):
     import yaml
 
-    return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml: the CRDs are 900 kB, 4 s in pure Python
+    return [d for d in yaml.load_all(text, Loader=loader) if isinstance(d, dict)]
+
+
+@functools.lru_cache(maxsize=None)
+def _install_documents():
+    """(Istio's CRDs, the ConfigMaps and the webhook configuration of `istioctl manifest generate`), read and
+    rendered once per session: every module's mesh installs the same objects (the callers get deep copies)."""
+    istio_src = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
+    module = f"{istio_src}/istio.io/istio@v0.0.0-20260827124520-eed52ebb66ad"
+    with open(f"{module}/{CRDS}", encoding="utf-8") as fh:
+        crds = _yaml_docs(fh.read())
+    proc = oracle.run_istioctl("master-20260827", ["manifest", "generate", "--set", "profile=empty",
+                                                   "--set", "components.pilot.enabled=true"])
+    assert proc.returncode == 0, proc.stderr
+    return crds, _yaml_docs(proc.stdout)
 
 
 def _install(cluster, url):
     """Istio's CRDs, istio-system, and the injector and mesh ConfigMaps and webhook configuration that
     `istioctl manifest generate` renders for the default revision, the webhooks pointed at `url`."""
-    istio_src = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
-    module = f"{istio_src}/istio.io/istio@v0.0.0-20260827124520-eed52ebb66ad"
-    with open(f"{module}/{CRDS}", encoding="utf-8") as fh:
-        for crd in _yaml_docs(fh.read()):
-            status, body = cluster.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
-            assert status in (201, 409), body
+    crds, rendered = copy.deepcopy(_install_documents())
+    for crd in crds:
+        status, body = cluster.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
+        assert status in (201, 409), body
     status, body = cluster.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
                                                                   "metadata": {"name": "istio-system"}})
     assert status == 201, body
-    proc = oracle.run_istioctl("master-20260827", ["manifest", "generate", "--set", "profile=empty",
-                                                   "--set", "components.pilot.enabled=true"])
-    assert proc.returncode == 0, proc.stderr
     mwc = None
-    for doc in _yaml_docs(proc.stdout):
+    for doc in rendered:
         if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] in ("istio", "istio-sidecar-injector"):
             status, body = cluster.request("POST", "/api/v1/namespaces/istio-system/configmaps", doc)
             assert status == 201, body
@@ -92,7 +110,8 @@ def real_injector(tmp_path_factory):
     try:
         binary = istiod_mod.pilot_discovery_binary()
         oracle.istioctl_binary("master-20260827")
-        cluster = apiserver.Cluster(apiserver.apiserver_binary(), apiserver.etcd_binary()).start()
+        cluster = apiserver.Cluster(apiserver.apiserver_binary(), apiserver.etcd_binary(),
+                                    extra_args=NO_WATCH_LIST).start()
     except (apiserver.Unavailable, certs.PKIError, oracle.OracleUnavailable) as e:
         pytest.skip(str(e))
     istiod = None

@@ -34,6 +34,10 @@ CMD_PACKAGE = "k8s.io/kubernetes/cmd/kube-apiserver"
 ADMIN_TOKEN = "kubectl-inject-parity-admin-token"
 ADMIN_USER = "parity-admin"
 BUILD_TIMEOUT = 60 * 60
+#: Seconds a stopped process gets after SIGTERM before SIGKILL. Everything of a test cluster is thrown away with
+#: its scratch directory, so nothing is lost by the kill; a kube-apiserver's graceful termination otherwise waits
+#: for long-running requests (a watch a test left open) until the 15 s the wait allowed before.
+STOP_GRACE = 3
 
 #: Seconds the last build in this process took (None when the cached binary was reused).
 last_build_seconds = None
@@ -160,10 +164,11 @@ def _etcd_env():
 class Cluster:
     """One etcd plus one kube-apiserver, both on 127.0.0.1 with fresh ports, owned by this process."""
 
-    def __init__(self, apiserver, etcd, extra_tokens=()):
+    def __init__(self, apiserver, etcd, extra_tokens=(), extra_args=()):
         self.apiserver_path = apiserver
         self.etcd_path = etcd
         self.extra_tokens = list(extra_tokens)   # (token, user, groups...) for users other than the admin
+        self.extra_args = list(extra_args)       # more kube-apiserver flags
         self.dir = _scratch_dir()
         self.procs = []
         self.logs = []
@@ -218,6 +223,7 @@ class Cluster:
             "--enable-priority-and-fairness=false",
             "--endpoint-reconciler-type", "none",
             "--v", "1",
+            *self.extra_args,
         ])
         self.url = "https://127.0.0.1:%d" % api_port
         self.ssl_context = ssl.create_default_context(cafile=pki["ca_cert"])
@@ -278,9 +284,10 @@ class Cluster:
         for p in reversed(self.procs):
             if p.poll() is None:
                 p.terminate()
+        deadline = time.monotonic() + STOP_GRACE
         for p in reversed(self.procs):
             try:
-                p.wait(timeout=15)
+                p.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()

@@ -85,7 +85,7 @@ class Watcher:
         kubeconfig = tmp_path / "proxied-kubeconfig"
         kubeconfig.write_text(text)
         self.proc = subprocess.Popen([sys.executable, ENTRY, "watch", *args, "-o", "json", "--timeout", str(timeout)],
-                                     env=dict(os.environ, KUBECONFIG=str(kubeconfig)), stdout=subprocess.PIPE,
+                                     env=dict(os.environ, KUBECONFIG=str(kubeconfig), PYTHONFAULTHANDLER="1"), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         self.records, self.stderr = [], []
         self.ready = threading.Event()
@@ -110,7 +110,13 @@ class Watcher:
         """Ctrl-C, as a user ends it: exit 0."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
-        status = self.proc.wait(30)
+        try:
+            status = self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)       # faulthandler prints every thread's stack
+            self.proc.wait(10)
+            time.sleep(0.2)
+            raise AssertionError("watch did not end within 30 s of Ctrl-C:\n" + "".join(self.stderr)[-12000:])
         time.sleep(0.2)         # the readers' last lines
         return status
 

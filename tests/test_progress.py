@@ -1,6 +1,7 @@
 """Progress on stderr for long runs (plugin/printers/progress.py): drawn only when stderr is a terminal, one line
 rewritten in place and erased at the end, so stdout is the same with or without it and a pipe gets nothing;
 through `explain` (in-process and with forked workers), `status` (against tests/fakeapi.py) and apply's wait."""
+import contextlib
 import copy
 import io
 import json
@@ -135,9 +136,9 @@ def test_explain_counts_objects_on_a_terminal_and_nothing_in_a_pipe(eager, worke
     assert drawn.endswith(ERASE)
 
 
-def test_status_shows_its_stages_and_stdout_is_unchanged(eager, tmp_path):
-    pytest.importorskip("kubernetes", reason="status talks through the kubernetes package's connection pool")
-    from plugin.cli import main
+@contextlib.contextmanager
+def _fake_cluster(tmp_path, pod_names):
+    """tests/fakeapi.py serving the embedded default cluster's objects and bare pods in `mesh`: its kubeconfig."""
     from plugin.state.sources import load_default
     from tests.fakeapi import FakeAPI, connection
 
@@ -147,18 +148,26 @@ def test_status_shows_its_stages_and_stdout_is_unchanged(eager, tmp_path):
     try:
         for doc in load_default():
             api.put(plurals[doc.obj["kind"]], copy.deepcopy(doc.obj))
-        for i in range(3):
+        for i, name in enumerate(pod_names):
             api.put("pods", {"apiVersion": "v1", "kind": "Pod",
-                             "metadata": {"name": f"solo-{i}", "namespace": "mesh", "uid": f"u{i}"},
+                             "metadata": {"name": name, "namespace": "mesh", "uid": f"u{i}"},
                              "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
         kubeconfig = tmp_path / "kubeconfig"
         kubeconfig.write_text(json.dumps(connection(api, "mesh").config))
+        yield kubeconfig
+    finally:
+        api.stop()
+
+
+def test_status_shows_its_stages_and_stdout_is_unchanged(eager, tmp_path):
+    pytest.importorskip("kubernetes", reason="status talks through the kubernetes package's connection pool")
+    from plugin.cli import main
+
+    with _fake_cluster(tmp_path, [f"solo-{i}" for i in range(3)]) as kubeconfig:
         runs = []
         for stderr in (Terminal(), io.StringIO()):
             env = _env(stderr, {"KUBECONFIG": str(kubeconfig)})
             runs.append((main(["status", "-n", "mesh"], env), env.stdout.getvalue(), stderr.getvalue()))
-    finally:
-        api.stop()
     (status, out, drawn), (piped_status, piped_out, piped_err) = runs
     assert (status, out) == (piped_status, piped_out) and "solo-0" in out, out
     assert "\r" not in piped_err and "listing" not in piped_err
@@ -260,27 +269,14 @@ def test_a_real_terminal_gets_the_line_and_a_pipe_does_not(tmp_path):
     import subprocess
     import sys
 
-    from plugin.state.sources import load_default
     from tests.conftest import REPO
-    from tests.fakeapi import FakeAPI, connection
 
-    plurals = {"Namespace": "namespaces", "MutatingWebhookConfiguration": "mutatingwebhookconfigurations",
-               "ConfigMap": "configmaps"}
-    api = FakeAPI()
-    try:
-        for doc in load_default():
-            api.put(plurals[doc.obj["kind"]], copy.deepcopy(doc.obj))
-        api.put("pods", {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo", "namespace": "mesh", "uid": "u"},
-                         "spec": {"containers": [{"name": "app", "image": "nginx"}]}})
-        kubeconfig = tmp_path / "kubeconfig"
-        kubeconfig.write_text(json.dumps(connection(api, "mesh").config))
+    with _fake_cluster(tmp_path, ["solo"]) as kubeconfig:
         environ = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "KUBECONFIG": str(kubeconfig),
                    "KUBECTL_INJECT_PYTHON": sys.executable, "TERM": "xterm", "KUBECTL_INJECT_CACHE_DIR": TREE_CACHE}
         argv = [os.path.join(REPO, "kubectl-inject"), "status", "-n", "mesh"]
         status, out, terminal = _stderr_on_a_pty(argv, environ)
         piped = subprocess.run(argv, capture_output=True, env=environ, stdin=subprocess.DEVNULL, timeout=120)
-    finally:
-        api.stop()
     assert (status, out) == (piped.returncode, piped.stdout) and b"pod/solo" in out, out
     assert piped.stderr == b""
     assert "\rgrouping 1 pod into workloads\x1b[K" in terminal, repr(terminal)

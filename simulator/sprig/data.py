@@ -7,7 +7,7 @@ maps merge recursively in place, other values fill only missing or empty keys un
 """
 
 from ..gotemplate.funcs import FuncError, FuncPanic, gofunc
-from ..gotemplate.values import MISSING, TypedList, TypedMap, go_type_name
+from ..gotemplate.values import MISSING, TypedList, TypedMap, go_type_name, zero_value
 from .conv import cast_int, deep_equal, empty, is_list, kind_name, list_items, strval
 from .tojson import JSONError, NilSlice, marshal, marshal_indent, unmarshal
 
@@ -298,7 +298,7 @@ def get(d, key):
 
 @gofunc("map[string]interface {}", "string", "any", returns="map[string]interface {}")
 def set_(d, key, value):
-    if d is None:
+    if _is_nil(d):
         raise FuncPanic("assignment to entry in nil map")
     d[key] = value
     return d
@@ -379,7 +379,11 @@ def _mergo(dst, src, overwrite):
 def _merge_fn(overwrite, must):
     @gofunc("map[string]interface {}", variadic="map[string]interface {}", returns="interface {}")
     def merge(dst, *srcs):
-        if dst is None:
+        if _is_nil(dst):
+            # mergo makes a nil destination map only when it meets a source that is not nil; until then
+            # the result is the nil map (toJson: null; set: assignment to entry in nil map).
+            if all(_is_nil(src) for src in srcs):
+                return zero_value("map[string]interface {}")
             dst = {}
         for src in srcs:
             if src:
@@ -419,16 +423,24 @@ def _dyn_type(v):
     return "nil" if v is None or v is MISSING else go_type_name(v)
 
 
+def _is_nil(m):
+    """A nil map argument: untyped nil, or the typed nil map a function returned (merge of nothing)."""
+    return m is None or getattr(m, "go_nil", False)
+
+
 def _as_map(v):
-    if type(v) is dict or isinstance(v, dict) and not isinstance(v, TypedMap):
+    if type(v) is dict or isinstance(v, dict) and (not isinstance(v, TypedMap) or (
+            v.key_type == "string" and v.elem_type == "interface {}")):
         return v
     raise FuncPanic("interface conversion: interface {} is %s, not map[string]interface {}" % _dyn_type(v))
 
 
 def _deep_copy(v):
     if isinstance(v, TypedMap):
-        return type(v)({k: _deep_copy(e) for k, e in v.items()}) if type(v) is not TypedMap else \
+        c = type(v)({k: _deep_copy(e) for k, e in v.items()}) if type(v) is not TypedMap else \
             TypedMap({k: _deep_copy(e) for k, e in v.items()}, elem_type=v.elem_type, key_type=v.key_type)
+        c.go_nil = v.go_nil   # a nil map copies to a nil map
+        return c
     if isinstance(v, dict):
         return {k: _deep_copy(e) for k, e in v.items()}
     if isinstance(v, TypedList):
@@ -440,14 +452,22 @@ def _deep_copy(v):
     return v
 
 
+def _copy_non_nil(v):
+    # copystructure.Copy asks reflect for the type of its argument; untyped nil has none, and the panic
+    # reaches the template as the call's error (deepCopy and mustDeepCopy alike).
+    if v is None or v is MISSING:
+        raise FuncPanic("reflect: call of reflect.Value.Type on zero Value")
+    return _deep_copy(v)
+
+
 @gofunc("any", returns="interface {}")
 def deep_copy(v):
-    return _deep_copy(v)
+    return _copy_non_nil(v)
 
 
 @gofunc("any", returns="interface {}")
 def must_deep_copy(v):
-    return _deep_copy(v)
+    return _copy_non_nil(v)
 
 
 # --- defaults and flow -----------------------------------------------------------------------------------

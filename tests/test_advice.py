@@ -238,3 +238,28 @@ def test_the_deciding_rule_links_to_its_page_in_json_and_text():
     assert item["decidedBy"]["docs"] == docs.INJECTION_PROBLEMS
     lines = text.rstrip("\n").splitlines()
     assert lines[-2].startswith("RESULT: ") and lines[-1] == f"   about this rule: {docs.INJECTION_PROBLEMS}"
+
+
+def test_each_warning_links_to_its_page_in_json_and_text():
+    text, item = explain("-f", os.path.join(ADVICE, "job.yaml"), "-n", "mesh")
+    w = warning(item, "job-sidecar-blocks-completion")
+    assert w["docs"] == docs.K8S_SIDECARS
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("   ! this Job's pods"))
+    assert lines[at + 1] == f"     about job-sidecar-blocks-completion: {docs.K8S_SIDECARS}"
+
+
+def test_every_status_finding_has_an_upstream_page():
+    """The codes `status` reports (and lab scenarios 2, 5, 6 teach) each link to a page, in -o json and text."""
+    from plugin.commands.status import FINDINGS
+    from plugin.workloads.findings import findings_for
+    from plugin.workloads.owners import Workload
+
+    assert set(docs.FINDINGS) == set(FINDINGS)
+    for url in docs.FINDINGS.values():
+        assert url.startswith(("https://istio.io/latest/docs/", "https://kubernetes.io/docs/")) and url.endswith("/")
+    pod = {"metadata": {"name": "httpbin-1", "namespace": "shop"}, "spec": {"containers": [{"name": "httpbin"}]}}
+    found = findings_for(Workload("Deployment", "httpbin", "shop", pods=[pod]),
+                         {"verdict": "injected", "decidedBy": {"rule": "policy-enabled"}, "revision": "default"}, None)
+    assert [(f["code"], f["docs"]) for f in found] == [("needs-restart", docs.SIDECAR_INJECTION)]
+

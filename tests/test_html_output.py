@@ -128,6 +128,50 @@ def test_every_rule_and_warning_links_to_its_upstream_page(cli, tmp_path):
     assert 'a.docs::after{content:" (" attr(href) ")"' in page.split("@media print", 1)[1]
 
 
+#: Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; greys are safe too.
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+
+
+def _rgb(colour):
+    h = colour.lstrip("#")
+    h = "".join(c * 2 for c in h) if len(h) == 3 else h
+    return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def _contrast(a, b):
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    def lum(c):
+        lin = [(v / 255) / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in _rgb(c)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("output", ["html", "svg"])
+def test_colours_are_colour_blind_safe(cli, output):
+    """Every colour either is one of Okabe-Ito's or a grey: no red/green pair only colour could tell apart."""
+    drawn = cli("explain", "-f", "-", "-o", output, stdin=LESSON).stdout
+    style = re.search(r"<style>(.*?)</style>", drawn, re.S).group(1)
+    colours = {c.upper() for c in re.findall(r"#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?\b", style)}
+    assert colours and all(c in OKABE_ITO or len(set(_rgb(c))) == 1 for c in colours), colours - OKABE_ITO
+
+
+def test_text_contrast_is_enough_for_a_projector_in_light_and_dark():
+    """WCAG AA (4.5:1) for the text and link colours on the page and box backgrounds, in both schemes, and for
+    the black verdict words on each verdict colour."""
+    from plugin.printers.htmlpage import CSS
+
+    light = dict(re.findall(r"--([a-z]+):(#[0-9A-Fa-f]+)", CSS.split("@media", 1)[0]))
+    dark = {**light, **dict(re.findall(r"--([a-z]+):(#[0-9A-Fa-f]+)", CSS.split("prefers-color-scheme:dark", 1)[1]
+                                       .split("}}", 1)[0]))}
+    for scheme in (light, dark):
+        for text in ("fg", "muted", "call"):
+            for ground in ("bg", "box"):
+                assert _contrast(scheme[text], scheme[ground]) >= 4.5, (text, ground, scheme)
+    for verdict in ("ok", "no", "bad"):
+        assert _contrast("#000", light[verdict]) >= 4.5, verdict
+
+
 def test_accessibility_landmarks(lesson_page):
     tree = parse(lesson_page)
     tags = [t for t, _ in tree.elements]

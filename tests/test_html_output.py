@@ -308,3 +308,19 @@ def test_a_live_object_shows_its_running_pods_and_findings():
     assert (f'<li><a class="docs" href="{docs.FINDINGS["needs-restart"]}" rel="noreferrer" '
             f'title="{docs.FINDINGS["needs-restart"]}">about <code>needs-restart</code></a></li>') in running
     assert "deployment/httpbin (live: kind-lab)<br>cluster state: read live from context kind-lab" in html
+
+
+def test_the_readme_pictures_show_what_the_command_prints_today(cli):
+    """docs/explain-*.png were photographed from the pages whose digests tools/explain_screenshot.py recorded:
+    a printer change that alters the lesson's page makes the README's pictures stale, and this fails until
+    the tool is rerun."""
+    import hashlib
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "docs", "explain-pictures.sha256"), encoding="utf-8") as fh:
+        recorded = dict(reversed(line.split()) for line in fh if line.strip())
+    for output, picture in (("html", "explain-html.png"), ("svg", "explain-svg.png")):
+        assert os.path.getsize(os.path.join(root, "docs", picture)) > 10_000
+        drawn = cli("explain", "-f", "-", "-o", output, stdin=LESSON).stdout
+        assert hashlib.sha256(drawn.encode()).hexdigest() == recorded[picture], (
+            f"docs/{picture} is stale: rerun python3 tools/explain_screenshot.py")

@@ -59,6 +59,19 @@ def test_a_revision_label_naming_nothing_installed_is_replaced_not_doubled():
     assert after["verdict"] == "injected" and not after["warnings"]
 
 
+def test_a_revision_label_beside_istio_injection_is_told_to_go_not_to_add_what_is_there():
+    """Both labels, the revision not installed: istio-injection decides (and here injects), so the advice is to
+    remove the misleading revision label, not to add istio-injection=enabled, which is already there."""
+    text, item = explain("-f", HTTPBIN, "--ns-label", "istio-injection=enabled", "--ns-label", "istio.io/rev=canary")
+    assert item["verdict"] == "injected"
+    w = warning(item, "revision-not-installed")
+    assert (w["value"], w["injectionLabel"]) == ("canary", "enabled")
+    assert "remove it (kubectl label namespace default istio.io/rev-)" in text
+    assert "adding istio-injection=enabled" not in text
+    _, alone = explain("-f", HTTPBIN, "--ns-label", "istio.io/rev=canary")
+    assert "injectionLabel" not in warning(alone, "revision-not-installed")
+
+
 def test_istio_injection_with_only_a_canary_revision_and_a_tag_is_told_which_label_to_use():
     text, item = explain("-f", HTTPBIN, "-n", "mesh", "--cluster-state", CANARY_PROD)
     assert item["verdict"] == "not-injected"
@@ -140,17 +153,19 @@ def test_a_false_label_in_an_unlabelled_namespace_is_still_no_matching_webhook()
 
 # -- wording -------------------------------------------------------------------------------------------------
 
-def test_a_selector_decision_is_not_called_the_pods_choice(tmp_path):
+@pytest.mark.parametrize("field, rule", [("alwaysInjectSelector", "always-inject-selector"),
+                                         ("neverInjectSelector", "never-inject-selector")])
+def test_a_selector_decision_is_not_called_the_pods_choice(tmp_path, field, rule):
     state = tmp_path / "cluster.yaml"
     from plugin.state.sources import load_default
     docs_ = [d.obj for d in load_default()]
     cm = next(d for d in docs_ if d["kind"] == "ConfigMap")
-    cm["data"]["config"] = cm["data"]["config"].replace("alwaysInjectSelector: []",
-                                                        "alwaysInjectSelector: [{matchLabels: {app: httpbin}}]")
+    assert f"{field}: []" in cm["data"]["config"]
+    cm["data"]["config"] = cm["data"]["config"].replace(f"{field}: []", f"{field}: [{{matchLabels: {{app: httpbin}}}}]")
     state.write_text(yaml.safe_dump_all(docs_))
     text, item = explain("-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state))
-    assert item["decidedBy"]["rule"] == "always-inject-selector"
-    assert "→ alwaysInjectSelector decided" in text
+    assert item["decidedBy"]["rule"] == rule
+    assert f"→ {field} decided" in text
     assert "explicit choice" not in text
 
 

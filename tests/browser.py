@@ -99,17 +99,20 @@ class Session:
             time.sleep(0.1)
         self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=timeout,
                                               suppress_origin=True)
-        self.ids = 0
+        self.ids, self.requests = 0, []
         # the target's first document is about:blank (complete at once) until the file's replaces it
         while not self.evaluate("location.protocol === 'file:' && document.readyState === 'complete'"):
             assert time.monotonic() < deadline, "the page did not finish loading"
             time.sleep(0.1)
+        self.call("Network.enable")       # from now on, every request the page makes is in self.requests
 
     def call(self, method, **params):
         self.ids += 1
         self.ws.send(json.dumps({"id": self.ids, "method": method, "params": params}))
         while True:
             answer = json.loads(self.ws.recv())
+            if answer.get("method") == "Network.requestWillBeSent":
+                self.requests.append(answer["params"]["request"]["url"])
             if answer.get("id") == self.ids:
                 assert "error" not in answer, answer
                 return answer.get("result", {})

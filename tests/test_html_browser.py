@@ -142,6 +142,14 @@ def test_the_keyboard_alone_reaches_every_object(session):
     # every link can take the focus, and the focused one is outlined
     assert session.evaluate("[...document.querySelectorAll('a[href]')].every(a => a.tabIndex === 0)")
     assert session.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert session.requests == []               # walking the page asked the network for nothing
+
+
+def test_the_devtools_request_log_sees_a_request_when_one_is_made(session):
+    """The check above can fail: a request the page makes is logged (the host resolves to nothing)."""
+    session.evaluate("new Image().src = 'http://images.example.invalid/x.png'; 1")
+    session.evaluate("1")
+    assert "http://images.example.invalid/x.png" in session.requests
 
 
 def test_projector_type_is_large(session):

@@ -61,8 +61,10 @@ def revision_warnings(namespace: str, ns_labels: Mapping[str, str], pod_labels: 
     ns_rev = ns_labels.get(REV_LABEL)
     injection = ns_labels.get(INJECTION_LABEL)
     if ns_rev is not None and ns_rev not in inst.rev_values and (inst.revisions or inst.tags):
-        out.append(WarningNote(WarningCode.REVISION_NOT_INSTALLED,
-                               {"namespace": namespace, "label": REV_LABEL, "value": ns_rev, "installed": installed}))
+        detail = {"namespace": namespace, "label": REV_LABEL, "value": ns_rev, "installed": installed}
+        if injection is not None:       # that label is what selects here: the revision label only misleads
+            detail["injectionLabel"] = injection
+        out.append(WarningNote(WarningCode.REVISION_NOT_INSTALLED, detail))
     if injection == "enabled" and "enabled" not in inst.injection_values and (inst.revisions or inst.tags):
         out.append(WarningNote(WarningCode.INJECTION_LABEL_UNSERVED,
                                {"namespace": namespace, "label": INJECTION_LABEL, "value": injection,

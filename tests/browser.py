@@ -65,3 +65,88 @@ def png_size_and_first_pixel(path):
         pos += 12 + length
     raw = zlib.decompressobj().decompress(idat, 16)
     return (width, height), tuple(raw[1:4])
+
+
+class Session:
+    """Headless Chromium driven over the DevTools protocol (websocket-client, which the `cluster` extra's
+    kubernetes client brings): what a keyboard user and a print or dark-room preview get from the page.
+
+    Opened on `page_path` with the same isolating flags as `run`; `evaluate` runs an expression in the page,
+    `key` presses a key as the keyboard does (focus moves, links are followed)."""
+
+    def __init__(self, page_path, tmp_path, timeout=60):
+        import time
+        import urllib.request
+
+        import websocket
+
+        profile = tmp_path / "cdp-profile"
+        self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
+                                      "--window-size=1280,900", "file://" + os.path.abspath(page_path)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file, deadline = profile / "DevToolsActivePort", time.monotonic() + timeout
+        while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
+            assert self.proc.poll() is None and time.monotonic() < deadline, "Chromium did not open its DevTools port"
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        while True:
+            targets = json.load(opener.open(f"http://127.0.0.1:{port}/json/list", timeout=timeout))
+            pages = [t for t in targets if t.get("type") == "page" and t.get("url", "").startswith("file://")]
+            if pages:
+                break
+            assert time.monotonic() < deadline, targets
+            time.sleep(0.1)
+        self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=timeout,
+                                              suppress_origin=True)
+        self.ids, self.requests = 0, []
+        # the target's first document is about:blank (complete at once) until the file's replaces it
+        while not self.evaluate("location.protocol === 'file:' && document.readyState === 'complete'"):
+            assert time.monotonic() < deadline, "the page did not finish loading"
+            time.sleep(0.1)
+        self.call("Network.enable")       # from now on, every request the page makes is in self.requests
+
+    def call(self, method, **params):
+        self.ids += 1
+        self.ws.send(json.dumps({"id": self.ids, "method": method, "params": params}))
+        while True:
+            answer = json.loads(self.ws.recv())
+            if answer.get("method") == "Network.requestWillBeSent":
+                self.requests.append(answer["params"]["request"]["url"])
+            if answer.get("id") == self.ids:
+                assert "error" not in answer, answer
+                return answer.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def key(self, name, code, key_code):
+        for kind in ("rawKeyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key=name, code=code, windowsVirtualKeyCode=key_code,
+                      **({"text": "\r"} if name == "Enter" and kind == "rawKeyDown" else {}))
+        if name == "Enter":
+            self.call("Input.dispatchKeyEvent", type="char", key="Enter", code="Enter", text="\r",
+                      windowsVirtualKeyCode=13)
+
+    def tab(self):
+        self.key("Tab", "Tab", 9)
+
+    def enter(self):
+        self.key("Enter", "Enter", 13)
+
+    def media(self, media="", **features):
+        self.call("Emulation.setEmulatedMedia", media=media,
+                  features=[{"name": k.replace("_", "-"), "value": v} for k, v in features.items()])
+
+    def close(self):
+        try:
+            self.ws.close()
+        finally:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

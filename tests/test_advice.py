@@ -59,6 +59,19 @@ def test_a_revision_label_naming_nothing_installed_is_replaced_not_doubled():
     assert after["verdict"] == "injected" and not after["warnings"]
 
 
+def test_a_revision_label_beside_istio_injection_is_told_to_go_not_to_add_what_is_there():
+    """Both labels, the revision not installed: istio-injection decides (and here injects), so the advice is to
+    remove the misleading revision label, not to add istio-injection=enabled, which is already there."""
+    text, item = explain("-f", HTTPBIN, "--ns-label", "istio-injection=enabled", "--ns-label", "istio.io/rev=canary")
+    assert item["verdict"] == "injected"
+    w = warning(item, "revision-not-installed")
+    assert (w["value"], w["injectionLabel"]) == ("canary", "enabled")
+    assert "remove it (kubectl label namespace default istio.io/rev-)" in text
+    assert "adding istio-injection=enabled" not in text
+    _, alone = explain("-f", HTTPBIN, "--ns-label", "istio.io/rev=canary")
+    assert "injectionLabel" not in warning(alone, "revision-not-installed")
+
+
 def test_istio_injection_with_only_a_canary_revision_and_a_tag_is_told_which_label_to_use():
     text, item = explain("-f", HTTPBIN, "-n", "mesh", "--cluster-state", CANARY_PROD)
     assert item["verdict"] == "not-injected"
@@ -140,17 +153,19 @@ def test_a_false_label_in_an_unlabelled_namespace_is_still_no_matching_webhook()
 
 # -- wording -------------------------------------------------------------------------------------------------
 
-def test_a_selector_decision_is_not_called_the_pods_choice(tmp_path):
+@pytest.mark.parametrize("field, rule", [("alwaysInjectSelector", "always-inject-selector"),
+                                         ("neverInjectSelector", "never-inject-selector")])
+def test_a_selector_decision_is_not_called_the_pods_choice(tmp_path, field, rule):
     state = tmp_path / "cluster.yaml"
     from plugin.state.sources import load_default
     docs_ = [d.obj for d in load_default()]
     cm = next(d for d in docs_ if d["kind"] == "ConfigMap")
-    cm["data"]["config"] = cm["data"]["config"].replace("alwaysInjectSelector: []",
-                                                        "alwaysInjectSelector: [{matchLabels: {app: httpbin}}]")
+    assert f"{field}: []" in cm["data"]["config"]
+    cm["data"]["config"] = cm["data"]["config"].replace(f"{field}: []", f"{field}: [{{matchLabels: {{app: httpbin}}}}]")
     state.write_text(yaml.safe_dump_all(docs_))
     text, item = explain("-f", HTTPBIN, "-n", "mesh", "--cluster-state", str(state))
-    assert item["decidedBy"]["rule"] == "always-inject-selector"
-    assert "→ alwaysInjectSelector decided" in text
+    assert item["decidedBy"]["rule"] == rule
+    assert f"→ {field} decided" in text
     assert "explicit choice" not in text
 
 
@@ -238,3 +253,28 @@ def test_the_deciding_rule_links_to_its_page_in_json_and_text():
     assert item["decidedBy"]["docs"] == docs.INJECTION_PROBLEMS
     lines = text.rstrip("\n").splitlines()
     assert lines[-2].startswith("RESULT: ") and lines[-1] == f"   about this rule: {docs.INJECTION_PROBLEMS}"
+
+
+def test_each_warning_links_to_its_page_in_json_and_text():
+    text, item = explain("-f", os.path.join(ADVICE, "job.yaml"), "-n", "mesh")
+    w = warning(item, "job-sidecar-blocks-completion")
+    assert w["docs"] == docs.K8S_SIDECARS
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("   ! this Job's pods"))
+    assert lines[at + 1] == f"     about job-sidecar-blocks-completion: {docs.K8S_SIDECARS}"
+
+
+def test_every_status_finding_has_an_upstream_page():
+    """The codes `status` reports (and lab scenarios 2, 5, 6 teach) each link to a page, in -o json and text."""
+    from plugin.commands.status import FINDINGS
+    from plugin.workloads.findings import findings_for
+    from plugin.workloads.owners import Workload
+
+    assert set(docs.FINDINGS) == set(FINDINGS)
+    for url in docs.FINDINGS.values():
+        assert url.startswith(("https://istio.io/latest/docs/", "https://kubernetes.io/docs/")) and url.endswith("/")
+    pod = {"metadata": {"name": "httpbin-1", "namespace": "shop"}, "spec": {"containers": [{"name": "httpbin"}]}}
+    found = findings_for(Workload("Deployment", "httpbin", "shop", pods=[pod]),
+                         {"verdict": "injected", "decidedBy": {"rule": "policy-enabled"}, "revision": "default"}, None)
+    assert [(f["code"], f["docs"]) for f in found] == [("needs-restart", docs.SIDECAR_INJECTION)]
+

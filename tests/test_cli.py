@@ -161,7 +161,8 @@ def test_annotation_on_the_deployment_instead_of_the_template_is_flagged(cli, tm
     item = items(cli("explain", "-f", str(path), "-n", "mesh", "-o", "json"))[0]
     assert item["verdict"] == "injected"
     assert {"code": "inject-on-workload-metadata", "kind": "Deployment", "source": "annotation",
-            "key": "sidecar.istio.io/inject", "value": "false"} in item["warnings"]
+            "key": "sidecar.istio.io/inject", "value": "false",
+            "docs": "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"} in item["warnings"]
     text = cli("explain", "-f", str(path), "-n", "mesh").stdout
     assert "has no effect there" in text
 

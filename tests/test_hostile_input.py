@@ -388,7 +388,8 @@ def test_a_kind_with_a_pod_template_is_explained_as_a_workload(tmp_path):
     (item,) = json.loads(run.stdout)["items"]
     assert item["object"]["kind"] == "Rollout" and item["verdict"] == "injected"
     assert {"code": "generic-workload", "kind": "Rollout", "apiVersion": "argoproj.io/v1alpha1",
-            "template": "spec.template"} in item["warnings"]
+            "template": "spec.template", "docs": "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"} \
+        in item["warnings"]
     assert "Rollout web treated as a workload" in run.stderr and "VirtualMachine vm skipped" in run.stderr
     pod = run_cli("explain", "-f", str(f), "-n", "mesh", "-o", "pod")
     assert pod.status == 0

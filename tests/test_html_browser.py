@@ -1,6 +1,8 @@
 """`explain -o html` / `-o svg` in a real browser (Debian's headless Chromium): the DOM it builds holds the
 diagram, the highlighted deciding step and the summary's links; the page asks the network for nothing (a
-page that does is caught, so the check can fail); it renders, follows a dark system scheme, and prints."""
+page that does is caught, so the check can fail); it renders, follows a dark system scheme, and prints; and,
+driven over the DevTools protocol, a keyboard alone reaches every object, the type is projector-sized, print
+hides the navigation and spells out the documentation links."""
 import re
 import xml.etree.ElementTree as ET
 
@@ -107,3 +109,67 @@ def test_the_svg_renders_standalone(tmp_path):
     png = tmp_path / "pipeline.png"
     assert browser.run(svg, tmp_path, f"--screenshot={png}", "--window-size=1000,1400").returncode == 0
     assert browser.png_size_and_first_pixel(png) == ((1000, 1400), (255, 255, 255))
+
+
+@pytest.fixture
+def session(lesson, tmp_path):
+    pytest.importorskip("websocket", reason="websocket-client (the `cluster` extra) drives Chromium's DevTools protocol")
+    s = browser.Session(lesson, tmp_path)
+    yield s
+    s.close()
+
+
+def _focused(session):
+    return session.evaluate("(e => [e.tagName, e.className, e.getAttribute('href') || e.id, "
+                            "e.closest('article') ? e.closest('article').id : null, "
+                            "Math.round(e.getBoundingClientRect().left)])(document.activeElement)")
+
+
+def test_the_keyboard_alone_reaches_every_object(session):
+    """Tab first shows the skip link on screen; Enter skips to the explanation; the next Tab reaches the
+    summary's first link, Enter follows it, and the next Tab stays in that object."""
+    session.tab()
+    tag, cls, href, _, left = _focused(session)
+    assert (tag, cls, href) == ("A", "skip", "#main") and left >= 0         # visible while focused
+    session.enter()
+    assert session.evaluate("location.hash") == "#main" and _focused(session)[:3] == ["MAIN", "", "main"]
+    session.tab()
+    assert _focused(session)[2] == "#obj-1"
+    session.enter()
+    assert session.evaluate("location.hash") == "#obj-1"
+    session.tab()
+    assert _focused(session)[3] == "obj-1"      # the next stop is inside the object the link led to
+    # every link can take the focus, and the focused one is outlined
+    assert session.evaluate("[...document.querySelectorAll('a[href]')].every(a => a.tabIndex === 0)")
+    assert session.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert session.requests == []               # walking the page asked the network for nothing
+
+
+def test_the_devtools_request_log_sees_a_request_when_one_is_made(session):
+    """The check above can fail: a request the page makes is logged (the host resolves to nothing)."""
+    session.evaluate("new Image().src = 'http://images.example.invalid/x.png'; 1")
+    session.evaluate("1")
+    assert "http://images.example.invalid/x.png" in session.requests
+
+
+def test_projector_type_is_large(session):
+    size = session.evaluate("[...document.querySelectorAll('body, p, li, td, th, h1, h2, h3, .result')]"
+                            ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+    body, h1 = session.evaluate("[parseFloat(getComputedStyle(document.body).fontSize), "
+                                "parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)]")
+    assert body == 20 and h1 == 40 and min(size) >= 17          # nothing smaller than small print at 20 px
+
+
+def test_print_hides_navigation_and_spells_out_the_docs_links(session):
+    session.media("print")
+    assert session.evaluate("getComputedStyle(document.querySelector('.skip')).display") == "none"
+    assert session.evaluate("getComputedStyle(document.querySelector('.back')).display") == "none"
+    after = session.evaluate("getComputedStyle(document.querySelector('a.docs'), '::after').content")
+    assert after == '" (https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/)"'
+    assert session.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+
+
+def test_a_dark_room_gets_light_text_on_dark(session):
+    session.media("", prefers_color_scheme="dark")
+    assert session.evaluate("[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]") \
+        == ["rgb(17, 17, 17)", "rgb(242, 242, 242)"]

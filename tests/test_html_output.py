@@ -1,12 +1,18 @@
 """`explain -o html` and `-o svg` without a browser: well-formed, self-contained, escaped, and showing what
 a learner reads off them (the webhooks' ✓/✗ with the deciding predicate, the deciding policy step, what the
 templates added, the RESULT, a summary linking to each object).  tests/test_html_browser.py renders them."""
+import os
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from plugin.printers import docs
+from simulator.trace import RuleId, WarningCode
 from tests.pictures import ATTACK, HOSTILE, LESSON, parse
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+DOC_PAGES = set(docs.RULES.values()) | set(docs.WARNINGS.values()) | set(docs.FINDINGS.values())
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -28,10 +34,13 @@ def test_page_is_well_formed_and_loads_nothing(lesson_page):
     tree = parse(lesson_page)
     assert tree.errors == [] and tree.stack == []
     assert lesson_page.startswith("<!DOCTYPE html>")
-    # nothing fetched: no src anywhere, every link an anchor in the page, no script, no external stylesheet
+    # nothing fetched: no src anywhere, every link an anchor in the page or (followed only when clicked) a
+    # documentation page of plugin/printers/docs.py; no script, no external stylesheet
     assert [a for t, a in tree.elements if "src" in a] == []
     hrefs = [a["href"] for t, a in tree.elements if "href" in a]
-    assert hrefs and all(h.startswith("#") for h in hrefs)
+    assert hrefs and all(h.startswith("#") or h in DOC_PAGES for h in hrefs)
+    assert [t for t, a in tree.elements if a.get("href", "#")[0] != "#"] == ["a"] * (len(hrefs) - sum(
+        h.startswith("#") for h in hrefs))
     assert not {"script", "link", "img", "iframe", "object", "embed"} & {t for t, _ in tree.elements}
     assert "url(" not in lesson_page and "@import" not in lesson_page
     csp = [a["content"] for t, a in tree.elements if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
@@ -41,7 +50,7 @@ def test_page_is_well_formed_and_loads_nothing(lesson_page):
 def test_every_anchor_leads_to_an_element_of_the_page(lesson_page):
     tree = parse(lesson_page)
     ids = {a["id"] for _, a in tree.elements if "id" in a}
-    targets = {a["href"][1:] for _, a in tree.elements if "href" in a}
+    targets = {a["href"][1:] for _, a in tree.elements if a.get("href", "").startswith("#")}
     assert targets <= ids
     assert {"obj-1", "obj-2", "obj-3", "summary", "main"} <= targets
 
@@ -49,7 +58,7 @@ def test_every_anchor_leads_to_an_element_of_the_page(lesson_page):
 def test_summary_table_names_each_object_with_its_verdict_and_rule(lesson_page):
     summary = re.search(r'<section id="summary".*?</section>', lesson_page, re.S).group(0)
     rows = re.findall(r"<tr><td>(\d)</td><td><a href=\"#obj-\d\">([^<]+)</a></td><td>.*?>(.) ([A-Z ]+)</span>"
-                      r"</td><td><code>([^<]+)</code>", summary)
+                      r"</td><td><a class=\"docs\" href=\"[^\"]+\"[^>]*><code>([^<]+)</code></a>", summary)
     assert rows == [("1", "Deployment mesh/httpbin", "✓", "INJECTED", "policy-enabled"),
                     ("2", "Pod mesh/batch", "✗", "NOT INJECTED", "inject-annotation"),
                     ("3", "Pod default/client", "✗", "NOT INJECTED", "no-matching-webhook")]
@@ -105,6 +114,64 @@ def test_result_line_per_object(lesson_page):
     assert results == [("1", "injected"), ("2", "not-injected"), ("3", "not-injected")]
 
 
+def test_every_rule_and_warning_links_to_its_upstream_page(cli, tmp_path):
+    """The summary's and the RESULT's rule id link to the page that explains the rule; each warning to its own;
+    a printed page spells the address out."""
+    page = cli("explain", "-f", os.path.join(DATA, "advice", "job.yaml"), "-n", "mesh", "-o", "html").stdout
+    rule = docs.RULES[RuleId.POLICY_ENABLED]
+    linked = re.findall(r'<a class="docs" href="([^"]+)" rel="noreferrer" title="[^"]+">(?:about )?<code>([^<]+)</code>'
+                        r"</a>", page)
+    assert linked == [(rule, "policy-enabled"),
+                      (docs.WARNINGS[WarningCode.JOB_SIDECAR_BLOCKS_COMPLETION], "job-sidecar-blocks-completion"),
+                      (rule, "policy-enabled")]
+    assert re.search(r'<p class="result"[^>]*>.*\[rule: <a class="docs" href="' + re.escape(rule), page)
+    assert 'a.docs::after{content:" (" attr(href) ")"' in page.split("@media print", 1)[1]
+
+
+#: Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; greys are safe too.
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+
+
+def _rgb(colour):
+    h = colour.lstrip("#")
+    h = "".join(c * 2 for c in h) if len(h) == 3 else h
+    return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def _contrast(a, b):
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    def lum(c):
+        lin = [(v / 255) / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in _rgb(c)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("output", ["html", "svg"])
+def test_colours_are_colour_blind_safe(cli, output):
+    """Every colour either is one of Okabe-Ito's or a grey: no red/green pair only colour could tell apart."""
+    drawn = cli("explain", "-f", "-", "-o", output, stdin=LESSON).stdout
+    style = re.search(r"<style>(.*?)</style>", drawn, re.S).group(1)
+    colours = {c.upper() for c in re.findall(r"#[0-9A-Fa-f]{3}(?:[0-9A-Fa-f]{3})?\b", style)}
+    assert colours and all(c in OKABE_ITO or len(set(_rgb(c))) == 1 for c in colours), colours - OKABE_ITO
+
+
+def test_text_contrast_is_enough_for_a_projector_in_light_and_dark():
+    """WCAG AA (4.5:1) for the text and link colours on the page and box backgrounds, in both schemes, and for
+    the black verdict words on each verdict colour."""
+    from plugin.printers.htmlpage import CSS
+
+    light = dict(re.findall(r"--([a-z]+):(#[0-9A-Fa-f]+)", CSS.split("@media", 1)[0]))
+    dark = {**light, **dict(re.findall(r"--([a-z]+):(#[0-9A-Fa-f]+)", CSS.split("prefers-color-scheme:dark", 1)[1]
+                                       .split("}}", 1)[0]))}
+    for scheme in (light, dark):
+        for text in ("fg", "muted", "call"):
+            for ground in ("bg", "box"):
+                assert _contrast(scheme[text], scheme[ground]) >= 4.5, (text, ground, scheme)
+    for verdict in ("ok", "no", "bad"):
+        assert _contrast("#000", light[verdict]) >= 4.5, verdict
+
+
 def test_accessibility_landmarks(lesson_page):
     tree = parse(lesson_page)
     tags = [t for t, _ in tree.elements]
@@ -148,7 +215,9 @@ def test_svg_is_well_formed_one_object_and_says_which(cli):
     assert any(t.startswith("RESULT: ✓ INJECTED") for t in texts)
     deciding = [r for r in root.iter(SVG + "rect") if r.get("class") == "deciding"]
     assert len(deciding) == 2          # the webhook whose call decided, and the deciding policy step
-    assert not [e for e in root.iter() if any(k.endswith("href") for k in e.attrib) and e.tag != SVG + "path"]
+    # the one link: the RESULT to the page about its rule (followed only when clicked)
+    links = [(e.tag, v) for e in root.iter() for k, v in e.attrib.items() if k.endswith("href")]
+    assert links == [(SVG + "a", docs.RULES[RuleId.POLICY_ENABLED])]
     assert "<script" not in run.stdout and "http://" not in run.stdout.replace("http://www.w3.org/2000/svg", "")
 
 
@@ -156,7 +225,7 @@ def test_svg_escapes_hostile_text(cli):
     run = cli("explain", "-f", "-", "-o", "svg", stdin=HOSTILE)
     root = ET.fromstring(run.stdout.encode())     # parses: nothing broke out of its text node
     assert {e.tag for e in root.iter()} <= {SVG + t for t in ("svg", "title", "desc", "style", "defs", "marker", "path",
-                                                              "rect", "text")}
+                                                              "rect", "text", "a")}
     assert "<script>alert(1)</script>" in "".join(t.text or "" for t in root.iter(SVG + "text"))
     assert "\x1b" not in run.stdout
 
@@ -229,10 +298,29 @@ def test_a_live_object_shows_its_running_pods_and_findings():
         origins={"Namespace": "live: kind-lab", "MutatingWebhookConfiguration": "live: kind-lab"},
         live={"pods": [{"name": "httpbin-1", "sidecar": False}],
               "findings": [{"code": "needs-restart", "detail": "created before <b>the label</b>",
-                            "fix": "kubectl rollout restart deployment/httpbin -n mesh"}]})
+                            "fix": "kubectl rollout restart deployment/httpbin -n mesh",
+                            "docs": docs.FINDINGS["needs-restart"]}]})
     html = page([view(item)])
     assert parse(html).errors == []
     running = re.search(r"<h3>Running pods</h3>\s*<ul class=\"running\">(.*?)</ul>", html, re.S).group(1)
     assert "<li>1, 0 with a sidecar</li>" in running and "<li>httpbin-1: no sidecar</li>" in running
     assert "<li>! needs-restart: created before &lt;b&gt;the label&lt;/b&gt;" in running
+    assert (f'<li><a class="docs" href="{docs.FINDINGS["needs-restart"]}" rel="noreferrer" '
+            f'title="{docs.FINDINGS["needs-restart"]}">about <code>needs-restart</code></a></li>') in running
     assert "deployment/httpbin (live: kind-lab)<br>cluster state: read live from context kind-lab" in html
+
+
+def test_the_readme_pictures_show_what_the_command_prints_today(cli):
+    """docs/explain-*.png were photographed from the pages whose digests tools/explain_screenshot.py recorded:
+    a printer change that alters the lesson's page makes the README's pictures stale, and this fails until
+    the tool is rerun."""
+    import hashlib
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "docs", "explain-pictures.sha256"), encoding="utf-8") as fh:
+        recorded = dict(reversed(line.split()) for line in fh if line.strip())
+    for output, picture in (("html", "explain-html.png"), ("svg", "explain-svg.png")):
+        assert os.path.getsize(os.path.join(root, "docs", picture)) > 10_000
+        drawn = cli("explain", "-f", "-", "-o", output, stdin=LESSON).stdout
+        assert hashlib.sha256(drawn.encode()).hexdigest() == recorded[picture], (
+            f"docs/{picture} is stale: rerun python3 tools/explain_screenshot.py")

@@ -70,6 +70,22 @@ def test_offline_scenario_shows_what_explain_decides(offline_run, sid, results):
         assert want in text, (want, text[-3000:])
 
 
+def test_offline_explains_name_the_labs_namespace_and_their_hints_label_it(offline_run):
+    """The explanations a learner reads offline are about the namespace the shown kubectl commands use, so a
+    hint's `kubectl label namespace` can be typed as it is (it once named the embedded default's `default`)."""
+    for sid in ("unlabelled", "mistakes", "exceptions"):
+        text = _scenario_text(offline_run.stdout, sid)
+        explained = re.findall(r"^(?:Deployment|Pod) ([a-z0-9-]+)/", text, re.M)
+        assert explained and set(explained) == {f"inject-lab-{sid}"}, explained
+        assert " -n default" not in text and 'new pod in "default"' not in text
+    unlabelled = _scenario_text(offline_run.stdout, "unlabelled")
+    assert "label the namespace: kubectl label namespace inject-lab-unlabelled istio-injection=enabled  (then" \
+        in unlabelled
+    mistakes = _scenario_text(offline_run.stdout, "mistakes")      # created with istio-injection=true
+    assert "namespace labels: app.kubernetes.io/managed-by=kubectl-inject-lab, istio-injection=true" in mistakes
+    assert "kubectl label namespace inject-lab-mistakes istio-injection- istio.io/rev=canary" in mistakes
+
+
 def test_offline_runs_no_kubectl_and_leaves_no_files(monkeypatch, tmp_path):
     import subprocess
     import tempfile
@@ -84,7 +100,7 @@ def test_offline_runs_no_kubectl_and_leaves_no_files(monkeypatch, tmp_path):
     assert list(tmp_path.iterdir()) == []
     kept = run_cli("lab", "1", "--offline", "--keep")
     directory = re.search(r"kept the lab's files in (\S+)", kept.stdout).group(1)
-    assert sorted(os.listdir(directory)) == ["httpbin.yaml"]
+    assert sorted(os.listdir(directory)) == ["httpbin.yaml", "namespaces.yaml"]
 
 
 def test_a_check_that_does_not_hold_is_reported_and_exits_1(monkeypatch):

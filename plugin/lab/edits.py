@@ -130,3 +130,17 @@ def revision_only_state(revision: str = "canary") -> str:
             obj["data"]["values"] = json.dumps(values, indent=2)
             docs.append(obj)
     return "---\n".join(dump(d) for d in docs)
+
+
+def what_if_namespaces(name: str, labels: Dict[str, str]) -> str:
+    """A --cluster-state file: the embedded default's Namespaces and the lab's own, as the live lab creates it,
+    so an offline explain names the namespace the lab's kubectl commands name (and its hints label that one)."""
+    from simulator.yamlio.write import dump
+
+    from ..state.sources import load_default
+    from .manifests import namespace
+
+    docs = [copy.deepcopy(d.obj) for d in load_default() if d.obj.get("kind") == "Namespace"]
+    docs.append(namespace(name, labels))
+    docs[-1]["metadata"]["labels"]["kubernetes.io/metadata.name"] = name
+    return "---\n".join(dump(d) for d in docs)

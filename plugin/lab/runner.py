@@ -107,6 +107,10 @@ class Lab:
         self.out()
         created = False
         try:
+            # explain's what-ifs against files name the lab's namespace too, not the embedded default's
+            path = self._write("namespaces.yaml", edits.what_if_namespaces(self.ns, scenario["labels"]))
+            self.note(f"the lab writes {path}: a --cluster-state file with namespace {self.ns} as the lab creates it, "
+                      "for explain's what-ifs")
             if self.live:
                 self._create_namespace(scenario)
                 created = True

@@ -30,8 +30,11 @@ if TYPE_CHECKING:
     from typing import Any, Dict, List
 
 NAMESPACE_PREFIX = "inject-lab-"
-#: Offline, the embedded cluster's unlabelled namespace stands in for the lab's (labels come from --ns-label).
-OFFLINE_NS = ["-n", "default", "--offline"]
+#: What-ifs against files (offline, and the revision-only install live too) explain in the lab's namespace as
+#: the lab creates it, from a --cluster-state file of the embedded Namespaces and that one (later labels come
+#: from --ns-label), so what explain says, and the labels its hints suggest, name the lab's namespace.
+WHAT_IF_NS = ["-n", "{ns}", "--cluster-state", "{dir}/namespaces.yaml"]
+OFFLINE_NS = WHAT_IF_NS + ["--offline"]
 LABELLED = ["--ns-label", "istio-injection=enabled"]
 ROLLOUT_TIMEOUT = "--timeout=180s"
 
@@ -54,8 +57,8 @@ def _injector_what_if(manifest: str, edit: str, verdict: str, rule: str) -> Dict
     (--inject-config inject-config-EDIT.yaml); offline, the embedded injector (--cluster-state injector-EDIT.yaml)."""
     return {"inject": ["explain", "-f", "{dir}/%s.yaml" % manifest, "-n", "{ns}", "--inject-config",
                        "{dir}/inject-config-%s.yaml" % edit],
-            "offline": ["explain", "-f", "{dir}/%s.yaml" % manifest, "-n", "default", "--cluster-state",
-                        "{dir}/injector-%s.yaml" % edit] + LABELLED,
+            "offline": ["explain", "-f", "{dir}/%s.yaml" % manifest] + WHAT_IF_NS + [
+                "--cluster-state", "{dir}/injector-%s.yaml" % edit] + LABELLED,
             "what_if": True, "expect": {"verdict": verdict, "rule": rule}}
 
 
@@ -106,8 +109,7 @@ SCENARIOS: List[Dict[str, Any]] = [
           "do": [{"kubectl": ["get", "namespace", "{ns}", "--show-labels"]}]
           + _deploy("httpbin", "httpbin", "1/1", "READY 1/1: no sidecar")
           + [{"inject": ["explain", "deployment/httpbin", "-n", "{ns}"],
-              "offline": ["explain", "-f", "{dir}/httpbin.yaml", "-n", "default", "--offline",
-                          "--ns-label", "istio-injection=true"],
+              "offline": ["explain", "-f", "{dir}/httpbin.yaml"] + OFFLINE_NS,
               "expect": {"verdict": "not-injected", "rule": "no-matching-webhook"}},
              {"note": "The webhook selects istio-injection In (enabled): the value is compared as text, "
                       "and \"true\" is not \"enabled\"."}]},
@@ -127,11 +129,12 @@ SCENARIOS: List[Dict[str, Any]] = [
                  "istio-injection=enabled selects nothing. The lab does not install a second control plane: "
                  "this step is explain's what-if against the embedded cluster with canary's webhooks and injector.",
           "do": [{"revision_only": "canary", "to": "revision-only.yaml"},
-                 {"inject": ["explain", "-f", "{dir}/httpbin.yaml", "-n", "default", "--cluster-state",
-                             "{dir}/revision-only.yaml"] + LABELLED, "what_if": True,
-                  "expect": {"verdict": "not-injected"}},
-                 {"inject": ["explain", "-f", "{dir}/httpbin.yaml", "-n", "default", "--cluster-state",
-                             "{dir}/revision-only.yaml", "--ns-label", "istio.io/rev=canary"], "what_if": True,
+                 {"inject": ["explain", "-f", "{dir}/httpbin.yaml"] + WHAT_IF_NS + [
+                     "--cluster-state", "{dir}/revision-only.yaml"] + LABELLED, "what_if": True,
+                  "expect": {"verdict": "not-injected", "warning": "injection-label-unserved"}},
+                 {"inject": ["explain", "-f", "{dir}/httpbin.yaml"] + WHAT_IF_NS + [
+                     "--cluster-state", "{dir}/revision-only.yaml", "--ns-label", "istio-injection-",
+                     "--ns-label", "istio.io/rev=canary"], "what_if": True,
                   "expect": {"verdict": "injected"}},
                  {"note": "A revision is chosen with istio.io/rev=REVISION (or a revision tag); istio-injection=enabled "
                           "means the default revision."}]},

@@ -1,9 +1,10 @@
-"""The upstream page that explains each rule id and warning code — the one table of them.
+"""The upstream page that explains each rule id, warning code and status finding — the one table of them.
 
 Every address was checked to exist (istio.io's and kubernetes.io's own documentation, found in the
-project's documentation corpus); `-o json` writes the rule's page as `decidedBy.docs` and the text
-output prints it under the RESULT line, so a learner can read what Istio and Kubernetes say about
-the rule that decided.
+project's documentation corpus).  `-o json` writes the deciding rule's page as `decidedBy.docs`, each
+warning's as its `docs` and each finding's as its `docs`; the text output prints the rule's under the
+RESULT line and each warning's and finding's under it, and `-o html` links every one of them, so a
+learner can read what Istio and Kubernetes say about what decided.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ AMBIENT_ENABLE = "https://istio.io/latest/docs/ambient/migrate/enable-ambient-mo
 K8S_WEBHOOKS = "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/"
 K8S_ADMISSION = "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/"
 K8S_SIDECARS = "https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/"
+IN_PLACE_UPGRADES = "https://istio.io/latest/docs/setup/upgrade/in-place/"
+MTLS_MIGRATION = "https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/"
 
 RULES = {
     RuleId.NO_MATCHING_WEBHOOK: INJECTION_PROBLEMS,
@@ -63,5 +66,20 @@ WARNINGS = {
 }
 
 
+#: `status` findings (and explain's running pods): the page that explains each (plugin/workloads/findings.py).
+FINDINGS = {
+    "needs-restart": SIDECAR_INJECTION,          # injection happens only when a pod is created
+    "sidecar-not-expected": SIDECAR_INJECTION,
+    "stale-proxy": IN_PLACE_UPGRADES,            # after an in-place upgrade, restart to get the new proxy
+    "revision-mismatch": CANARY_UPGRADES,
+    "no-sidecar-strict-mtls": MTLS_MIGRATION,    # STRICT refuses clients without a sidecar
+    "injection-failing": INJECTION_PROBLEMS,
+}
+
+
 def rule_docs(rule: RuleId) -> str:
     return RULES[rule]
+
+
+def warning_docs(code: WarningCode) -> str:
+    return WARNINGS[code]

@@ -70,6 +70,7 @@ font-size:.85em;font-weight:700}
 .warn li{list-style:"! "}
 @media print{html{font-size:12pt}:root{--bg:#fff;--fg:#000;--muted:#444;--box:#fff;--line:#000;--call:#000}
 .skip,.back{display:none}.object{break-before:page}a{color:#000;text-decoration:none}
+a.docs::after{content:" (" attr(href) ")";font-size:.85em;overflow-wrap:anywhere}
 .steps li.deciding{outline:3px solid #000}.verdict{border:1px solid #000}}
 """.strip()
 
@@ -102,6 +103,33 @@ def page(objs: List[ObjectView]) -> str:
     return "\n".join(out)
 
 
+#: Only these sites are linked (the pages of plugin/printers/docs.py); a link is followed only when clicked,
+#: so the page still loads nothing.
+DOCS_SITES = ("https://istio.io/", "https://kubernetes.io/")
+
+
+def _docs_link(code: str, url: str) -> str:
+    """A link to the upstream page about a rule, warning or finding, named by its id."""
+    if not url.startswith(DOCS_SITES):
+        return f"<code>{esc(code)}</code>"
+    return (f'<a class="docs" href="{esc(url)}" rel="noreferrer" title="{esc(url)}">about <code>{esc(code)}</code>'
+            "</a>")
+
+
+def _rule_link(o: ObjectView) -> str:
+    if not o.rule_docs.startswith(DOCS_SITES):
+        return f"<code>{esc(o.rule)}</code>"
+    return f'<a class="docs" href="{esc(o.rule_docs)}" rel="noreferrer" title="{esc(o.rule_docs)}"><code>{esc(o.rule)}</code></a>'
+
+
+def _line(text: str) -> str:
+    """A line of the text output; its "about CODE: URL" lines (findings of running pods) become links."""
+    head, sep, url = text.partition(": ")
+    if sep and head.startswith("about ") and " " not in head[6:] and url.startswith(DOCS_SITES) and " " not in url:
+        return _docs_link(head[6:], url)
+    return esc(text)
+
+
 def _verdict(obj: ObjectView) -> str:
     return f'<span class="verdict v-{esc(obj.verdict)}">{obj.mark} {esc(obj.verdict_words)}</span>'
 
@@ -114,7 +142,7 @@ def _summary(objs: List[ObjectView]) -> List[str]:
            '<th scope="col">Deciding rule</th><th scope="col">Source</th></tr></thead>', "<tbody>"]
     for n, o in enumerate(objs, 1):
         out.append(f'<tr><td>{n}</td><td><a href="#obj-{n}">{esc(o.kind)} {esc(o.namespace)}/{esc(o.name)}</a></td>'
-                   f"<td>{_verdict(o)}</td><td><code>{esc(o.rule)}</code></td><td>{esc(o.source)}</td></tr>")
+                   f"<td>{_verdict(o)}</td><td>{_rule_link(o)}</td><td>{esc(o.source)}</td></tr>")
     out += ["</tbody>", "</table>", "</section>"]
     return out
 
@@ -130,14 +158,18 @@ def _object(n: int, o: ObjectView) -> List[str]:
         out.extend(_policy(p))
     if o.templates or any(f.added for f in o.pod):
         out.extend(_templates(o))
-    for title, lines, cls in (("Warnings", o.warnings, "warn"), ("To get a sidecar (each change was simulated and "
-                              "would inject)", o.hints, "hints"), ("Running pods", o.running, "running"),
+    if o.warnings:
+        out += ["<h3>Warnings</h3>", '<ul class="warn">'] + [
+            f"<li>{esc(text)} {_docs_link(code, url)}</li>" for text, (code, url) in zip(o.warnings, o.warning_docs)]
+        out.append("</ul>")
+    for title, lines, cls in (("To get a sidecar (each change was simulated and would inject)", o.hints, "hints"),
+                              ("Running pods", o.running, "running"),
                               ("Unknown (not readable with these credentials; the result assumes they are absent)",
                                o.unknown, "unknown")):
         if lines:
-            out += [f"<h3>{esc(title)}</h3>", f'<ul class="{cls}">'] + [f"<li>{esc(x)}</li>" for x in lines] + ["</ul>"]
+            out += [f"<h3>{esc(title)}</h3>", f'<ul class="{cls}">'] + [f"<li>{_line(x)}</li>" for x in lines] + ["</ul>"]
     out.append(f'<p class="result" id="obj-{n}-result"><strong>RESULT:</strong> {_verdict(o)} — {esc(o.result)} '
-               f"<span class=\"mono\">[rule: {esc(o.rule)}]</span>" +
+               f"<span class=\"mono\">[rule: {_rule_link(o)}]</span>" +
                (" <strong>(incomplete: see Unknown above)</strong>" if o.unknown else "") + "</p>")
     out.append('<p class="back"><a href="#summary">Back to the summary</a></p>')
     out.append("</article>")

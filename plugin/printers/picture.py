@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from simulator.records import Frozen
 from simulator.trace import Outcome, Stage, Verdict
+from .docs import rule_docs, warning_docs
 from .style import Style, clean
 from . import text, words
 
@@ -86,6 +87,7 @@ class ObjectView(Frozen):
     mark: str
     verdict_words: str
     rule: str
+    rule_docs: str                   # the upstream page that explains the rule
     result: str                      # the RESULT line's sentence
     namespace_labels: str
     pod_labels: str
@@ -95,6 +97,7 @@ class ObjectView(Frozen):
     templates: Tuple[TemplateView, ...]
     pod: Tuple[PodField, ...]
     warnings: Tuple[str, ...]
+    warning_docs: Tuple[Tuple[str, str], ...]    # (code, upstream page) of each warning, in the same order
     hints: Tuple[str, ...]
     running: Tuple[str, ...]
     unknown: Tuple[str, ...]
@@ -118,11 +121,12 @@ def view(item) -> ObjectView:
     sel = expl.stage(Stage.WEBHOOK_SELECTION)
     return ObjectView(
         obj.kind, obj.namespace, obj.name, source, _state_line(origins), expl.verdict.value, mark, verdict_words,
-        expl.decided_by.rule.value, words.decided(expl),
+        expl.decided_by.rule.value, rule_docs(expl.decided_by.rule), words.decided(expl),
         text._labels(sel.namespace_labels) if sel else "", (text._labels(sel.pod_labels) if sel.pod_labels else "(none)")
         if sel else "",
         _chain(expl), _groups(expl, sel), _policies(expl), _templates(expl), _pod(expl),
-        tuple(words.warning(w) for w in expl.warnings), tuple(words.hint(h, obj.kind) for h in expl.hints),
+        tuple(words.warning(w) for w in expl.warnings),
+        tuple((w.code.value, warning_docs(w.code)) for w in expl.warnings), tuple(words.hint(h, obj.kind) for h in expl.hints),
         _running(getattr(item, "live", None)), tuple(ln.strip() for ln in text._unknown_lines(origins, PLAIN)[2:]),
         sel is not None)
 

@@ -61,6 +61,8 @@ def print_status(result, env, output: str, namespaces: Optional[Sequence[str]], 
             lines.append(f"{f['code']}: {w.namespace}/{w.kind.lower()}/{w.name}{pods}")
             lines.append(f"  {f['detail']}")
             lines.append(f"  fix: {f['fix']}")
+            if f.get("docs"):
+                lines.append(f"  about {f['code']}: {f['docs']}")
     env.stdout.write(clean("\n".join(lines)) + "\n")
 
 

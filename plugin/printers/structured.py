@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 from simulator.records import Frozen
 from . import words
-from .docs import rule_docs
+from .docs import rule_docs, warning_docs
 
 
 def item_data(item) -> Dict[str, Any]:
@@ -32,7 +32,7 @@ def item_data(item) -> Dict[str, Any]:
         "verdict": expl.verdict.value,
         "decidedBy": decided_by_data(expl),
         "stages": [record_data(s) for s in expl.stages],
-        "warnings": [{"code": w.code.value, **w.detail} for w in expl.warnings],
+        "warnings": [{"code": w.code.value, **w.detail, "docs": warning_docs(w.code)} for w in expl.warnings],
         "patch": expl.patch,
         "hints": [record_data(h) for h in expl.hints],
         "clusterState": item.origins,

@@ -170,9 +170,12 @@ class _Drawing:
 
     def result(self, o) -> None:
         lines = _wrap(f"RESULT: {o.mark} {o.verdict_words} — {o.result} [rule: {o.rule}]", CHARS - 2)
+        # the RESULT links to the page about its rule (followed only when clicked: nothing is loaded)
+        self.out.append(f'<a href="{esc(o.rule_docs)}"><title>about {esc(o.rule)}: {esc(o.rule_docs)}</title>')
         self.out.append(f'<rect class="v-{esc(o.verdict)}" x="{PAD}" y="{self.y}" width="{WIDTH - 2 * PAD}" '
                         f'height="{LINE * len(lines) + 14}" rx="8"/>')
         self.y += 4
         for line in lines:
             self.text(line, "vtext", x=PAD + 14, chars=CHARS)
+        self.out.append("</a>")
         self.y += 10

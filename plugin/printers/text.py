@@ -14,7 +14,7 @@ from simulator.records import Frozen
 from simulator.trace import Effect, HintKind, Outcome, RuleId, Stage, Verdict
 from .style import Style, clean
 from . import words
-from .docs import rule_docs
+from .docs import rule_docs, warning_docs
 
 POLICY_LABELS = {
     RuleId.HOST_NETWORK: "hostNetwork",
@@ -190,6 +190,7 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, runni
         lines.append(s.bold("Warnings"))
         for w in expl.warnings:
             lines.append("   " + s.yellow("! ") + words.warning(w))
+            lines.append(s.dim(f"     about {w.code.value}: {warning_docs(w.code)}"))
     if expl.hints:
         lines.append("")
         lines.append(s.bold("To get a sidecar") + " (each change below was simulated and would inject):")
@@ -236,6 +237,8 @@ def _live_lines(live: Mapping[str, Any], s: Style) -> List[str]:
     for f in live.get("findings") or []:
         lines.append("   " + s.yellow("! ") + f"{f['code']}: {f['detail']}")
         lines.append(f"     fix: {f['fix']}")
+        if f.get("docs"):
+            lines.append(s.dim(f"     about {f['code']}: {f['docs']}"))
     return lines
 
 

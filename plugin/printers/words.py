@@ -139,10 +139,15 @@ def installed(d: Mapping[str, Any]) -> str:
 
 
 def _revision_not_installed(d) -> str:
-    return (f"namespace \"{d.get('namespace')}\" has istio.io/rev={d.get('value')}, but no installed injector serves that "
-            f"revision (installed: {installed(d.get('installed') or {})}). Label the namespace with an installed revision or "
-            f"tag, or install revision {d.get('value')}; adding istio-injection=enabled next to it is no fix: that label "
-            f"takes precedence and the revision label would only mislead.")
+    head = (f"namespace \"{d.get('namespace')}\" has istio.io/rev={d.get('value')}, but no installed injector serves that "
+            f"revision (installed: {installed(d.get('installed') or {})}). ")
+    if d.get("injectionLabel") is not None:
+        return head + (f"Its istio-injection={d.get('injectionLabel')} label is what the webhooks select on here (it takes "
+                       f"precedence), so the revision label only misleads: remove it (kubectl label namespace "
+                       f"{d.get('namespace')} istio.io/rev-).")
+    return head + (f"Label the namespace with an installed revision or tag, or install revision {d.get('value')}; adding "
+                   f"istio-injection=enabled next to it is no fix: that label takes precedence and the revision label "
+                   f"would only mislead.")
 
 
 def _injection_label_unserved(d) -> str:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .mtls import PeerAuthentications
     from .owners import Workload
 
+from ..printers.docs import FINDINGS as DOCS
 from .pods import pod_facts, proxy_image_of
 
 INJECTOR_SUFFIX = "sidecar-injector.istio.io"
@@ -61,7 +62,7 @@ def findings_for(w: Workload, expected: Mapping[str, Any], peer_auth: Optional[P
 
     def add(code: str, pods: List[str], detail: str, fix: str) -> None:
         if pods or code == "injection-failing":
-            out.append({"code": code, "pods": pods, "detail": detail, "fix": fix})
+            out.append({"code": code, "pods": pods, "detail": detail, "fix": fix, "docs": DOCS[code]})
 
     verdict = expected.get("verdict")
     bare = [f["name"] for f in facts if not f["sidecar"]]

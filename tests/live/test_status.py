@@ -47,6 +47,9 @@ def test_label_after_start_then_restart(live_cluster, tmp_path):
     assert table[0].split() == ["NAMESPACE", "WORKLOAD", "PODS", "SIDECARS", "REVISION", "PROXY", "FINDINGS"]
     assert table[1].split() == ["shop", "deployment/httpbin", "3", "0/3", "-", "-", "needs-restart"]
     assert "fix: kubectl rollout restart deployment/httpbin -n shop" in run.stdout
+    # the page about the finding, in the JSON and under the fix
+    page = "https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/"
+    assert finding["docs"] == page and f"  about needs-restart: {page}\n" in run.stdout
     # the names to restart, as `kubectl get -o name` prints them, ready for xargs
     names = live.run("status", "-n", "shop", "--finding", "needs-restart", "-o", "name")
     assert (names.status, names.stdout) == (0, "deployment.apps/httpbin\n"), names.stderr

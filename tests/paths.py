@@ -85,21 +85,20 @@ def _modcache(go):
 
 
 @functools.lru_cache(maxsize=None)
-def _master_module():
-    """(Path, None) of the module in the Go module cache, downloading it if needed, else (None, reason)."""
-    version = master_module_version()
+def _go_module(module, version, what):
+    """(Path, None) of module@version in the Go module cache, downloading it if needed, else (None, reason)."""
     go = shutil.which("go")
-    where = _modcache(go) / ("istio.io/istio@" + version)
+    where = _modcache(go) / (module + "@" + version)
     if (where / "go.mod").exists():
         return where, None
-    what = "istio.io/istio@%s (Istio's master chart and injection corpus)" % version
+    what = "%s@%s (%s)" % (module, version, what)
     if go is None:
         return None, "%s is not in the Go module cache (%s) and Go is not on PATH to download it" % (what, where)
     # Outside any module, with the environment the oracle builds use (tests/oracles/istioctl.py).
     env = dict(os.environ, GOFLAGS="-mod=mod", GOTOOLCHAIN="local")
     try:
         with tempfile.TemporaryDirectory(prefix="kubectl-inject-modload-") as scratch:
-            proc = subprocess.run([go, "mod", "download", "-json", "istio.io/istio@" + version], cwd=scratch,
+            proc = subprocess.run([go, "mod", "download", "-json", module + "@" + version], cwd=scratch,
                                   env=env, capture_output=True, text=True, timeout=900)
     except subprocess.TimeoutExpired:
         return None, "`go mod download %s` timed out after 900 s" % what
@@ -111,6 +110,25 @@ def _master_module():
         detail = info.get("Error") or proc.stderr.strip()[-500:]
         return None, "`go mod download` of %s failed: %s" % (what, detail)
     return Path(info["Dir"]), None
+
+
+def _master_module():
+    return _go_module("istio.io/istio", master_module_version(), "Istio's master chart and injection corpus")
+
+
+def kubernetes_module():
+    """k8s.io/kubernetes at the version the kube-apiserver build pins, from the Go module cache (downloaded
+    here if the build has not run yet, so a cold run does not skip what a warm one runs)."""
+    from tests.realcluster.apiserver import Unavailable, kubernetes_version
+
+    try:
+        version = kubernetes_version()
+    except Unavailable as e:
+        raise Missing(str(e)) from None
+    path, reason = _go_module("k8s.io/kubernetes", version, "Kubernetes' e2e manifests")
+    if path is None:
+        raise Missing(reason)
+    return path
 
 
 def master_module():

@@ -12,7 +12,6 @@ a kube-system DaemonSet).
 `RECORDED` holds istioctl's answer for each (digest of stdout, exit code), so the CLI is checked against it
 where no istioctl can be built; `--update-oracle-goldens` rewrites it from the real program.
 """
-import glob
 import hashlib
 import json
 from pathlib import Path
@@ -40,19 +39,11 @@ KUBERNETES_MANIFESTS = (
 )
 
 
-def _kubernetes_module():
-    found = sorted(glob.glob(str(paths._modcache(None) / "k8s.io" / "kubernetes@v*")))
-    if not found:
-        raise paths.Missing("k8s.io/kubernetes is not in the Go module cache (%s); it arrives with the "
-                            "kube-apiserver build of tests/live" % paths._modcache(None))
-    return Path(found[-1])
-
-
 def corpus():
     """[(name, Path or None, why missing)]: every file of the corpus, in a stable order."""
     out = [("edge/" + p.name, p, None) for p in sorted(EDGES.glob("*.yaml"))]
     for prefix, root, names in (("istio/", lambda: paths.master_module() / "samples", ISTIO_SAMPLES),
-                                ("kubernetes/", lambda: _kubernetes_module() / "test" / "e2e" / "testing-manifests",
+                                ("kubernetes/", lambda: paths.kubernetes_module() / "test" / "e2e" / "testing-manifests",
                                  KUBERNETES_MANIFESTS)):
         try:
             base, why = root(), None

@@ -89,11 +89,9 @@ class ExplainedItem(Record):
 def run(args, env: Environment) -> int:
     if args.no_color:
         env = env.replace(environ=dict(env.environ, NO_COLOR="1"))
-    from simulator import EngineCache, Options
     from simulator.kube.labels import label_key_error, label_value_error
 
-    from ..state.sources import apply_config_files, apply_release, parse_ns_labels
-    from ..diagnostics import validate_state
+    from ..state.sources import parse_ns_labels
 
     status = ExitStatus.OK
     try:
@@ -113,8 +111,21 @@ def run(args, env: Environment) -> int:
     got = _load(args, env)
     if isinstance(got, int):
         return got
-    state, index, state_problems, state_loaded, pieces, choice, targets = got
-    # `pieces`: the input read whole (a list of one Loaded), or read as it is explained (inputs.iter_sources)
+    pieces = got[4]
+    try:
+        return _run(args, env, status, ns_labels, *got)
+    finally:
+        if not isinstance(pieces, list):
+            pieces.close()    # a streamed input's copies of pipes (inputs.Spool), if the run ended early
+
+
+def _run(args, env, status, ns_labels, state, index, state_problems, state_loaded, pieces, choice, targets) -> int:
+    from simulator import EngineCache, Options
+
+    from ..diagnostics import validate_state
+    from ..state.sources import apply_config_files, apply_release
+
+    # `pieces`: the input read whole (a list of one Loaded), or read as it is explained (inputs.Streamed)
     whole = pieces[0] if isinstance(pieces, list) else None
     try:
         if args.istio_release:
@@ -134,9 +145,9 @@ def run(args, env: Environment) -> int:
         status = ExitStatus.ERROR
     from ..state.applied import apply_namespaces
 
-    # a streamed input has no Namespace document (inputs.streamable looked before anything was read)
-    state, applied_notes, refused_namespaces = apply_namespaces(state, whole.documents if whole else [])
-    refused_ids = {id(doc) for doc, _, _ in refused_namespaces}
+    # a streamed input's Namespace documents were found by a first pass (inputs.namespace_documents)
+    state, applied_notes, refused_namespaces = apply_namespaces(state, whole.documents if whole else pieces.namespaces)
+    refused_ids = {(doc.file, doc.index, doc.item) for doc, _, _ in refused_namespaces}
     for doc, field, message in refused_namespaces:
         _error(env, f"{doc.where()}: field {field}: {message}")
         status = ExitStatus.ERROR
@@ -238,7 +249,7 @@ def _explain_piece(args, env, loaded, state, options, cache, finish, origins, ta
     for doc in loaded.documents:
         kind = doc.obj.get("kind")
         if kind == "Namespace":   # applied to the state above (or refused)
-            slots.append(None if id(doc) in refused_ids else
+            slots.append(None if (doc.file, doc.index, doc.item) in refused_ids else
                          ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
             continue
         if kind not in INJECTABLE_KINDS:
@@ -304,7 +315,7 @@ def _load(args, env: Environment):
     inputs.iter_sources reads them: json and text from regular files, when inputs.streamable says they
     read the same), choice, live targets or None), or the exit status. Where the state comes from: plugin/state/choice.py. Live targets (TYPE/NAME, -l) and -f
     against a live cluster read the inputs first: their namespaces decide which namespaced objects are read."""
-    from ..inputs import Loaded, iter_sources, read_sources, streamable
+    from ..inputs import Loaded, Streamed, read_sources, read_streamable
     from ..kube.kubeconfig import KubeconfigError
     from ..state.choice import LIVE, choose
     from ..state.sources import load_cluster_state
@@ -352,8 +363,9 @@ def _load(args, env: Environment):
         for line in e.lines:
             _error(env, line)
         return ExitStatus.ERROR
-    if args.output in STREAMED and streamable(args.filename, env.stdin, args.recursive):
-        return state, index, problems, state_loaded, iter_sources(args.filename, env.stdin, args.recursive), choice, None
+    if args.output in STREAMED:
+        got = read_streamable(args.filename, env.stdin, args.recursive)
+        return state, index, problems, state_loaded, got if isinstance(got, Streamed) else [got], choice, None
     loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     return state, index, problems, state_loaded, [loaded], choice, None
 

@@ -1,7 +1,8 @@
-"""Streaming (issue 10, section 4): `explain -o json` and `-o text` read a regular file in pieces and write
-each piece's output before the next is read, so memory does not grow with the number of objects; the
-result is the one reading the whole input gives.  Inputs that must be read whole (a Namespace to apply
-first, stdin, -o pod ...) are.  Many objects read as a summary."""
+"""Streaming (issue 10, section 4): `explain -o json`, `-o text` and `-o patch` read their input in pieces and
+write each piece's output before the next is read, so memory does not grow with the number of objects; the
+result is the one reading the whole input gives.  The input's Namespaces, wherever they are, are found by a
+first pass; pipes are copied to a private file first.  Inputs that must be read whole (a `%YAML` directive,
+not UTF-8, -o pod ...) are.  Many objects read as a summary."""
 from __future__ import annotations
 
 import io
@@ -95,7 +96,7 @@ def test_stdin_from_a_file_is_streamed(tmp_path, small_pieces):
 
 
 def test_streamed_output_is_the_whole_inputs_output(tmp_path, monkeypatch, small_pieces):
-    """Byte for byte, stdout and stderr, -o json and text, with an error (and its line) in a late piece."""
+    """Byte for byte, stdout and stderr, -o json, text and patch, with an error (and its line) in a late piece."""
     import plugin.inputs
 
     path = _write(tmp_path, "".join(deployment(i) for i in range(21)) + BROKEN + deployment(99))
@@ -103,7 +104,8 @@ def test_streamed_output_is_the_whole_inputs_output(tmp_path, monkeypatch, small
     for streamed in (True, False):
         if not streamed:
             monkeypatch.setattr(plugin.inputs, "streamable", lambda *a, **k: False)
-        outputs.append([run_cli("explain", "--offline", "-f", path, "-o", fmt, environ=QUIET) for fmt in ("json", "text")])
+        outputs.append([run_cli("explain", "--offline", "-f", path, "-o", fmt, environ=QUIET)
+                        for fmt in ("json", "text", "patch")])
     assert outputs[0] == outputs[1]
     json_run = outputs[0][0]
     assert json_run.status == 2 and len(json.loads(json_run.stdout)["items"]) == 22
@@ -179,7 +181,7 @@ def _streamed_and_whole(monkeypatch, argv, stdin_path=None):
 
 
 @pytest.mark.parametrize("where", ["first", "middle", "last", "twice", "in a List", "refused", "after an error"])
-@pytest.mark.parametrize("fmt", ["json", "text"])
+@pytest.mark.parametrize("fmt", ["json", "text", "patch"])
 def test_namespaces_anywhere_in_a_streamed_file_give_the_whole_reads_output(tmp_path, monkeypatch, small_pieces,
                                                                               where, fmt):
     """A Namespace document is applied before the first object, wherever it is in the file, as `kubectl
@@ -227,7 +229,7 @@ def test_namespaces_in_other_files_and_a_directory_give_the_whole_reads_output(t
     extra = _write(tmp_path, deployment(40, "team") + namespace("team"), "extra.yaml")
     for argv in (["-f", str(tmp_path / "dir")], ["-f", extra, "-f", str(tmp_path / "dir")],
                  ["-f", str(tmp_path / "dir"), "-f", extra]):
-        for fmt in ("json", "text"):
+        for fmt in ("json", "text", "patch"):
             streamed, whole = _streamed_and_whole(monkeypatch, ["explain", "--offline", *argv, "-o", fmt])
             assert streamed == whole, (argv, fmt)
             assert whole.status == 0 and "z-namespaces.yaml: document 1" in whole.stderr, whole.stderr
@@ -279,10 +281,10 @@ def test_stdin_from_a_pipe_is_copied_and_streamed(tmp_path, monkeypatch, small_p
     pieces = []
     real = plugin.inputs.iter_sources
     monkeypatch.setattr(plugin.inputs, "iter_sources", lambda *a, **k: (pieces.append(1) or p for p in real(*a, **k)))
+    real_fill = plugin.inputs.Spool._fill
     for fmt in ("json", "text"):
         out, err = io.StringIO(), io.StringIO()
         copies = []
-        real_fill = plugin.inputs.Spool._fill
 
         def fill(self, read, _copies=copies):
             got = real_fill(self, read)

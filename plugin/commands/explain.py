@@ -311,10 +311,11 @@ def _explain_piece(args, env, loaded, state, options, cache, finish, origins, ta
 
 
 def _load(args, env: Environment):
-    """(state, index, state problems, state documents, the input (a list of one Loaded, or its pieces as
-    inputs.iter_sources reads them: json and text from regular files, when inputs.streamable says they
-    read the same), choice, live targets or None), or the exit status. Where the state comes from: plugin/state/choice.py. Live targets (TYPE/NAME, -l) and -f
-    against a live cluster read the inputs first: their namespaces decide which namespaced objects are read."""
+    """(state, index, state problems, state documents, the input (a list of one Loaded, or an
+    inputs.Streamed: the STREAMED outputs, when inputs.streamable says the pieces read the same), choice,
+    live targets or None), or the exit status. Where the state comes from: plugin/state/choice.py. Live
+    targets (TYPE/NAME, -l) and -f against a live cluster read the inputs first: their namespaces decide
+    which namespaced objects are read."""
     from ..inputs import Loaded, Streamed, read_sources, read_streamable
     from ..kube.kubeconfig import KubeconfigError
     from ..state.choice import LIVE, choose
@@ -370,9 +371,10 @@ def _load(args, env: Environment):
     return state, index, problems, state_loaded, [loaded], choice, None
 
 
-#: The outputs written piece by piece (the others need every item at once: -o pod's notes and warnings,
-#: yaml's and patch's one document, html and svg pages).
-STREAMED = ("json", "text")
+#: The outputs written piece by piece.  The others need every item at once: -o pod (each file's text is
+#: printed back as written only when all of it reads as expected; its warnings cover the whole input),
+#: yaml (PyYAML's anchors and aliases reach across items), html and svg pages.
+STREAMED = ("json", "text", "patch")
 
 
 def _namespaces(args, loaded, default: str) -> List[str]:

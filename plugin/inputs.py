@@ -369,12 +369,15 @@ _NAMESPACE_WORDS = re.compile(rb"Namespace|binary")
 
 
 def namespace_documents(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
-                        spool: Optional[Spool] = None) -> List[Document]:
+                        spool: Optional[Spool] = None, spaces: Optional[set] = None) -> List[Document]:
     """The inputs' Namespace documents (List items too), each with the file, index and line read_sources
     gives it, and only those a whole read would reach (not after a file's first YAML syntax error): the
     first pass over an input streamable() called NAMESPACES.  It holds nothing else, so its memory does
     not grow with the input either.  stdin (a regular file) is read beside the stream, which stays where
-    it is for the streamed pass."""
+    it is for the streamed pass.  `spaces`: also gets the namespace every document names (None for one
+    that names none), for a live cluster's state, which is read for them."""
+    from simulator.kube.objects import namespace_of
+
     lines: Any = ()
     if "-" in paths:
         fd = _regular_stdin(stdin)
@@ -383,6 +386,8 @@ def namespace_documents(paths: List[str], stdin: Optional[IO] = None, recursive:
     found = []
     for piece in iter_sources(paths, lines, recursive, spool):
         found.extend(d for d in piece.documents if d.obj.get("kind") == "Namespace")
+        if spaces is not None:
+            spaces.update(namespace_of(d.obj) for d in piece.documents)
     return found
 
 
@@ -548,12 +553,15 @@ def _is_fifo(file: str) -> bool:
 
 class Streamed:
     """An input read as it is explained: its pieces (iter_sources), its Namespace documents (found by a
-    first pass), and the pipes' copies, removed by close() (also once the pieces have all been taken)."""
+    first pass), the namespaces its documents name (when asked for: read_streamable), and the pipes'
+    copies, removed by close() (also once the pieces have all been taken)."""
 
-    def __init__(self, pieces: Iterator[Loaded], namespaces: List[Document], spool: Spool):
+    def __init__(self, pieces: Iterator[Loaded], namespaces: List[Document], spool: Spool,
+                 spaces: Optional[set] = None):
         self.pieces = pieces
         self.namespaces = namespaces
         self.spool = spool
+        self.spaces = spaces
 
     def __iter__(self) -> Iterator[Loaded]:
         try:
@@ -565,18 +573,23 @@ class Streamed:
         self.spool.close()
 
 
-def read_streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True) -> Any:
-    """The input of an output written piece by piece (explain -o json, -o text): a Streamed when it
+def read_streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
+                    spaces: bool = False) -> Any:
+    """The input of an output written piece by piece (explain -o json, text, patch): a Streamed when it
     reads the same piece by piece (streamable), else a Loaded read whole.  Pipes are copied first
-    (Spool), so that they can be scanned, searched for Namespaces, then streamed."""
+    (Spool), so that they can be scanned, searched for Namespaces, then streamed.  `spaces`: the
+    Streamed also tells the namespaces its documents name (Streamed.spaces; a first pass then always
+    runs)."""
     spool = Spool.of(paths, stdin, recursive)
     streamed = None
     try:
         how = streamable(paths, spool.stdin, recursive, spool)
         if how is None:
             return read_sources(paths, spool.stdin, recursive=recursive, spool=spool)
-        namespaces = namespace_documents(paths, spool.stdin, recursive, spool) if how == NAMESPACES else []
-        streamed = Streamed(iter_sources(paths, spool.stdin, recursive, spool), namespaces, spool)
+        named: Optional[set] = set() if spaces else None
+        namespaces = (namespace_documents(paths, spool.stdin, recursive, spool, named)
+                      if how == NAMESPACES or spaces else [])
+        streamed = Streamed(iter_sources(paths, spool.stdin, recursive, spool), namespaces, spool, named)
         return streamed
     finally:
         if streamed is None:

@@ -473,3 +473,22 @@ def test_a_streamed_input_counts_on_across_its_pieces_on_a_terminal(tmp_path, sm
     drawn = term.getvalue()
     assert "\rexplaining 5 objects\x1b[K" in drawn and "\rexplaining 10 objects\x1b[K" in drawn, drawn
     assert drawn.endswith(tp.ERASE)
+
+
+def test_against_a_live_cluster_a_file_is_streamed_too(tmp_path, monkeypatch, small_pieces):
+    """`explain -f` against a live cluster: a first pass names the namespaces its state is read for (and
+    finds the Namespaces), then the file is streamed; the output is the whole read's."""
+    pytest.importorskip("kubernetes", reason="the live state is read through the kubernetes package")
+    from tests.test_progress import _fake_cluster
+
+    objects = [deployment(i, "mesh" if i % 3 else "default") for i in range(12)]
+    objects.insert(6, namespace("shop"))
+    objects.append(deployment(50, "shop"))
+    path = _write(tmp_path, "".join(objects))
+    with _fake_cluster(tmp_path, []) as kubeconfig:
+        monkeypatch.setitem(QUIET, "KUBECONFIG", str(kubeconfig))
+        for fmt in ("json", "text"):
+            streamed, whole = _streamed_and_whole(monkeypatch, ["explain", "-f", path, "-o", fmt])
+            assert streamed == whole, fmt
+    assert whole.status == 0, whole.stderr
+    assert "Namespace shop created" in whole.stderr and "live" in whole.stdout

@@ -349,13 +349,23 @@ def _load(args, env: Environment):
         targets, loaded = got
         return targets.state, targets.index, [], Loaded(documents=list(targets.index.values())), [loaded], choice, targets
     if choice.mode == LIVE:
-        loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
+        if args.output in STREAMED:    # a first pass finds the namespaces the state is read for
+            loaded = read_streamable(args.filename, env.stdin, args.recursive, spaces=True)
+        else:
+            loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
         from ..state.choice import load_live
 
-        got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
+        try:
+            got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
+        except BaseException:
+            if isinstance(loaded, Streamed):
+                loaded.close()
+            raise
         if isinstance(got, int):
+            if isinstance(loaded, Streamed):
+                loaded.close()
             return got
-        return got + ([loaded], choice, None)
+        return got + (loaded if isinstance(loaded, Streamed) else [loaded], choice, None)
     from ..state.sources import StateLoadError
 
     try:
@@ -378,9 +388,11 @@ STREAMED = ("json", "text", "patch")
 
 
 def _namespaces(args, loaded, default: str) -> List[str]:
+    """The namespaces the input's objects go to (a Streamed input's first pass named them)."""
     from simulator.kube.objects import namespace_of
 
-    return sorted({args.namespace or namespace_of(d.obj) or default for d in loaded.documents} or {default})
+    named = loaded.spaces if hasattr(loaded, "spaces") else {namespace_of(d.obj) for d in loaded.documents}
+    return sorted({args.namespace or n or default for n in named} or {default})
 
 
 def _flush(env: Environment) -> None:

@@ -380,6 +380,34 @@ def test_a_named_pipe_is_copied_and_streamed(tmp_path, monkeypatch, small_pieces
     assert len(pieces) > 8 and "pipe.yaml: document 12, line 218: Namespace shop created" in got.stderr
 
 
+@pytest.mark.parametrize("text", [
+    "%YAML 1.1\n---\n" + deployment(0)[4:] + deployment(1),      # a directive: the stream is read as one
+    deployment(0) + "---\nkind: Pod\nmetadata:\n  name: caf\xe9\n"])   # not UTF-8
+def test_a_pipe_that_cannot_be_streamed_is_read_whole_from_its_copy(tmp_path, text):
+    """The copy is read whole, as the pipe itself would have been: the same output and errors."""
+    import os
+    import threading
+
+    data = text.encode("latin-1")
+    path = tmp_path / "file.yaml"
+    path.write_bytes(data)
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    got = run_cli("explain", "--offline", "-f", str(fifo), "-o", "json", environ=QUIET)
+    writer.join(10)
+    from_file = run_cli("explain", "--offline", "-f", str(path), "-o", "json", environ=QUIET)
+    assert (got.status, got.stdout, got.stderr) == (
+        from_file.status, from_file.stdout.replace(str(path), str(fifo)), from_file.stderr.replace(str(path), str(fifo)))
+    assert got.stdout.count('"kind": "Deployment"') == 2 or "cannot read" in got.stderr, got.stderr
+
+
 def test_a_fifo_given_with_f_is_copied_and_streamed(tmp_path, small_pieces):
     """`-f <(cat big.yaml)` (bash's process substitution: a pipe), end to end in a process of its own."""
     import os
@@ -414,8 +442,9 @@ def test_stdin_reads_as_the_same_file(tmp_path, small_pieces):
     assert from_stdin.stdout == from_file.stdout.replace(path, "<stdin>")
 
 
-def _peak(tmp_path, n: int) -> int:
-    path = _write(tmp_path, "".join(deployment(i) for i in range(n)), f"{n}.yaml")
+def _peak(tmp_path, n: int, namespaces: bool = False) -> int:
+    text = "".join(deployment(i, "shop" if namespaces else "mesh") for i in range(n))
+    path = _write(tmp_path, text + (NAMESPACE if namespaces else ""), f"{n}.yaml")
     tracemalloc.start()
     try:
         run = run_cli("explain", "--offline", "-f", path, "-o", "json", environ=QUIET)
@@ -425,12 +454,14 @@ def _peak(tmp_path, n: int) -> int:
         tracemalloc.stop()
 
 
-def test_memory_does_not_grow_with_the_number_of_objects(tmp_path, small_pieces):
+@pytest.mark.parametrize("namespaces", [False, True], ids=["plain", "a Namespace at the end"])
+def test_memory_does_not_grow_with_the_number_of_objects(tmp_path, small_pieces, namespaces):
     """Python allocations at the peak for N and 4N objects, less the in-process runner's collected stdout
-    (a real run writes it out): it would grow by a few kB per object if the input or results were held."""
+    (a real run writes it out): it would grow by a few kB per object if the input or results were held
+    (with a Namespace at the end, by the first pass too)."""
     small, large = 100, 400
-    a = _peak(tmp_path, small)
-    b = _peak(tmp_path, large)
+    a = _peak(tmp_path, small, namespaces)
+    b = _peak(tmp_path, large, namespaces)
     assert b - a < (large - small) * 1000, (a, b)
 
 

@@ -429,20 +429,24 @@ class Spool:
     @classmethod
     def of(cls, paths: List[str], stdin: Optional[IO], recursive: bool = True) -> Spool:
         spool = cls(stdin)
+        order: List[str] = []     # the inputs in the order they are read: "-" and FIFOs
+        for path in paths:
+            if path == "-":
+                order.append(path)
+            elif os.path.exists(path):
+                order.extend(file for file in iter_paths(path, recursive) if _is_fifo(file))
         try:
-            for path in paths:
-                if path == "-":
+            for file in order:
+                if file == "-":
                     if spool._stdin_copy is None and _is_pipe(stdin):
                         spool.stdin = spool._stdin_copy = spool._copy_stdin(stdin)
                     continue
-                if not os.path.exists(path):
-                    continue
-                for file in iter_paths(path, recursive):
-                    if file not in spool.copies and _is_fifo(file):
-                        try:
-                            spool.copies[file] = spool._copy_fifo(file)
-                        except OSError:
-                            pass    # not opened: read_file tries again and reports it
+                if order.count(file) > 1:
+                    continue   # read again after its end, it gives what a second writer writes: left to read_file
+                try:
+                    spool.copies[file] = spool._copy_fifo(file)
+                except OSError:
+                    pass    # not opened: read_file tries again and reports it
         except BaseException:
             spool.close()
             raise

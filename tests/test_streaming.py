@@ -380,6 +380,19 @@ def test_a_named_pipe_is_copied_and_streamed(tmp_path, monkeypatch, small_pieces
     assert len(pieces) > 8 and "pipe.yaml: document 12, line 218: Namespace shop created" in got.stderr
 
 
+def test_a_fifo_named_twice_is_left_to_be_read_twice(tmp_path):
+    """Read a second time, a FIFO gives what a second writer writes (nothing, usually): it is not copied,
+    and the input is read whole from the FIFO itself, as before."""
+    import os
+
+    from plugin.inputs import Spool
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    spool = Spool.of([str(fifo), str(tmp_path)], None)
+    assert spool.copies == {} and spool.dir is None
+
+
 @pytest.mark.parametrize("text", [
     "%YAML 1.1\n---\n" + deployment(0)[4:] + deployment(1),      # a directive: the stream is read as one
     deployment(0) + "---\nkind: Pod\nmetadata:\n  name: caf\xe9\n"])   # not UTF-8

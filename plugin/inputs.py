@@ -129,10 +129,10 @@ def read_file(file: str) -> str:
 
 
 def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = False,
-                 recursive: bool = True) -> Loaded:
+                 recursive: bool = True, spool: Optional[Spool] = None) -> Loaded:
     """`keep_raw`: also cut each file the way kubectl does and keep every document's text (-o pod prints
     untouched documents as written; other outputs need not pay for it). `recursive`: directories are
-    read with their subdirectories (`-R`)."""
+    read with their subdirectories (`-R`).  `spool`: the pipes already copied (Spool)."""
     loaded = Loaded()
     for path in paths:
         if path == "-":
@@ -144,7 +144,11 @@ def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = 
             continue
         for file in iter_paths(path, recursive):
             try:
-                text = read_file(file)
+                if spool is not None and file in spool.copies:
+                    with spool.open(file) as fh:
+                        text = fh.read()
+                else:
+                    text = read_file(file)
             except (OSError, UnicodeDecodeError) as e:
                 loaded.problems.append(InputProblem(file, f"cannot read: {e}"))
                 continue
@@ -190,7 +194,8 @@ PIECE_DOCS = 512
 PIECE_CHARS = 4 << 20
 
 
-def iter_sources(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True) -> Iterator[Loaded]:
+def iter_sources(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
+                 spool: Optional[Spool] = None) -> Iterator[Loaded]:
     """The inputs as a run of `Loaded` pieces, each whole documents (of one or more files), read only as
     they are taken: a large file is never held whole, so memory does not grow with the number of objects.
     The same documents, problems, indexes and lines as read_sources; a piece's `texts[file]` is its own
@@ -201,7 +206,7 @@ def iter_sources(paths: List[str], stdin: Optional[IO] = None, recursive: bool =
     piece = Loaded()
     count = size = 0
     given = False
-    for part, docs, chars in _file_pieces(paths, stdin, recursive):
+    for part, docs, chars in _file_pieces(paths, stdin, recursive, spool):
         piece.documents.extend(part.documents)
         piece.problems.extend(part.problems)
         piece.texts.update(part.texts)
@@ -216,7 +221,7 @@ def iter_sources(paths: List[str], stdin: Optional[IO] = None, recursive: bool =
         yield piece
 
 
-def _file_pieces(paths: List[str], stdin: Optional[IO], recursive: bool):
+def _file_pieces(paths: List[str], stdin: Optional[IO], recursive: bool, spool: Optional[Spool]):
     """(a Loaded, its YAML documents, its characters) for each run of documents of each file in turn; a
     file is cut where the run passes PIECE_DOCS or PIECE_CHARS and a `---` line comes."""
     for path in paths:
@@ -228,7 +233,7 @@ def _file_pieces(paths: List[str], stdin: Optional[IO], recursive: bool):
             continue
         for file in iter_paths(path, recursive):
             try:
-                fh = open(file, encoding="utf-8")
+                fh = spool.open(file) if spool is not None and file in spool.copies else open(file, encoding="utf-8")
             except OSError as e:
                 yield Loaded(problems=[InputProblem(file, f"cannot read: {e}")]), 0, 0
                 continue
@@ -265,38 +270,56 @@ def _cut(lines, file: str):
     yield piece, count, size
 
 
-def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True) -> bool:
+#: streamable's answers besides None (read the input whole)
+PLAIN = "plain"              # no Namespace document can be in it: stream it
+NAMESPACES = "namespaces"    # it may hold Namespace documents: find them first (namespace_documents), then stream
+
+
+def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
+               spool: Optional[Spool] = None) -> Optional[str]:
     """Whether iter_sources may read these inputs piece by piece with the same result as reading them
-    whole.  A cheap scan of the bytes, before anything is explained: every input is a regular file (a
-    pipe cannot be read twice; `-` only when stdin is a file, `< big.yaml`) of UTF-8 text with no
-    `Namespace` (explain applies the input's Namespaces to the state before the first object:
-    plugin/state/applied.py) and no backslash (a double-quoted escape could spell one), no `%` directive
-    and no line break other than LF/CR (which make the YAML reader read the stream as one).  A wrong
-    "no" only costs memory."""
+    whole (PLAIN or NAMESPACES), or not (None).  A cheap scan of the bytes, before anything is explained:
+    every input is a regular file, a pipe's copy (Spool) or stdin when it is a regular file (`< big.yaml`),
+    of UTF-8 text with no `%` directive and no line break other than LF/CR (which make the YAML reader
+    read the stream as one).  NAMESPACES: somewhere it has `Namespace`, a backslash (a double-quoted
+    escape can spell the word) or `binary` (a `!!binary` value can decode to it), so a first pass must
+    find its Namespace documents, which explain applies to the state before the first object
+    (plugin/state/applied.py).  A wrong None only costs memory, a wrong PLAIN would change the result:
+    the scan errs wide."""
     import functools
     import stat
 
+    found = False
     for path in paths:
         if path == "-":
             fd = _regular_stdin(stdin)
             if fd is None:
-                return False
+                return None
             at = os.lseek(fd, 0, os.SEEK_CUR)     # read beside the stream, which stays where it is
-            if not _plain(functools.partial(_read_at, fd, at)):
-                return False
+            seen = _scan(functools.partial(_read_at, fd, at))
+            if seen is None:
+                return None
+            found = found or seen
             continue
         if not os.path.exists(path):
             continue    # reported as a problem either way
         for file in iter_paths(path, recursive):
+            name = file
+            if spool is not None and file in spool.copies:
+                name = spool.copies[file]
+                if not isinstance(name, str):
+                    return None    # held in memory (the disk was full) or unreadable: read whole
             try:
-                if not stat.S_ISREG(os.stat(file).st_mode):
-                    return False
-                with open(file, "rb") as fh:
-                    if not _plain(lambda offset, _fh=fh: _fh.read(1 << 20)):
-                        return False
+                if not stat.S_ISREG(os.stat(name).st_mode):
+                    return None
+                with open(name, "rb") as fh:
+                    seen = _scan(lambda offset, _fh=fh: _fh.read(1 << 20))
             except OSError:
-                return False    # read whole, where the problem is reported as always
-    return True
+                return None    # read whole, where the problem is reported as always
+            if seen is None:
+                return None
+            found = found or seen
+    return NAMESPACES if found else PLAIN
 
 
 def _read_at(fd: int, start: int, offset: int) -> bytes:
@@ -317,27 +340,264 @@ def _regular_stdin(stdin: Optional[IO]) -> Optional[int]:
     return None
 
 
-def _plain(read) -> bool:
-    """Whether the bytes `read(offset)` gives, chunk after chunk, are UTF-8 with nothing streamable() stops at."""
+def _scan(read) -> Optional[bool]:
+    """For the bytes `read(offset)` gives, chunk after chunk: None when they are not UTF-8 or have what
+    makes the YAML reader read the stream as one; else whether they may spell a Namespace document."""
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
     tail, offset = b"\n", 0
+    found = False
     while True:
         chunk = read(offset)
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError:
-            return False
-        if _UNSAFE.search(text) or b"\\" in chunk or _UNSAFE_BYTES.search(tail + chunk[:16]):
-            return False
+            return None
+        seam = tail + chunk[:16]       # a word cut between two chunks
+        if _UNSAFE.search(text) or _UNSAFE_BYTES.search(seam):
+            return None
+        found = found or b"\\" in chunk or bool(_NAMESPACE_WORDS.search(chunk) or _NAMESPACE_WORDS.search(seam))
         if not chunk:
-            return True
+            return found
         tail, offset = chunk[-16:], offset + len(chunk)
 
 
-_UNSAFE = re.compile("Namespace|^%|[\x85\u2028\u2029]", re.M)
-_UNSAFE_BYTES = re.compile(rb"Namespace|\n%")
+_UNSAFE = re.compile("^%|[\x85\u2028\u2029]", re.M)
+_UNSAFE_BYTES = re.compile(rb"\n%")
+_NAMESPACE_WORDS = re.compile(rb"Namespace|binary")
+
+
+def namespace_documents(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
+                        spool: Optional[Spool] = None, spaces: Optional[set] = None) -> List[Document]:
+    """The inputs' Namespace documents (List items too), each with the file, index and line read_sources
+    gives it, and only those a whole read would reach (not after a file's first YAML syntax error): the
+    first pass over an input streamable() called NAMESPACES.  It holds nothing else, so its memory does
+    not grow with the input either.  stdin (a regular file) is read beside the stream, which stays where
+    it is for the streamed pass.  `spaces`: also gets the namespace every document names (None for one
+    that names none), for a live cluster's state, which is read for them."""
+    from simulator.kube.objects import namespace_of
+
+    lines: Any = ()
+    if "-" in paths:
+        fd = _regular_stdin(stdin)
+        if fd is not None:
+            lines = _lines_at(fd, os.lseek(fd, 0, os.SEEK_CUR), stdin.encoding)
+    found = []
+    for piece in iter_sources(paths, lines, recursive, spool):
+        found.extend(d for d in piece.documents if d.obj.get("kind") == "Namespace")
+        if spaces is not None:
+            spaces.update(namespace_of(d.obj) for d in piece.documents)
+    return found
+
+
+def _lines_at(fd: int, start: int, encoding: str) -> Iterator[str]:
+    """The text lines from byte `start` of a file, as iterating stdin gives them (split at "\\n" only)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    rest, offset = "", start
+    while True:
+        chunk = os.pread(fd, 1 << 20, offset)
+        offset += len(chunk)
+        lines = (rest + decoder.decode(chunk, final=not chunk)).split("\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + "\n"
+        if not chunk:
+            if rest:
+                yield rest
+            return
+
+
+class Spool:
+    """The pipes among the inputs (`-f -` from a pipe, `-f <(helm template ...)`, a FIFO in a directory),
+    each read once into a private copy, so that they can be read twice as a regular file is: a first pass
+    for the input's Namespaces, then the streamed pass.  Nothing of the user's is written: the copies are
+    files in a directory of their own (mode 0700) under the temporary directory, removed by close().  Where
+    the disk will not take a copy, it is held in memory (and the input is then read whole).
+
+    `stdin`: the standard input to read, a copy of its text when it was a pipe; `copies`: a FIFO's name as
+    the input reaches it -> its copy's path, or its bytes, or the error reading it gave."""
+
+    def __init__(self, stdin: Optional[IO]):
+        self.stdin = stdin
+        self.copies: Dict[str, Any] = {}
+        self.dir: Optional[str] = None
+        self._stdin_copy: Optional[IO] = None
+
+    @classmethod
+    def of(cls, paths: List[str], stdin: Optional[IO], recursive: bool = True) -> Spool:
+        spool = cls(stdin)
+        order: List[str] = []     # the inputs in the order they are read: "-" and FIFOs
+        for path in paths:
+            if path == "-":
+                order.append(path)
+            elif os.path.exists(path):
+                order.extend(file for file in iter_paths(path, recursive) if _is_fifo(file))
+        try:
+            for file in order:
+                if file == "-":
+                    if spool._stdin_copy is None and _is_pipe(stdin):
+                        spool.stdin = spool._stdin_copy = spool._copy_stdin(stdin)
+                    continue
+                if order.count(file) > 1:
+                    continue   # read again after its end, it gives what a second writer writes: left to read_file
+                try:
+                    spool.copies[file] = spool._copy_fifo(file)
+                except OSError:
+                    pass    # not opened: read_file tries again and reports it
+        except BaseException:
+            spool.close()
+            raise
+        return spool
+
+    def open(self, file: str) -> IO:
+        """A FIFO's copy as a text file, read as read_file reads the FIFO itself."""
+        import io
+
+        copy = self.copies[file]
+        if isinstance(copy, Exception):
+            raise copy
+        if isinstance(copy, bytes):
+            return io.TextIOWrapper(io.BytesIO(copy), encoding="utf-8")
+        return open(copy, encoding="utf-8")
+
+    def close(self) -> None:
+        import shutil
+
+        if self._stdin_copy is not None:
+            self._stdin_copy.close()
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+    def _copy_stdin(self, stdin: IO) -> IO:
+        """stdin's text (as stdin decodes it) into a copy: UTF-8, lone surrogates passed through, no newline
+        translation either way, so reading the copy gives the text reading stdin would have given."""
+        import io
+
+        got = self._fill(lambda: stdin.read(1 << 18).encode("utf-8", "surrogatepass"))
+        if isinstance(got, bytes):
+            return io.StringIO(got.decode("utf-8", "surrogatepass"), newline="\n")
+        return open(got, encoding="utf-8", errors="surrogatepass", newline="\n")
+
+    def _copy_fifo(self, file: str) -> Any:
+        """The FIFO's bytes into a copy (opened as read_file opens it: a FIFO nobody writes to reads as
+        empty), or the error reading it gave (reported where a read of the FIFO would be); an error
+        opening it is raised."""
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            os.set_blocking(fd, True)
+            return self._fill(lambda: os.read(fd, 1 << 20))
+        except OSError as e:
+            return e
+        finally:
+            os.close(fd)
+
+    def _fill(self, read) -> Any:
+        """A new copy of what `read()` gives until it gives nothing: its path, or its bytes when the copy
+        could not be written (what was written is read back: nothing is lost).  A read error is raised."""
+        import tempfile
+
+        held: List[bytes] = []
+        try:
+            if self.dir is None:
+                self.dir = tempfile.mkdtemp(prefix="kubectl-inject-spool-")
+            path = os.path.join(self.dir, str(len(os.listdir(self.dir))))
+            out = open(path, "wb", buffering=0)
+        except OSError:
+            out = None
+        if out is not None:
+            with out:
+                written = 0
+                while True:
+                    chunk = read()
+                    if not chunk:
+                        return path
+                    view = memoryview(chunk)
+                    try:
+                        while view:
+                            n = out.write(view)
+                            written += n
+                            view = view[n:]
+                    except OSError:     # a full disk
+                        held = [_read_head(path, written), bytes(view)]
+                        break
+        while True:
+            more = read()
+            if not more:
+                return b"".join(held)
+            held.append(more)
+
+
+def _read_head(path: str, size: int) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
+def _is_pipe(stdin: Optional[IO]) -> bool:
+    import stat
+
+    try:
+        mode = os.fstat(stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def _is_fifo(file: str) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISFIFO(os.stat(file).st_mode)
+    except OSError:
+        return False
+
+
+class Streamed:
+    """An input read as it is explained: its pieces (iter_sources), its Namespace documents (found by a
+    first pass), the namespaces its documents name (when asked for: read_streamable), and the pipes'
+    copies, removed by close() (also once the pieces have all been taken)."""
+
+    def __init__(self, pieces: Iterator[Loaded], namespaces: List[Document], spool: Spool,
+                 spaces: Optional[set] = None):
+        self.pieces = pieces
+        self.namespaces = namespaces
+        self.spool = spool
+        self.spaces = spaces
+
+    def __iter__(self) -> Iterator[Loaded]:
+        try:
+            yield from self.pieces
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+def read_streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
+                    spaces: bool = False) -> Any:
+    """The input of an output written piece by piece (explain -o json, text, patch): a Streamed when it
+    reads the same piece by piece (streamable), else a Loaded read whole.  Pipes are copied first
+    (Spool), so that they can be scanned, searched for Namespaces, then streamed.  `spaces`: the
+    Streamed also tells the namespaces its documents name (Streamed.spaces; a first pass then always
+    runs)."""
+    spool = Spool.of(paths, stdin, recursive)
+    streamed = None
+    try:
+        how = streamable(paths, spool.stdin, recursive, spool)
+        if how is None:
+            return read_sources(paths, spool.stdin, recursive=recursive, spool=spool)
+        named: Optional[set] = set() if spaces else None
+        namespaces = (namespace_documents(paths, spool.stdin, recursive, spool, named)
+                      if how == NAMESPACES or spaces else [])
+        streamed = Streamed(iter_sources(paths, spool.stdin, recursive, spool), namespaces, spool, named)
+        return streamed
+    finally:
+        if streamed is None:
+            spool.close()
 
 
 def _attach_raw_texts(text: str, objects: List[int], documents: List[Document]) -> None:

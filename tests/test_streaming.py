@@ -1,7 +1,8 @@
-"""Streaming (issue 10, section 4): `explain -o json` and `-o text` read a regular file in pieces and write
-each piece's output before the next is read, so memory does not grow with the number of objects; the
-result is the one reading the whole input gives.  Inputs that must be read whole (a Namespace to apply
-first, stdin, -o pod ...) are.  Many objects read as a summary."""
+"""Streaming (issue 10, section 4): `explain -o json`, `-o text` and `-o patch` read their input in pieces and
+write each piece's output before the next is read, so memory does not grow with the number of objects; the
+result is the one reading the whole input gives.  The input's Namespaces, wherever they are, are found by a
+first pass; pipes are copied to a private file first.  Inputs that must be read whole (a `%YAML` directive,
+not UTF-8, -o pod ...) are.  Many objects read as a summary."""
 from __future__ import annotations
 
 import io
@@ -62,19 +63,22 @@ def test_small_input_is_one_piece_as_read_whole(tmp_path):
 
 
 def test_what_is_streamed_and_what_is_read_whole(tmp_path):
-    from plugin.inputs import streamable
+    from plugin.inputs import NAMESPACES, PLAIN, streamable
 
     plain = _write(tmp_path, deployment(0), "plain.yaml")
-    assert streamable([plain]) and streamable([str(tmp_path)])
-    for name, text in (("ns.yaml", "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: mesh\n"),
-                       ("escape.yaml", 'kind: "Name\\x73pace"\n'),
-                       ("directive.yaml", "%YAML 1.1\n---\nkind: Pod\n"),
-                       ("latin1.yaml", None)):
+    assert streamable([plain]) == PLAIN and streamable([str(tmp_path)]) == PLAIN
+    for name, text, answer in (
+            ("ns.yaml", "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: mesh\n", NAMESPACES),
+            ("escape.yaml", 'kind: "Name\\x73pace"\n', NAMESPACES),       # an escape can spell it
+            ("binary.yaml", "kind: !!binary TmFtZXNwYWNl\n", NAMESPACES),   # so can base64
+            ("directive.yaml", "%YAML 1.1\n---\nkind: Pod\n", None),       # the stream is read as one
+            ("latin1.yaml", None, None)):
         path = tmp_path / "more" / name
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(text.encode() if text else b"kind: Pod\nmetadata: {name: caf\xe9}\n")
-        assert not streamable([plain, str(path)]), name
-    assert not streamable(["-"], io.StringIO(deployment(0)))   # stdin from a pipe is read whole: it cannot be scanned first
+        assert streamable([plain, str(path)]) == answer, name
+        path.unlink()
+    assert streamable(["-"], io.StringIO(deployment(0))) is None   # no descriptor to scan beside the stream
 
 
 def test_stdin_from_a_file_is_streamed(tmp_path, small_pieces):
@@ -92,7 +96,7 @@ def test_stdin_from_a_file_is_streamed(tmp_path, small_pieces):
 
 
 def test_streamed_output_is_the_whole_inputs_output(tmp_path, monkeypatch, small_pieces):
-    """Byte for byte, stdout and stderr, -o json and text, with an error (and its line) in a late piece."""
+    """Byte for byte, stdout and stderr, -o json, text and patch, with an error (and its line) in a late piece."""
     import plugin.inputs
 
     path = _write(tmp_path, "".join(deployment(i) for i in range(21)) + BROKEN + deployment(99))
@@ -100,7 +104,8 @@ def test_streamed_output_is_the_whole_inputs_output(tmp_path, monkeypatch, small
     for streamed in (True, False):
         if not streamed:
             monkeypatch.setattr(plugin.inputs, "streamable", lambda *a, **k: False)
-        outputs.append([run_cli("explain", "--offline", "-f", path, "-o", fmt, environ=QUIET) for fmt in ("json", "text")])
+        outputs.append([run_cli("explain", "--offline", "-f", path, "-o", fmt, environ=QUIET)
+                        for fmt in ("json", "text", "patch")])
     assert outputs[0] == outputs[1]
     json_run = outputs[0][0]
     assert json_run.status == 2 and len(json.loads(json_run.stdout)["items"]) == 22
@@ -140,13 +145,306 @@ def test_output_of_a_piece_is_written_before_the_next_is_read(tmp_path, monkeypa
     assert len(json.loads(out.getvalue())["items"]) == 20
 
 
-def test_a_namespace_late_in_the_file_still_decides_the_first_objects(tmp_path, small_pieces):
-    """The input's Namespace is applied before any object is explained: such an input is read whole."""
-    namespace = "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n"
-    path = _write(tmp_path, "".join(deployment(i, "shop") for i in range(12)) + namespace)
-    run = run_cli("explain", "--offline", "-f", path, "-o", "json", environ=QUIET)
-    assert run.status == 0, run.stderr
-    assert {i["verdict"] for i in json.loads(run.stdout)["items"]} == {"injected"}
+NAMESPACE = "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    istio-injection: enabled\n"
+
+
+def namespace(name: str, labels: str = "    istio-injection: enabled\n") -> str:
+    return f"---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels:\n{labels}"
+
+
+def _streamed_and_whole(monkeypatch, argv, stdin_path=None):
+    """The run of `argv` streamed (asserting that it was, in more than one piece, with a first pass for
+    the Namespaces), then read whole: both (status, stdout, stderr)."""
+    import plugin.inputs
+
+    runs, seen = [], {"pieces": 0, "first": 0}
+    real_iter, real_first = plugin.inputs.iter_sources, plugin.inputs.namespace_documents
+
+    def counted(*a, **k):
+        for piece in real_iter(*a, **k):
+            seen["pieces"] += 1
+            yield piece
+
+    def first(*a, **k):
+        seen["first"] += 1
+        return real_first(*a, **k)
+
+    with monkeypatch.context() as m:
+        m.setattr(plugin.inputs, "iter_sources", counted)
+        m.setattr(plugin.inputs, "namespace_documents", first)
+        runs.append(run_cli(*argv, environ=QUIET))
+    assert seen["first"] == 1 and seen["pieces"] > 2 * seen["first"], seen   # the first pass's pieces count too
+    with monkeypatch.context() as m:
+        m.setattr(plugin.inputs, "streamable", lambda *a, **k: None)
+        runs.append(run_cli(*argv, environ=QUIET))
+    return runs
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last", "twice", "in a List", "refused", "after an error"])
+@pytest.mark.parametrize("fmt", ["json", "text", "patch"])
+def test_namespaces_anywhere_in_a_streamed_file_give_the_whole_reads_output(tmp_path, monkeypatch, small_pieces,
+                                                                              where, fmt):
+    """A Namespace document is applied before the first object, wherever it is in the file, as `kubectl
+    apply -f` creates it: the streamed run finds them in a first pass and prints, byte for byte, what
+    reading the input whole prints (stdout, stderr, exit status)."""
+    objects = [deployment(i, "shop" if i % 2 else "other") for i in range(14)]
+    ns = namespace("shop") + namespace("other", "    team: a\n")
+    if where == "first":
+        objects.insert(0, ns)
+    elif where == "middle":
+        objects.insert(7, ns)
+    elif where == "last":
+        objects.append(ns)
+    elif where == "twice":   # the later one applies over the earlier
+        objects[2:2] = [namespace("shop", "    istio-injection: disabled\n")]
+        objects.append(ns)
+    elif where == "in a List":
+        objects.insert(9, "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n"
+                          "  metadata:\n    name: shop\n    labels:\n      istio-injection: enabled\n")
+    elif where == "refused":
+        objects.insert(5, namespace("shop", "    bad key!: x\n"))
+        objects.append(namespace("other"))
+    else:   # a syntax error ends the file: the Namespace after it is not applied
+        objects[10:10] = ["---\nkind: [\n", ns]
+    path = _write(tmp_path, "".join(objects))
+    streamed, whole = _streamed_and_whole(monkeypatch, ["explain", "--offline", "-f", path, "-o", fmt])
+    if where == "after an error":   # the syntax error is reported with its piece's errors (README: the order)
+        assert (streamed.status, streamed.stdout) == (whole.status, whole.stdout)
+        assert sorted(streamed.stderr.splitlines()) == sorted(whole.stderr.splitlines())
+        assert "Namespace" not in whole.stderr and "malformed YAML" in whole.stderr
+        return
+    assert streamed == whole
+    assert "Namespace" in whole.stderr, whole.stderr
+    if where == "last" and fmt == "json":
+        verdicts = [i["verdict"] for i in json.loads(whole.stdout)["items"]]
+        assert verdicts == ["not-injected", "injected"] * 7, verdicts
+
+
+def test_namespaces_in_other_files_and_a_directory_give_the_whole_reads_output(tmp_path, monkeypatch, small_pieces):
+    first = tmp_path / "dir" / "a-apps.yaml"
+    first.parent.mkdir()
+    first.write_text("".join(deployment(i, "shop") for i in range(9)))
+    (tmp_path / "dir" / "b-more.yaml").write_text("".join(deployment(i, "team") for i in range(20, 27)))
+    (tmp_path / "dir" / "z-namespaces.yaml").write_text(namespace("shop") + namespace("team", "    team: a\n"))
+    extra = _write(tmp_path, deployment(40, "team") + namespace("team"), "extra.yaml")
+    for argv in (["-f", str(tmp_path / "dir")], ["-f", extra, "-f", str(tmp_path / "dir")],
+                 ["-f", str(tmp_path / "dir"), "-f", extra]):
+        for fmt in ("json", "text", "patch"):
+            streamed, whole = _streamed_and_whole(monkeypatch, ["explain", "--offline", *argv, "-o", fmt])
+            assert streamed == whole, (argv, fmt)
+            assert whole.status == 0 and "z-namespaces.yaml: document 1" in whole.stderr, whole.stderr
+
+
+def test_first_pass_holds_only_the_namespaces(tmp_path, small_pieces):
+    from plugin.inputs import namespace_documents, read_sources
+
+    path = _write(tmp_path, "".join(deployment(i) for i in range(10)) + namespace("shop") + deployment(10)
+                  + "---\nkind: List\nitems:\n- kind: Namespace\n  metadata: {name: b}\n"
+                  + "---\nkind: [\n" + namespace("late"))
+    found = namespace_documents([path])
+    whole = [d for d in read_sources([path]).documents if d.obj.get("kind") == "Namespace"]
+    assert found == whole and [d.obj["metadata"]["name"] for d in found] == ["shop", "b"]
+    assert [(d.index, d.line, d.item) for d in found] == [(10, 182, None), (12, 207, 0)]
+
+
+def _pipe(text: str):
+    """A real pipe as stdin is one (read as the interpreter opens sys.stdin: UTF-8, no newline
+    translation), written by a thread."""
+    import os
+    import threading
+
+    r, w = os.pipe()
+
+    def feed():
+        with open(w, "wb") as fh:
+            fh.write(text.encode())
+
+    threading.Thread(target=feed, daemon=True).start()
+    return open(r, encoding="utf-8", errors="surrogateescape", newline="\n")
+
+
+def test_stdin_from_a_pipe_is_copied_and_streamed(tmp_path, monkeypatch, small_pieces):
+    """`helm template … | kubectl inject explain -f -`: the pipe is copied into a private file (under
+    TMPDIR, removed at the end), searched for Namespaces, streamed; the output is the file's."""
+    import os
+    import tempfile
+
+    import plugin.inputs
+    from plugin.cli import main
+    from plugin.env import Environment
+
+    text = "".join(deployment(i, "shop") for i in range(12)) + NAMESPACE + "---\nkind: [\n"
+    path = _write(tmp_path, text)
+    spool_dir = tmp_path / "tmp"
+    spool_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_dir))
+    pieces = []
+    real = plugin.inputs.iter_sources
+    monkeypatch.setattr(plugin.inputs, "iter_sources", lambda *a, **k: (pieces.append(1) or p for p in real(*a, **k)))
+    real_fill = plugin.inputs.Spool._fill
+    for fmt in ("json", "text"):
+        out, err = io.StringIO(), io.StringIO()
+        copies = []
+
+        def fill(self, read, _copies=copies):
+            got = real_fill(self, read)
+            _copies.append(got)
+            return got
+
+        with monkeypatch.context() as m:
+            m.setattr(plugin.inputs.Spool, "_fill", fill)
+            env = Environment(stdin=_pipe(text), stdout=out, stderr=err, environ=QUIET, stdout_isatty=False)
+            status = main(["explain", "--offline", "-f", "-", "-o", fmt], env)
+        from_file = run_cli("explain", "--offline", "-f", path, "-o", fmt, environ=QUIET)
+        assert (status, out.getvalue(), err.getvalue()) == (
+            from_file.status, from_file.stdout.replace(path, "<stdin>"), from_file.stderr.replace(path, "<stdin>"))
+        assert len(copies) == 1 and isinstance(copies[0], str) and copies[0].startswith(str(spool_dir))
+        assert os.listdir(spool_dir) == []      # the copy is gone
+    assert len(pieces) > 4
+    assert "<stdin>: document 12, line 218: Namespace shop created" in err.getvalue()
+
+
+def test_a_copy_the_disk_will_not_take_is_held_in_memory(tmp_path, monkeypatch):
+    from plugin.inputs import Spool
+
+    chunks = [b"a" * 10, b"b" * 10, b"c" * 10, b""]
+    spool = Spool(None)
+
+    class Full:
+        def __init__(self, *a, **k):
+            self.n = 0
+
+        def write(self, view):
+            if self.n >= 15:
+                raise OSError(28, "No space left on device")
+            self.n += 5
+            return 5
+
+    import builtins
+
+    real_open = builtins.open
+
+    def fake_open(path, mode="r", *a, **k):
+        if mode == "wb":
+            handle = real_open(path, mode, *a, **k)
+            full = Full()
+
+            class Writer:
+                def write(self, view):
+                    n = full.write(view)
+                    handle.write(bytes(view[:n]))
+                    return n
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, *exc):
+                    handle.close()
+
+            return Writer()
+        return real_open(path, mode, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    try:
+        got = spool._fill(lambda: chunks.pop(0))
+    finally:
+        spool.close()
+    assert got == b"a" * 10 + b"b" * 10 + b"c" * 10
+
+
+def test_a_named_pipe_is_copied_and_streamed(tmp_path, monkeypatch, small_pieces):
+    """A FIFO given with -f (or met in a directory): copied once, searched for Namespaces, streamed."""
+    import os
+    import threading
+
+    import plugin.inputs
+
+    text = "".join(deployment(i, "shop") for i in range(12)) + NAMESPACE
+    path = _write(tmp_path, text)
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "w") as fh:
+            fh.write(text)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    pieces = []
+    real = plugin.inputs.iter_sources
+    monkeypatch.setattr(plugin.inputs, "iter_sources", lambda *a, **k: (pieces.append(1) or p for p in real(*a, **k)))
+    got = run_cli("explain", "--offline", "-f", str(fifo), "-o", "json", environ=QUIET)
+    writer.join(10)
+    from_file = run_cli("explain", "--offline", "-f", path, "-o", "json", environ=QUIET)
+    assert got.stdout == from_file.stdout.replace(path, str(fifo)) and got.status == from_file.status == 0
+    assert len(pieces) > 8 and "pipe.yaml: document 12, line 218: Namespace shop created" in got.stderr
+
+
+def test_a_fifo_named_twice_is_left_to_be_read_twice(tmp_path):
+    """Read a second time, a FIFO gives what a second writer writes (nothing, usually): it is not copied,
+    and the input is read whole from the FIFO itself, as before."""
+    import os
+
+    from plugin.inputs import Spool
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    spool = Spool.of([str(fifo), str(tmp_path)], None)
+    assert spool.copies == {} and spool.dir is None
+
+
+@pytest.mark.parametrize("text", [
+    "%YAML 1.1\n---\n" + deployment(0)[4:] + deployment(1),      # a directive: the stream is read as one
+    deployment(0) + "---\nkind: Pod\nmetadata:\n  name: caf\xe9\n"])   # not UTF-8
+def test_a_pipe_that_cannot_be_streamed_is_read_whole_from_its_copy(tmp_path, text):
+    """The copy is read whole, as the pipe itself would have been: the same output and errors."""
+    import os
+    import threading
+
+    data = text.encode("latin-1")
+    path = tmp_path / "file.yaml"
+    path.write_bytes(data)
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    got = run_cli("explain", "--offline", "-f", str(fifo), "-o", "json", environ=QUIET)
+    writer.join(10)
+    from_file = run_cli("explain", "--offline", "-f", str(path), "-o", "json", environ=QUIET)
+    assert (got.status, got.stdout, got.stderr) == (
+        from_file.status, from_file.stdout.replace(str(path), str(fifo)), from_file.stderr.replace(str(path), str(fifo)))
+    assert got.stdout.count('"kind": "Deployment"') == 2 or "cannot read" in got.stderr, got.stderr
+
+
+def test_a_fifo_given_with_f_is_copied_and_streamed(tmp_path, small_pieces):
+    """`-f <(cat big.yaml)` (bash's process substitution: a pipe), end to end in a process of its own."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("bash") is None:
+        pytest.skip("bash is needed for <(...)")
+    text = "".join(deployment(i, "shop") for i in range(700)) + NAMESPACE
+    path = _write(tmp_path, text)
+    spool_dir = tmp_path / "tmp"
+    spool_dir.mkdir()
+    env = dict(os.environ, TMPDIR=str(spool_dir), **QUIET)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    got = subprocess.run(["bash", "-c", f'exec {sys.executable} -m plugin explain --offline -f <(cat "$1") -o json',
+                          "bash", path], capture_output=True, text=True, env=env, cwd=root, timeout=600)
+    from_file = run_cli("explain", "--offline", "-f", path, "-o", "json", environ=QUIET)
+    fifo = json.loads(got.stdout)["items"][0]["object"]["source"]["file"]
+    assert fifo.startswith("/dev/fd/"), fifo
+    assert (got.returncode, got.stdout, got.stderr) == (
+        from_file.status, from_file.stdout.replace(path, fifo), from_file.stderr.replace(path, fifo))
+    assert {i["verdict"] for i in json.loads(got.stdout)["items"]} == {"injected"}
+    assert os.listdir(spool_dir) == []
 
 
 def test_stdin_reads_as_the_same_file(tmp_path, small_pieces):
@@ -157,8 +455,9 @@ def test_stdin_reads_as_the_same_file(tmp_path, small_pieces):
     assert from_stdin.stdout == from_file.stdout.replace(path, "<stdin>")
 
 
-def _peak(tmp_path, n: int) -> int:
-    path = _write(tmp_path, "".join(deployment(i) for i in range(n)), f"{n}.yaml")
+def _peak(tmp_path, n: int, namespaces: bool = False) -> int:
+    text = "".join(deployment(i, "shop" if namespaces else "mesh") for i in range(n))
+    path = _write(tmp_path, text + (NAMESPACE if namespaces else ""), f"{n}.yaml")
     tracemalloc.start()
     try:
         run = run_cli("explain", "--offline", "-f", path, "-o", "json", environ=QUIET)
@@ -168,12 +467,14 @@ def _peak(tmp_path, n: int) -> int:
         tracemalloc.stop()
 
 
-def test_memory_does_not_grow_with_the_number_of_objects(tmp_path, small_pieces):
+@pytest.mark.parametrize("namespaces", [False, True], ids=["plain", "a Namespace at the end"])
+def test_memory_does_not_grow_with_the_number_of_objects(tmp_path, small_pieces, namespaces):
     """Python allocations at the peak for N and 4N objects, less the in-process runner's collected stdout
-    (a real run writes it out): it would grow by a few kB per object if the input or results were held."""
+    (a real run writes it out): it would grow by a few kB per object if the input or results were held
+    (with a Namespace at the end, by the first pass too)."""
     small, large = 100, 400
-    a = _peak(tmp_path, small)
-    b = _peak(tmp_path, large)
+    a = _peak(tmp_path, small, namespaces)
+    b = _peak(tmp_path, large, namespaces)
     assert b - a < (large - small) * 1000, (a, b)
 
 
@@ -216,3 +517,22 @@ def test_a_streamed_input_counts_on_across_its_pieces_on_a_terminal(tmp_path, sm
     drawn = term.getvalue()
     assert "\rexplaining 5 objects\x1b[K" in drawn and "\rexplaining 10 objects\x1b[K" in drawn, drawn
     assert drawn.endswith(tp.ERASE)
+
+
+def test_against_a_live_cluster_a_file_is_streamed_too(tmp_path, monkeypatch, small_pieces):
+    """`explain -f` against a live cluster: a first pass names the namespaces its state is read for (and
+    finds the Namespaces), then the file is streamed; the output is the whole read's."""
+    pytest.importorskip("kubernetes", reason="the live state is read through the kubernetes package")
+    from tests.test_progress import _fake_cluster
+
+    objects = [deployment(i, "mesh" if i % 3 else "default") for i in range(12)]
+    objects.insert(6, namespace("shop"))
+    objects.append(deployment(50, "shop"))
+    path = _write(tmp_path, "".join(objects))
+    with _fake_cluster(tmp_path, []) as kubeconfig:
+        monkeypatch.setitem(QUIET, "KUBECONFIG", str(kubeconfig))
+        for fmt in ("json", "text"):
+            streamed, whole = _streamed_and_whole(monkeypatch, ["explain", "-f", path, "-o", fmt])
+            assert streamed == whole, fmt
+    assert whole.status == 0, whole.stderr
+    assert "Namespace shop created" in whole.stderr and "live" in whole.stdout

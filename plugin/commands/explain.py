@@ -89,11 +89,9 @@ class ExplainedItem(Record):
 def run(args, env: Environment) -> int:
     if args.no_color:
         env = env.replace(environ=dict(env.environ, NO_COLOR="1"))
-    from simulator import EngineCache, Options
     from simulator.kube.labels import label_key_error, label_value_error
 
-    from ..state.sources import apply_config_files, apply_release, parse_ns_labels
-    from ..diagnostics import validate_state
+    from ..state.sources import parse_ns_labels
 
     status = ExitStatus.OK
     try:
@@ -113,8 +111,21 @@ def run(args, env: Environment) -> int:
     got = _load(args, env)
     if isinstance(got, int):
         return got
-    state, index, state_problems, state_loaded, pieces, choice, targets = got
-    # `pieces`: the input read whole (a list of one Loaded), or read as it is explained (inputs.iter_sources)
+    pieces = got[4]
+    try:
+        return _run(args, env, status, ns_labels, *got)
+    finally:
+        if not isinstance(pieces, list):
+            pieces.close()    # a streamed input's copies of pipes (inputs.Spool), if the run ended early
+
+
+def _run(args, env, status, ns_labels, state, index, state_problems, state_loaded, pieces, choice, targets) -> int:
+    from simulator import EngineCache, Options
+
+    from ..diagnostics import validate_state
+    from ..state.sources import apply_config_files, apply_release
+
+    # `pieces`: the input read whole (a list of one Loaded), or read as it is explained (inputs.Streamed)
     whole = pieces[0] if isinstance(pieces, list) else None
     try:
         if args.istio_release:
@@ -134,9 +145,9 @@ def run(args, env: Environment) -> int:
         status = ExitStatus.ERROR
     from ..state.applied import apply_namespaces
 
-    # a streamed input has no Namespace document (inputs.streamable looked before anything was read)
-    state, applied_notes, refused_namespaces = apply_namespaces(state, whole.documents if whole else [])
-    refused_ids = {id(doc) for doc, _, _ in refused_namespaces}
+    # a streamed input's Namespace documents were found by a first pass (inputs.namespace_documents)
+    state, applied_notes, refused_namespaces = apply_namespaces(state, whole.documents if whole else pieces.namespaces)
+    refused_ids = {(doc.file, doc.index, doc.item) for doc, _, _ in refused_namespaces}
     for doc, field, message in refused_namespaces:
         _error(env, f"{doc.where()}: field {field}: {message}")
         status = ExitStatus.ERROR
@@ -238,7 +249,7 @@ def _explain_piece(args, env, loaded, state, options, cache, finish, origins, ta
     for doc in loaded.documents:
         kind = doc.obj.get("kind")
         if kind == "Namespace":   # applied to the state above (or refused)
-            slots.append(None if id(doc) in refused_ids else
+            slots.append(None if (doc.file, doc.index, doc.item) in refused_ids else
                          ExplainedItem(doc, None, None, {"kind": kind, "name": name_of(doc.obj)}))
             continue
         if kind not in INJECTABLE_KINDS:
@@ -300,11 +311,12 @@ def _explain_piece(args, env, loaded, state, options, cache, finish, origins, ta
 
 
 def _load(args, env: Environment):
-    """(state, index, state problems, state documents, the input (a list of one Loaded, or its pieces as
-    inputs.iter_sources reads them: json and text from regular files, when inputs.streamable says they
-    read the same), choice, live targets or None), or the exit status. Where the state comes from: plugin/state/choice.py. Live targets (TYPE/NAME, -l) and -f
-    against a live cluster read the inputs first: their namespaces decide which namespaced objects are read."""
-    from ..inputs import Loaded, iter_sources, read_sources, streamable
+    """(state, index, state problems, state documents, the input (a list of one Loaded, or an
+    inputs.Streamed: the STREAMED outputs, when inputs.streamable says the pieces read the same), choice,
+    live targets or None), or the exit status. Where the state comes from: plugin/state/choice.py. Live
+    targets (TYPE/NAME, -l) and -f against a live cluster read the inputs first: their namespaces decide
+    which namespaced objects are read."""
+    from ..inputs import Loaded, Streamed, read_sources, read_streamable
     from ..kube.kubeconfig import KubeconfigError
     from ..state.choice import LIVE, choose
     from ..state.sources import load_cluster_state
@@ -337,13 +349,23 @@ def _load(args, env: Environment):
         targets, loaded = got
         return targets.state, targets.index, [], Loaded(documents=list(targets.index.values())), [loaded], choice, targets
     if choice.mode == LIVE:
-        loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
+        if args.output in STREAMED:    # a first pass finds the namespaces the state is read for
+            loaded = read_streamable(args.filename, env.stdin, args.recursive, spaces=True)
+        else:
+            loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
         from ..state.choice import load_live
 
-        got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
+        try:
+            got = load_live(args, env, choice, _namespaces(args, loaded, choice.connection.namespace))
+        except BaseException:
+            if isinstance(loaded, Streamed):
+                loaded.close()
+            raise
         if isinstance(got, int):
+            if isinstance(loaded, Streamed):
+                loaded.close()
             return got
-        return got + ([loaded], choice, None)
+        return got + (loaded if isinstance(loaded, Streamed) else [loaded], choice, None)
     from ..state.sources import StateLoadError
 
     try:
@@ -352,21 +374,25 @@ def _load(args, env: Environment):
         for line in e.lines:
             _error(env, line)
         return ExitStatus.ERROR
-    if args.output in STREAMED and streamable(args.filename, env.stdin, args.recursive):
-        return state, index, problems, state_loaded, iter_sources(args.filename, env.stdin, args.recursive), choice, None
+    if args.output in STREAMED:
+        got = read_streamable(args.filename, env.stdin, args.recursive)
+        return state, index, problems, state_loaded, got if isinstance(got, Streamed) else [got], choice, None
     loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     return state, index, problems, state_loaded, [loaded], choice, None
 
 
-#: The outputs written piece by piece (the others need every item at once: -o pod's notes and warnings,
-#: yaml's and patch's one document, html and svg pages).
-STREAMED = ("json", "text")
+#: The outputs written piece by piece.  The others need every item at once: -o pod (each file's text is
+#: printed back as written only when all of it reads as expected; its warnings cover the whole input),
+#: yaml (PyYAML's anchors and aliases reach across items), html and svg pages.
+STREAMED = ("json", "text", "patch")
 
 
 def _namespaces(args, loaded, default: str) -> List[str]:
+    """The namespaces the input's objects go to (a Streamed input's first pass named them)."""
     from simulator.kube.objects import namespace_of
 
-    return sorted({args.namespace or namespace_of(d.obj) or default for d in loaded.documents} or {default})
+    named = loaded.spaces if hasattr(loaded, "spaces") else {namespace_of(d.obj) for d in loaded.documents}
+    return sorted({args.namespace or n or default for n in named} or {default})
 
 
 def _flush(env: Environment) -> None:

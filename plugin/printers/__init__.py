@@ -28,15 +28,16 @@ FORMATS = ("html", "json", "kube-inject", "patch", "pod", "svg", "text", "yaml")
 
 def open_printer(fmt: str, env, options):
     """A printer taking the items in pieces: `write(items)` for each piece of the input, then `close()`.
-    json and text write each piece as it comes (a streamed run's output never waits for, nor holds, all
-    of its items); the other formats print everything at `close`."""
+    json, text and patch write each piece as it comes (a streamed run's output never waits for, nor holds,
+    all of its items); the other formats print everything at `close`."""
     if fmt in STREAMING:
         module, name = STREAMING[fmt]
         return getattr(importlib.import_module("." + module, __package__), name)(env, options)
     return Collected(printers()[fmt], env, options)
 
 
-STREAMING = {"json": ("structured", "JsonStream"), "text": ("text", "TextStream")}
+STREAMING = {"json": ("structured", "JsonStream"), "text": ("text", "TextStream"),
+             "patch": ("structured", "PatchStream")}
 
 
 class Collected:

@@ -164,9 +164,30 @@ def print_patch(items, env, options) -> None:
     """One shape whatever the number of objects: `{"items": [{"object": …, "patch": […]}]}`, in input order,
     every map's keys sorted (the same bytes on every run).  `.items[0].patch` is the RFC 6902 array
     `kubectl patch --type json -p` takes; the `object` beside each patch keeps many unambiguous."""
-    data = [{"object": record_data(i.explanation.object), "patch": i.explanation.patch}
-            for i in items if i.explanation is not None]
-    env.stdout.write(json.dumps({"items": data}, indent=2, sort_keys=True) + "\n")
+    stream = PatchStream(env, options)
+    stream.write(items)
+    stream.close()
+
+
+class PatchStream:
+    """print_patch's document written item by item: the bytes of `json.dumps({"items": [...]}, indent=2,
+    sort_keys=True)`, each item dumped alone and indented to its place (JSON text has no raw line break
+    inside a string, so every line break is the indentation's)."""
+
+    def __init__(self, env, options):
+        self.env = env
+        self.started = False
+
+    def write(self, items) -> None:
+        texts = [json.dumps({"object": record_data(i.explanation.object), "patch": i.explanation.patch}, indent=2,
+                            sort_keys=True).replace("\n", "\n    ") for i in items if i.explanation is not None]
+        if not texts:
+            return
+        self.env.stdout.write((",\n    " if self.started else '{\n  "items": [\n    ') + ",\n    ".join(texts))
+        self.started = True
+
+    def close(self) -> None:
+        self.env.stdout.write("\n  ]\n}\n" if self.started else json.dumps({"items": []}, indent=2) + "\n")
 
 
 def injected_object(item) -> Dict[str, Any]:

@@ -30,9 +30,9 @@ def print_status(result, env, output: str, namespaces: Optional[Sequence[str]], 
         env.stdout.write(dumps(status_data(result)) + "\n")
         return
     if output == "yaml":
-        import yaml
+        from .yamltext import dump
 
-        env.stdout.write(yaml.safe_dump(status_data(result), sort_keys=False, allow_unicode=True))
+        env.stdout.write(dump(status_data(result)))
         return
     if output == "name":
         env.stdout.write("".join(f"{NAME_PREFIX.get(r.workload.kind, r.workload.kind.lower())}/{r.workload.name}\n"

@@ -155,9 +155,9 @@ class JsonStream:
 
 
 def print_yaml(items, env, options) -> None:
-    import yaml
+    from .yamltext import dump
 
-    env.stdout.write(yaml.safe_dump({"items": [item_data(i) for i in items]}, sort_keys=False, allow_unicode=True))
+    env.stdout.write(dump({"items": [item_data(i) for i in items]}))
 
 
 def print_patch(items, env, options) -> None:

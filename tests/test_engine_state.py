@@ -91,6 +91,22 @@ def test_one_cache_across_many_states_answers_as_fresh_caches_do():
     assert [c["name"] for c in fresh[5][0].pod["spec"]["initContainers"]] == ["istio-init", "istio-proxy"]
 
 
+def test_what_the_cache_shares_is_never_changed_by_those_it_is_shared_with():
+    """Parsed renders and template pods are handed out without a copy: after every explanation (both of
+    Istio's paths, native sidecars, several templates' worth of state), each is still what it was made as."""
+    from simulator import yamlio
+    from simulator.istio.inject import _overlay
+
+    cache = EngineCache()
+    for state in _states():
+        _all(state, cache)
+    kept = [(k, v) for k, v in cache._table.items() if isinstance(k, tuple) and k[0] in ("overlay", "template-pod")]
+    assert {k[0] for k, _ in kept} == {"overlay", "template-pod"}
+    for (kind, text), value in kept:
+        made = yamlio.load(text) if kind == "overlay" else _overlay({}, text, "", EngineCache())
+        assert value == made, kind
+
+
 def test_the_cache_stays_within_its_bound():
     states = _states()[:3]
     cache = EngineCache(max_entries=16)

@@ -230,10 +230,11 @@ class _GoRenderer(Renderer):
 
 
 def _first_template_pod(text, cache):
-    """The first overlay onto the empty pod depends on the text alone: kept like the parse (callers
-    get a copy, since post-processing reads but the merge result may be mutated by callers)."""
-    hit = cache.recall(("template-pod", text), lambda: _overlay({}, text, "failed applying injection overlay", cache))
-    return json.loads(json.dumps(hit))
+    """The first overlay onto the empty pod depends on the text alone: kept like the parse, and shared,
+    not copied (a copy cost 0.2 ms per render).  Everything after only reads the template pod: the status
+    annotation, the override and native-sidecar checks take names from it, a further template's merge
+    copies its target, and Injection.template_pod is documented read-only."""
+    return cache.recall(("template-pod", text), lambda: _overlay({}, text, "failed applying injection overlay", cache))
 
 
 def _strip_pod(pod, status_port, release=None):

@@ -42,7 +42,8 @@ class Injection(Record):
                  native_sidecars: bool = False, notes: Optional[List[str]] = None):
         self.pod = pod  # the pod after injection
         self.original = original  # the pod the injection started from: the basis of the patch
-        self.template_pod = template_pod  # what the templates alone produced (feeds the status annotation)
+        self.template_pod = template_pod  # what the templates alone produced (feeds the status annotation);
+                                          # may be shared with the engine cache: read it, never change it
         self.templates = templates
         self.rendered = rendered  # template name -> rendered text
         self.added = added if added is not None else {}

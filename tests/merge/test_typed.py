@@ -253,6 +253,43 @@ def test_roundtrip_does_not_touch_its_input():
     assert json.dumps(obj) == before
 
 
+def _fresh_roundtrip(obj):
+    """roundtrip_pod with decoders of its own (nothing remembered from earlier round trips)."""
+    return roundtrip.roundtrip(obj, pod_schema.ROOT, roundtrip.GoTypes(pod_schema.TYPES))
+
+
+def _error_of(decode, obj):
+    try:
+        return decode(obj)
+    except TypedError as e:
+        return "error: %s" % e
+
+
+def test_remembered_decodes_answer_as_fresh_ones():
+    """Containers, env vars, volumes ... are remembered by value: a value seen before decodes as it did,
+    one that differs only in a type (1, 1.0, True, "1"; a list or a tuple) or in key order decodes as a
+    fresh decoder decodes it, errors included, and no two answers share objects."""
+    base = ctr(env=[{"name": "A", "value": "1"}], ports=[{"containerPort": 80}])
+    variants = [base, ctr(env=[{"name": "A", "value": 1}], ports=[{"containerPort": 80}]),
+                ctr(env=[{"name": "A", "value": True}], ports=[{"containerPort": 80}]),
+                ctr(env=[{"name": "A", "value": "1"}], ports=[{"containerPort": 80.0}]),
+                ctr(env=[{"value": "1", "name": "A"}], ports=[{"containerPort": 80}]),
+                ctr(env=({"name": "A", "value": "1"},), ports=[{"containerPort": 80}]),
+                ctr(env=[{"name": "A", "value": "1", "Name": "B"}], ports=[{"containerPort": 80}]),
+                ctr(env=[{"name": "A", "value": "1"}], ports=[{"containerPort": 1 << 40}]),
+                dict(base, resources={"limits": {"cpu": "2000m"}}),
+                dict(base, resources={"limits": {"cpu": "2x"}})]
+    for _ in range(2):     # the second time, every value has been seen
+        for c in variants:
+            pod = pod_with(containers=[c, dict(c, name="second")])
+            ours = _error_of(roundtrip_pod, pod)
+            assert ours == _error_of(_fresh_roundtrip, pod), c
+            if not isinstance(ours, str):
+                again = roundtrip_pod(pod)
+                again["spec"]["containers"][0]["env"] = "changed"
+                assert roundtrip_pod(pod) == ours
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Quantities: a battery plus random spellings, each in its own pod so every error is seen.
 

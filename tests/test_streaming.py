@@ -263,6 +263,26 @@ def _pipe(text: str):
     return open(r, encoding="utf-8", errors="surrogateescape", newline="\n")
 
 
+def _fed_fifo(fifo, data: bytes):
+    """A named pipe with its writer already attached (as bash's `<(…)` is when the command starts): the
+    plugin reads a FIFO nobody writes to as empty, so a writer thread that opened it late raced the CLI.
+    Returns the read end held open for the test (close it afterwards) and the writer thread."""
+    import os
+    import threading
+
+    os.mkfifo(fifo)
+    holder = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)   # a reader, so the writer's open does not wait
+    w = os.open(fifo, os.O_WRONLY)
+
+    def feed():
+        with open(w, "wb") as fh:
+            fh.write(data)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    return holder, writer
+
+
 def test_stdin_from_a_pipe_is_copied_and_streamed(tmp_path, monkeypatch, small_pieces):
     """`helm template … | kubectl inject explain -f -`: the pipe is copied into a private file (under
     TMPDIR, removed at the end), searched for Namespaces, streamed; the output is the file's."""
@@ -355,26 +375,19 @@ def test_a_copy_the_disk_will_not_take_is_held_in_memory(tmp_path, monkeypatch):
 def test_a_named_pipe_is_copied_and_streamed(tmp_path, monkeypatch, small_pieces):
     """A FIFO given with -f (or met in a directory): copied once, searched for Namespaces, streamed."""
     import os
-    import threading
 
     import plugin.inputs
 
     text = "".join(deployment(i, "shop") for i in range(12)) + NAMESPACE
     path = _write(tmp_path, text)
     fifo = tmp_path / "pipe.yaml"
-    os.mkfifo(fifo)
-
-    def feed():
-        with open(fifo, "w") as fh:
-            fh.write(text)
-
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
+    holder, writer = _fed_fifo(fifo, text.encode())
     pieces = []
     real = plugin.inputs.iter_sources
     monkeypatch.setattr(plugin.inputs, "iter_sources", lambda *a, **k: (pieces.append(1) or p for p in real(*a, **k)))
     got = run_cli("explain", "--offline", "-f", str(fifo), "-o", "json", environ=QUIET)
     writer.join(10)
+    os.close(holder)
     from_file = run_cli("explain", "--offline", "-f", path, "-o", "json", environ=QUIET)
     assert got.stdout == from_file.stdout.replace(path, str(fifo)) and got.status == from_file.status == 0
     assert len(pieces) > 8 and "pipe.yaml: document 12, line 218: Namespace shop created" in got.stderr
@@ -399,22 +412,15 @@ def test_a_fifo_named_twice_is_left_to_be_read_twice(tmp_path):
 def test_a_pipe_that_cannot_be_streamed_is_read_whole_from_its_copy(tmp_path, text):
     """The copy is read whole, as the pipe itself would have been: the same output and errors."""
     import os
-    import threading
 
     data = text.encode("latin-1")
     path = tmp_path / "file.yaml"
     path.write_bytes(data)
     fifo = tmp_path / "pipe.yaml"
-    os.mkfifo(fifo)
-
-    def feed():
-        with open(fifo, "wb") as fh:
-            fh.write(data)
-
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
+    holder, writer = _fed_fifo(fifo, data)
     got = run_cli("explain", "--offline", "-f", str(fifo), "-o", "json", environ=QUIET)
     writer.join(10)
+    os.close(holder)
     from_file = run_cli("explain", "--offline", "-f", str(path), "-o", "json", environ=QUIET)
     assert (got.status, got.stdout, got.stderr) == (
         from_file.status, from_file.stdout.replace(str(path), str(fifo)), from_file.stderr.replace(str(path), str(fifo)))

@@ -242,7 +242,7 @@ def _build_decoder(tid, gotypes):
 #: Chosen by measurement (callgrind, Istio's template on distinct pods); smaller structs cost more to key.
 _MEMO_TYPES = frozenset(("core/v1.Container", "core/v1.Volume", "core/v1.EnvVar", "core/v1.Probe",
                          "core/v1.ResourceRequirements", "core/v1.SecurityContext", "core/v1.VolumeMount"))
-_MEMO_ENTRIES = 512           # per type; the table is emptied when full
+_MEMO_BYTES = 4 << 20         # per type, keys and results together; the table is emptied when it would pass it
 _MEMO_KEY_BYTES = 1 << 16     # larger values are decoded every time
 
 
@@ -253,6 +253,7 @@ def _memoised(decode):
     without an error are kept (their decode leaves the state as it found it), as marshal bytes of the result,
     so every caller gets new objects to change.  Subclasses and nesting marshal refuses go to `decode`."""
     memo = {}
+    held = [0]    # bytes in memo: bounded by size, since a hostile input's values may each be large
 
     def decode_memoised(v, st):
         try:
@@ -265,9 +266,12 @@ def _memoised(decode):
         clean = st.saved is None
         out = decode(v, st)
         if clean and st.saved is None and len(key) <= _MEMO_KEY_BYTES:
-            if len(memo) >= _MEMO_ENTRIES:
+            value = marshal.dumps(out)
+            if held[0] + len(key) + len(value) > _MEMO_BYTES:
                 memo.clear()
-            memo[key] = marshal.dumps(out)
+                held[0] = 0
+            memo[key] = value
+            held[0] += len(key) + len(value)
         return out
     decode_memoised.decoder = decode.__self__
     return decode_memoised

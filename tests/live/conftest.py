@@ -46,11 +46,15 @@ class LiveCluster:
     def _resource(self, obj):
         return KINDS[obj["kind"]]
 
-    def create(self, obj):
+    def create(self, obj, exist_ok=False):
+        """`exist_ok`: an object someone else may make meanwhile (kube-controller-manager makes each
+        namespace's `default` ServiceAccount) may already be there: its 409 AlreadyExists is no failure."""
         obj = copy.deepcopy(obj)
         res = self._resource(obj)
         ns = (obj.get("metadata") or {}).get("namespace") if res.namespaced else None
         status, body = self.cluster.request("POST", res.path(ns), obj)
+        if exist_ok and status == 409 and body.get("reason") == "AlreadyExists":
+            return body
         assert status in (200, 201), f"creating {obj['kind']} {obj['metadata'].get('name')}: {status} {body}"
         return body
 

@@ -35,10 +35,10 @@ class RealInjector:
         self.istiod = istiod
 
     # the LiveCluster helpers of tests/live/workloads.py expect these
-    def create(self, obj):
+    def create(self, obj, exist_ok=False):
         from .conftest import LiveCluster
 
-        return LiveCluster(self.cluster, self.kubeconfig, None).create(obj)
+        return LiveCluster(self.cluster, self.kubeconfig, None).create(obj, exist_ok)
 
     def get(self, kind, name, namespace=None):
         from .conftest import LiveCluster

@@ -25,8 +25,9 @@ def namespace(live, name, labels=None):
     """A namespace with its `default` ServiceAccount (which kube-controller-manager would make)."""
     if live.get("Namespace", name) is None:
         live.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels or {}}})
-    if live.get("ServiceAccount", "default", name) is None:
-        live.create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}})
+    if live.get("ServiceAccount", "default", name) is None:   # kcm may make it between the get and the create
+        live.create({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}},
+                    exist_ok=True)
 
 
 def owner(obj):

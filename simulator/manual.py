@@ -11,7 +11,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional, Tuple
+    from typing import Any, List, Mapping, Optional, Tuple
 
     from .cache import EngineCache
     from .state import ClusterState
@@ -42,15 +42,43 @@ def kube_inject_config(cluster: ClusterState, cache: Optional[EngineCache] = Non
 
 def manual_injection(text: str, config, cache: EngineCache) -> Tuple[str, str, Optional[str]]:
     """(stdout, stderr, error) of `istioctl kube-inject -f` on a file holding `text`."""
+    from .istio.kubeinject import joined, kube_inject_document
+
+    context, raws, error = manual_documents(text, config, cache)
+    if error is not None:
+        return "", "", error
+    return joined(kube_inject_document(raw, config, context) for raw in raws)
+
+
+def manual_documents(text: str, config, cache: EngineCache) -> Tuple[Any, List[str], Optional[str]]:
+    """(context, documents, None) to inject the documents of a file one by one (`manual_document`, in any
+    order or process) and write their results in order, up to the first error, or (None, [], error) where istioctl stops before
+    writing anything: the mesh or values do not load, or the file does not split."""
     from .errors import TemplateRenderError
-    from .istio.kubeinject import kube_inject_text
+    from .istio.kubeinject import KubeInjectError, file_documents
     from .pipeline import _istio_context
 
     try:
         context = _istio_context(config, cache, "kube-inject")
-    except TemplateRenderError as e:   # the mesh or values do not load: istioctl stops before any output
-        return "", "", e.message
-    return kube_inject_text(text, config, context=context)
+        return context, file_documents(text), None
+    except TemplateRenderError as e:
+        return None, [], e.message
+    except KubeInjectError as e:
+        return None, [], str(e)
+
+
+def manual_document(raw: str, config, context) -> Tuple[str, List[str], Optional[str]]:
+    """(output, warnings, error) of one document of a file (simulator/istio/kubeinject.py)."""
+    from .istio.kubeinject import kube_inject_document
+
+    return kube_inject_document(raw, config, context)
+
+
+def manual_warnings(warnings: List[str]) -> str:
+    """The stderr text of a file's "===> Skipping injection" lines, as istioctl writes it after the output."""
+    from .istio.kubeinject import warning_text
+
+    return warning_text(warnings)
 
 
 def kube_inject_injects(obj: Mapping[str, Any], config) -> Optional[bool]:

@@ -17,7 +17,7 @@ def print_kube_inject(loaded, state, cache, env) -> int:
     """Each file of the input through kube-inject, in order: its output, its "===> Skipping injection"
     lines on stderr, and where istioctl would stop, one error line naming the file (the next file is
     still done, as a new `istioctl kube-inject -f` would be)."""
-    from simulator.manual import ManualInjectionUnavailable, kube_inject_config, manual_injection
+    from simulator.manual import ManualInjectionUnavailable, kube_inject_config
 
     try:
         config = kube_inject_config(state, cache)
@@ -26,14 +26,35 @@ def print_kube_inject(loaded, state, cache, env) -> int:
         return ExitStatus.ERROR
     status = ExitStatus.OK
     for file, text in loaded.texts.items():
-        out, err, error = manual_injection(text, config, cache)
-        env.stdout.write(out)
-        if err:
-            env.stderr.write(err)
+        error = _inject_file(text, config, cache, env)
         if error is not None:
             env.stderr.write(f"error: {file}: istioctl kube-inject stops here: {error}\n")
             status = ExitStatus.ERROR
     return status
+
+
+def _inject_file(text: str, config, cache, env) -> Optional[str]:
+    """One file's documents, injected on every core (runtime/bulk.py) and written as each is ready, in
+    order, up to the first error (returned); its warnings go to stderr after its output, as istioctl's."""
+    from simulator.manual import manual_document, manual_documents, manual_warnings
+
+    from ..runtime.bulk import in_order, workers_for
+
+    context, raws, error = manual_documents(text, config, cache)
+    warnings: List[str] = []
+    if error is None:
+        results = in_order(lambda i: manual_document(raws[i], config, context), len(raws),
+                           workers_for(len(raws), env.environ))
+        try:
+            for out, warns, error in results:
+                env.stdout.write(out)
+                warnings.extend(warns)
+                if error is not None:
+                    break
+        finally:
+            results.close()     # istioctl reads nothing after an error: the workers stop
+    env.stderr.write(manual_warnings(warnings))
+    return error
 
 
 def differences(items, state, cache) -> List[str]:

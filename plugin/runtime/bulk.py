@@ -27,7 +27,7 @@ from simulator.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
+    from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 #: Below this many objects, one process is faster than starting workers.
 MIN_PARALLEL = 96
@@ -78,19 +78,27 @@ def explain_all(work: Work, workers: int, progress=None) -> List[tuple]:
     `work.finish(document, explanation)` makes of it - in the worker, so that work (e.g. printing) is
     spread too and only its small result travels back.  `progress` (a printers.progress Counter) is told
     of each object done (of each chunk, from workers) and its line erased at the end."""
-    jobs = work.jobs
+    return list(in_order(lambda i: explain_at(work, i), len(work.jobs), workers, progress))
+
+
+def in_order(at: Callable[[int], Any], count: int, workers: int, progress=None) -> Iterator[Any]:
+    """at(0), at(1), ... at(count - 1), yielded in that order as they are ready, computed in `workers`
+    forked processes (in this one when `workers` <= 1, for fewer than two, or where forking is unsafe).
+    `at` is inherited through fork, never pickled; what it returns must pickle.  at(0) runs here first,
+    so that what it compiles (templates, parsed configuration) is done once and inherited.  A consumer
+    that stops early (e.g. at an error after which nothing more is printed) ends the workers."""
     try:
-        if workers <= 1 or len(jobs) < 2 or not can_fork():
-            out = []
-            for i in range(len(jobs)):
-                out.append(explain_at(work, i))
+        if workers <= 1 or count < 2 or not can_fork():
+            for i in range(count):
+                yield at(i)
                 if progress is not None:
                     progress.add()
-            return out
-        first = explain_at(work, 0)     # compiles the templates once; the workers inherit them
+            return
+        first = at(0)
         if progress is not None:
             progress.add()
-        return [first] + _forked(work, range(1, len(jobs)), workers, progress)
+        yield first
+        yield from _forked(at, range(1, count), workers, progress)
     finally:
         if progress is not None:
             progress.done()
@@ -104,9 +112,10 @@ def can_fork() -> bool:
     return threading is None or threading.active_count() <= 1
 
 
-def _forked(work: Work, positions: range, workers: int, progress=None) -> List[tuple]:
-    """Explain `positions` in `workers` forked processes: each takes every workers-th chunk, and sends its
-    results back through its own pipe, chunk by chunk, as they are ready."""
+def _forked(at: Callable[[int], Any], positions: range, workers: int, progress=None) -> Iterator[Any]:
+    """at(i) for each of `positions`, in order, computed in `workers` forked processes: each takes every
+    workers-th chunk and sends its results back through its own pipe, chunk by chunk, as they are ready;
+    a chunk is yielded once every chunk before it has been."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -116,12 +125,13 @@ def _forked(work: Work, positions: range, workers: int, progress=None) -> List[t
     readers = {}
     for share in (chunks[w::workers] for w in range(min(workers, len(chunks)))):
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_serve, args=(work, share, writer), daemon=True)
+        process = context.Process(target=_serve, args=(at, share, writer), daemon=True)
         process.start()
         writer.close()   # the worker holds the only write end: its exit ends the reader's input
         readers[reader] = process
     processes = list(readers.values())
     done = {}
+    following = 0          # the index in `chunks` of the next chunk to yield
     try:
         while readers:
             for reader in wait(list(readers)):
@@ -140,20 +150,22 @@ def _forked(work: Work, positions: range, workers: int, progress=None) -> List[t
                 done[start] = values
                 if progress is not None:
                     progress.add(len(values))
+            while following < len(chunks) and chunks[following].start in done:
+                yield from done.pop(chunks[following].start)
+                following += 1
     finally:
         for process in processes:
             if process.is_alive():
                 process.terminate()
                 process.join()
-    return [r for chunk in chunks for r in done[chunk.start]]
 
 
-def _serve(work: Work, chunks: List[range], results) -> None:
-    """A worker: explain its chunks, sending (start, results, None) for each, then None; a failure is
+def _serve(at: Callable[[int], Any], chunks: List[range], results) -> None:
+    """A worker: compute its chunks, sending (start, results, None) for each, then None; a failure is
     sent as (start, None, exception) and re-raised in the parent, as multiprocessing.Pool.map does."""
     for chunk in chunks:
         try:
-            message = (chunk.start, [explain_at(work, i) for i in chunk], None)
+            message = (chunk.start, [at(i) for i in chunk], None)
         except Exception as e:  # noqa: BLE001 - the parent re-raises it
             message = (chunk.start, None, e)
         try:

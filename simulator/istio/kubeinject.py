@@ -192,32 +192,56 @@ def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=N
                                  version=version, revision=revision, cache=cache)
     except TemplateRenderError as e:   # the mesh or values do not load: istioctl stops before any output
         return "", "", e.message
+    try:
+        raws = file_documents(text)
+    except KubeInjectError as e:
+        return "", "", str(e)
+    return joined(kube_inject_document(raw, config, ctx) for raw in raws)
+
+
+def file_documents(text):
+    """The documents of a file, cut as istioctl's reader cuts them; raises KubeInjectError where it stops
+    before reading any (a separator it refuses)."""
+    try:
+        return split_documents(text)
+    except SeparatorError as e:
+        raise KubeInjectError(str(e)) from None
+
+
+def kube_inject_document(raw, config, ctx):
+    """(output, warnings, error) for one document of a file: what kube-inject writes for it (the document
+    and its `---`), its "===> Skipping" lines, and the error istioctl would stop at (output then empty).
+    Documents are independent (each is decoded and injected on its own, reading only `ctx`), so they can
+    be done in any order, or in parallel, and joined in input order."""
+    warnings = []
+    try:
+        try:
+            doc = yamlio.load(raw)
+        except yamlio.YAMLSyntaxError as e:
+            raise KubeInjectError("error converting YAML to JSON: yaml: %s" % e) from None
+        check_type_meta(doc)
+        kind = (doc or {}).get("kind")
+        if not isinstance(kind, str) or kind not in KINDS:
+            return (raw if raw.endswith("\n") or not raw else raw + "\n") + "---\n", warnings, None
+        return dump(kube_inject_object(doc, config, context=ctx, warnings=warnings)) + "---\n", warnings, None
+    except KubeInjectError as e:
+        return "", warnings, str(e)
+
+
+def joined(results):
+    """(stdout, stderr, error) of a file from its documents' kube_inject_document results, in order, up to
+    the first error (istioctl stops there; the documents after it are not read)."""
     out = []
     warnings = []
     error = None
-    try:
-        try:
-            raws = split_documents(text)
-        except SeparatorError as e:
-            raise KubeInjectError(str(e)) from None
-        for raw in raws:
-            try:
-                doc = yamlio.load(raw)
-            except yamlio.YAMLSyntaxError as e:
-                raise KubeInjectError("error converting YAML to JSON: yaml: %s" % e) from None
-            check_type_meta(doc)
-            kind = (doc or {}).get("kind")
-            if not isinstance(kind, str) or kind not in KINDS:
-                out.append(raw if raw.endswith("\n") or not raw else raw + "\n")
-                out.append("---\n")
-                continue
-            injected = kube_inject_object(doc, config, context=ctx, warnings=warnings)
-            out.append(dump(injected))
-            out.append("---\n")
-    except KubeInjectError as e:
-        error = str(e)
-    stderr = ""
-    if warnings:
-        stderr = "\n" + "".join(w + "\n" for w in warnings)
-    return "".join(out), stderr, error
+    for text, warns, error in results:
+        out.append(text)
+        warnings.extend(warns)
+        if error is not None:
+            break
+    return "".join(out), warning_text(warnings), error
 
+
+def warning_text(warnings):
+    """What istioctl writes on stderr for a file's "===> Skipping" lines (nothing when there are none)."""
+    return "\n" + "".join(w + "\n" for w in warnings) if warnings else ""

@@ -6,13 +6,16 @@ template against `istioctl kube-inject` on the same inputs.
 
 The injector configuration is Istio 1.30.3's chart with default values (../shared/istio/1.30.3/chart,
 assembled as Helm would), written to the three files both programs take.  Measured:
-  - one pod, whole process: `kubectl-inject explain -o pod` vs `istioctl kube-inject`, median of --runs,
+  - one pod, whole process: `kubectl-inject explain -o pod` and `-o kube-inject` (istioctl's own job: one
+    injection, no webhook) vs `istioctl kube-inject`, median of --runs,
     the programs taking turns (bytecode cached, as after an install; parse-tree cache warm, and cold with
     KUBECTL_INJECT_CACHE=off).  kubectl-inject is run as kubectl runs it: the file is executed, its shell line
     starts Python with -S (KUBECTL_INJECT_PYTHON names this interpreter, so that no wrapper such as
     pyenv's shim is timed); `python3 kubectl-inject`, which pays for the `site` hooks of the machine's
     Python, is shown too;
-  - bulk: --pods distinct pods in one file, whole process, pods/s for both programs;
+  - bulk: --pods distinct pods in one file, whole process, pods/s for both programs, median of --bulk-runs
+    taken in turns (`-o pod` runs two injections per pod: the webhook's, for the cluster's verdict, and
+    kube-inject's, for the text; `-o kube-inject` one, as istioctl);
   - the engine alone: explain() per pod in one process, pods/s.
 istioctl: --istioctl, else the oracle's (tests/oracles/istioctl.py: KUBECTL_INJECT_ISTIOCTL_* or the master
 snapshot built from the Go module proxy); without one only our side is measured.  Figures go in the
@@ -122,6 +125,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pods", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--bulk-runs", type=int, default=3)
     ap.add_argument("--istioctl", help="path of an istioctl to compare with")
     args = ap.parse_args(argv)
     if not os.path.isdir(CHART):
@@ -154,6 +158,7 @@ def main(argv=None):
         _time(ours + ["-f", one, "-o", "pod"], env)        # bytecode and parse trees written once
         commands = {
             "warm": (ours + ["-f", one, "-o", "pod"], env),
+            "manual": (ours + ["-f", one, "-o", "kube-inject"], env),
             "cold": (ours + ["-f", one, "-o", "pod"], dict(env, KUBECTL_INJECT_CACHE="off")),
             "site": ([sys.executable] + ours + ["-f", one, "-o", "pod"], env),
             "bare -S": ([sys.executable, "-S", "-c", "pass"], env),
@@ -163,7 +168,11 @@ def main(argv=None):
             commands["istioctl"] = ([istioctl, "kube-inject", "-f", one] + theirs_args, theirs_env)
         med = {name: t * 1e3 for name, t in _take_turns(commands, args.runs).items()}
         print("one pod, whole process (median of %d, in turns):" % args.runs)
-        print("  kubectl-inject explain -o pod      %6.0f ms   (run as kubectl runs it; parse trees cached)" % med["warm"])
+        ratio = (lambda ms: "  %.2f× istioctl's time" % (ms / med["istioctl"])) if istioctl else (lambda ms: "")
+        print("  kubectl-inject explain -o pod          %6.0f ms   (run as kubectl runs it; parse trees cached)%s"
+              % (med["warm"], ratio(med["warm"])))
+        print("  kubectl-inject explain -o kube-inject  %6.0f ms   (istioctl's job: one injection)%s"
+              % (med["manual"], ratio(med["manual"])))
         print("  kubectl-inject explain -o pod      %6.0f ms   (KUBECTL_INJECT_CACHE=off)" % med["cold"])
         print("  python3 kubectl-inject explain ... %6.0f ms   (with the start-up work of this Python's site)" % med["site"])
         print("    interpreter start                %6.0f ms   (python -S -c pass; %.0f ms with site)"
@@ -173,13 +182,15 @@ def main(argv=None):
         else:
             print("  istioctl kube-inject               (no istioctl here: pass --istioctl)")
 
-        print("bulk, %d distinct pods in one file, whole process:" % args.pods)
-        for fmt in ("pod", "json"):
-            (t,) = _time(ours + ["-f", many, "-o", fmt], env)
-            print("  kubectl-inject explain -o %-5s    %6.0f pods/s  (%.1f s)" % (fmt, args.pods / t, t))
+        bulk = {fmt: (ours + ["-f", many, "-o", fmt], env) for fmt in ("pod", "kube-inject", "json")}
         if istioctl:
-            (t,) = _time([istioctl, "kube-inject", "-f", many] + theirs_args, theirs_env)
-            print("  istioctl kube-inject               %6.0f pods/s  (%.1f s)" % (args.pods / t, t))
+            bulk["istioctl"] = ([istioctl, "kube-inject", "-f", many] + theirs_args, theirs_env)
+        secs = _take_turns(bulk, args.bulk_runs)
+        print("bulk, %d distinct pods in one file, whole process (median of %d, in turns):" % (args.pods, args.bulk_runs))
+        for name, t in secs.items():
+            label = "istioctl kube-inject" if name == "istioctl" else "kubectl-inject explain -o " + name
+            versus = ("  %.2f× istioctl's pods/s" % (secs["istioctl"] / t)) if istioctl and name != "istioctl" else ""
+            print("  %-38s %6.0f pods/s  (%.1f s)%s" % (label, args.pods / t, t, versus))
 
         from plugin.state.sources import apply_config_files, load_cluster_state
         from simulator import EngineCache, Options, explain

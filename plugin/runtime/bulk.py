@@ -15,6 +15,9 @@ must not fork (the child inherits locks other threads may hold, and their socket
 in-process whenever other threads exist.  A long-running command explains with threads sharing one
 EngineCache instead.
 
+`in_order` is the same machinery for any per-item work whose results travel back in input order, as
+they are ready (`-o kube-inject` injects a file's documents with it, printing each as its turn comes).
+
 `KUBECTL_INJECT_WORKERS` sets the number of processes (1 turns this off); the default is the number of
 cores this process may use.
 """

@@ -82,12 +82,14 @@ def yaml_loader():
 
 
 def _doc_start_lines(text: str) -> List[int]:
-    """1-based first line of each YAML document, from the `---` separators."""
+    """1-based first line of each YAML document, from the `---` separators (blank lines and comments
+    before the first one are no document of their own: it starts the first)."""
     starts = [1]
     for m in _SEPARATOR.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
-        if line == 1 and text[:m.start()].strip() == "":
-            starts = [1]
+        if len(starts) == 1 and starts[0] == 1 and all(
+                not l.strip() or l.lstrip().startswith("#") for l in text[:m.start()].splitlines()):
+            starts = [line]
             continue
         starts.append(line)
     return starts
@@ -157,11 +159,13 @@ def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = 
 
 
 def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False, first_index: int = 0,
-                first_line: int = 1) -> Tuple[int, bool]:
-    """Documents are read lazily, so those before a syntax error are still explained.  `text` may be a
-    piece of a file (iter_sources) starting at document `first_index`, line `first_line`; documents and
-    problems carry their place in the whole file.  (the number of YAML documents read, whether a syntax
-    error ended the text)"""
+                first_line: int = 1, consumed: bool = False) -> Tuple[int, bool]:
+    """Documents are read lazily, so those before a syntax error are still explained (and, with
+    `keep_raw`, keep their text, as istioctl prints the documents before the one it stops at).  `text`
+    may be a piece of a file (iter_sources) starting at document `first_index`, line `first_line`;
+    documents and problems carry their place in the whole file; `consumed`: its first line is the `---`
+    that ended the document before it (kubectl's reader drops it).  (the number of YAML documents read,
+    whether a syntax error ended the text)"""
     from simulator import yamlio
 
     loaded.texts[file] = text
@@ -174,7 +178,7 @@ def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False, fi
     try:
         for line, obj in yamlio.load_all_with_lines(text):
             if obj is not None:
-                objects.append(index)
+                objects.append(first_index + index)
                 _add(obj, file, first_index + index, line + shift, loaded)
             index += 1
     except yamlio.YAMLSyntaxError as e:
@@ -182,9 +186,17 @@ def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False, fi
         doc_index = max((i for i, s in enumerate(starts) if s <= (e.line or 0)), default=index)
         loaded.problems.append(InputProblem(file, f"malformed YAML: {e.message if hasattr(e, 'message') else e}",
                                             first_index + max(doc_index, index), e.line + shift if e.line else e.line))
+        if keep_raw and objects and index < len(starts):
+            # the documents before the one that does not parse (the parser may notice only at the next
+            # one's `---`): the text up to where that one starts
+            end = 0
+            for _ in range(starts[index] - 1):
+                end = text.index("\n", end) + 1
+            before = text[:end]
+            _attach_raw_texts(before, objects, loaded.documents[first:], consumed)
         return index, True
     if keep_raw:
-        _attach_raw_texts(text, objects, loaded.documents[first:])
+        _attach_raw_texts(text, objects, loaded.documents[first:], consumed)
     return index, False
 
 
@@ -195,18 +207,21 @@ PIECE_CHARS = 4 << 20
 
 
 def iter_sources(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
-                 spool: Optional[Spool] = None) -> Iterator[Loaded]:
+                 spool: Optional[Spool] = None, keep_raw: bool = False) -> Iterator[Loaded]:
     """The inputs as a run of `Loaded` pieces, each whole documents (of one or more files), read only as
     they are taken: a large file is never held whole, so memory does not grow with the number of objects.
     The same documents, problems, indexes and lines as read_sources; a piece's `texts[file]` is its own
     part of the file and `offsets[file]` where that starts.  A file is cut only at a `---` line, where
     the YAML reader (simulator/yamlio) itself starts a new slice, so each piece reads as it would within
     the whole; use it only where `streamable` said so (no %-directives, nothing else that reads the
-    stream as one).  Small inputs come as one piece, exactly as read_sources reads them."""
+    stream as one).  Small inputs come as one piece, exactly as read_sources reads them.  `keep_raw`: as
+    read_sources'; a file is then cut only where kubectl's reader ends a document (streamable(raw=True)
+    said it has no separator or marker that would make it cut elsewhere), and a piece holds at least one
+    object, so that every document and every object-less chunk gets the text a whole read gives it."""
     piece = Loaded()
     count = size = 0
     given = False
-    for part, docs, chars in _file_pieces(paths, stdin, recursive, spool):
+    for part, docs, chars in _file_pieces(paths, stdin, recursive, spool, keep_raw):
         piece.documents.extend(part.documents)
         piece.problems.extend(part.problems)
         piece.texts.update(part.texts)
@@ -221,12 +236,13 @@ def iter_sources(paths: List[str], stdin: Optional[IO] = None, recursive: bool =
         yield piece
 
 
-def _file_pieces(paths: List[str], stdin: Optional[IO], recursive: bool, spool: Optional[Spool]):
+def _file_pieces(paths: List[str], stdin: Optional[IO], recursive: bool, spool: Optional[Spool],
+                 keep_raw: bool = False):
     """(a Loaded, its YAML documents, its characters) for each run of documents of each file in turn; a
     file is cut where the run passes PIECE_DOCS or PIECE_CHARS and a `---` line comes."""
     for path in paths:
         if path == "-":
-            yield from _cut(stdin if stdin is not None else (), "<stdin>")
+            yield from _cut(stdin if stdin is not None else (), "<stdin>", keep_raw)
             continue
         if not os.path.exists(path):
             yield Loaded(problems=[InputProblem(path, "no such file or directory")]), 0, 0
@@ -238,35 +254,47 @@ def _file_pieces(paths: List[str], stdin: Optional[IO], recursive: bool, spool: 
                 yield Loaded(problems=[InputProblem(file, f"cannot read: {e}")]), 0, 0
                 continue
             with fh:
-                yield from _cut(fh, file)
+                yield from _cut(fh, file, keep_raw)
 
 
-def _cut(lines, file: str):
+def _cut(lines, file: str, keep_raw: bool = False):
     """`lines` (a text file) as pieces cut at `---` lines; parsing stops at the file's first YAML syntax
-    error, as it does for the whole text."""
+    error, as it does for the whole text.  With `keep_raw`, a cut is made only at a `---` line that ends
+    the document before it in kubectl's reader (one that comes when its buffer is empty is kept in the
+    next document instead), and not after a piece without any object (its chunks would have no document
+    to go with)."""
     buf: List[str] = []
     size = seps = 0
     index, line = 0, 1      # where the piece being gathered starts in the file
+    consumed = False        # the piece being gathered starts with a `---` that ended the document before it
+    held = False            # kubectl's reader holds lines of a document (a `---` now ends it)
+    wanted = PIECE_DOCS     # separators before a cut
     try:
         for text_line in lines:
-            if (seps >= PIECE_DOCS or size >= PIECE_CHARS) and _SEPARATOR.match(text_line):
+            is_separator = text_line.startswith("---")
+            if ((seps >= wanted or size >= PIECE_CHARS) and _SEPARATOR.match(text_line)
+                    and (not keep_raw or held)):
                 piece = Loaded()
-                count, failed = _parse_text("".join(buf), file, piece, False, index, line)
-                yield piece, count, size
-                if failed:
-                    return
-                index += count
-                line += len(buf)
-                buf, size, seps = [], 0, 0
+                count, failed = _parse_text("".join(buf), file, piece, keep_raw, index, line, consumed)
+                if keep_raw and not failed and not piece.documents and not piece.problems:
+                    wanted = seps + PIECE_DOCS      # nothing in it: it goes with the next piece
+                else:
+                    yield piece, count, size
+                    if failed:
+                        return
+                    index += count
+                    line += len(buf)
+                    buf, size, seps, wanted, consumed = [], 0, 0, PIECE_DOCS, True
             buf.append(text_line)
             size += len(text_line)
-            if text_line.startswith("---"):
+            if is_separator:
                 seps += 1
+            held = not (is_separator and held)   # a `---` ends what was held, or is held itself
     except (OSError, UnicodeDecodeError) as e:   # the file changed under us since streamable() read it
         yield Loaded(problems=[InputProblem(file, f"cannot read: {e}")]), 0, 0
         return
     piece = Loaded()
-    count, _ = _parse_text("".join(buf), file, piece, False, index, line)
+    count, _ = _parse_text("".join(buf), file, piece, keep_raw, index, line, consumed)
     yield piece, count, size
 
 
@@ -276,7 +304,7 @@ NAMESPACES = "namespaces"    # it may hold Namespace documents: find them first 
 
 
 def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
-               spool: Optional[Spool] = None) -> Optional[str]:
+               spool: Optional[Spool] = None, raw: bool = False) -> Optional[str]:
     """Whether iter_sources may read these inputs piece by piece with the same result as reading them
     whole (PLAIN or NAMESPACES), or not (None).  A cheap scan of the bytes, before anything is explained:
     every input is a regular file, a pipe's copy (Spool) or stdin when it is a regular file (`< big.yaml`),
@@ -284,8 +312,11 @@ def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = T
     read the stream as one).  NAMESPACES: somewhere it has `Namespace`, a backslash (a double-quoted
     escape can spell the word) or `binary` (a `!!binary` value can decode to it), so a first pass must
     find its Namespace documents, which explain applies to the state before the first object
-    (plugin/state/applied.py).  A wrong None only costs memory, a wrong PLAIN would change the result:
-    the scan errs wide."""
+    (plugin/state/applied.py).  `raw` (-o pod, which prints documents as written): also None where a
+    `---` line has more than a comment after it or a `...` line ends a document, which make kubectl's
+    reader and the YAML parser cut the stream differently, so that the texts are matched to documents
+    over the whole file.  A wrong None only costs memory, a wrong PLAIN would change the result: the scan
+    errs wide."""
     import functools
     import stat
 
@@ -296,7 +327,7 @@ def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = T
             if fd is None:
                 return None
             at = os.lseek(fd, 0, os.SEEK_CUR)     # read beside the stream, which stays where it is
-            seen = _scan(functools.partial(_read_at, fd, at))
+            seen = _scan(functools.partial(_read_at, fd, at), raw)
             if seen is None:
                 return None
             found = found or seen
@@ -313,7 +344,7 @@ def streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = T
                 if not stat.S_ISREG(os.stat(name).st_mode):
                     return None
                 with open(name, "rb") as fh:
-                    seen = _scan(lambda offset, _fh=fh: _fh.read(1 << 20))
+                    seen = _scan(lambda offset, _fh=fh: _fh.read(1 << 20), raw)
             except OSError:
                 return None    # read whole, where the problem is reported as always
             if seen is None:
@@ -340,9 +371,10 @@ def _regular_stdin(stdin: Optional[IO]) -> Optional[int]:
     return None
 
 
-def _scan(read) -> Optional[bool]:
+def _scan(read, raw: bool = False) -> Optional[bool]:
     """For the bytes `read(offset)` gives, chunk after chunk: None when they are not UTF-8 or have what
-    makes the YAML reader read the stream as one; else whether they may spell a Namespace document."""
+    makes the YAML reader read the stream as one (with `raw`, also what streamable says); else whether
+    they may spell a Namespace document."""
     import codecs
 
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -357,6 +389,8 @@ def _scan(read) -> Optional[bool]:
         seam = tail + chunk[:16]       # a word cut between two chunks
         if _UNSAFE.search(text) or _UNSAFE_BYTES.search(seam):
             return None
+        if raw and (_UNSAFE_RAW.search(chunk) or _UNSAFE_RAW.search(seam)):
+            return None
         found = found or b"\\" in chunk or bool(_NAMESPACE_WORDS.search(chunk) or _NAMESPACE_WORDS.search(seam))
         if not chunk:
             return found
@@ -366,6 +400,8 @@ def _scan(read) -> Optional[bool]:
 _UNSAFE = re.compile("^%|[\x85\u2028\u2029]", re.M)
 _UNSAFE_BYTES = re.compile(rb"\n%")
 _NAMESPACE_WORDS = re.compile(rb"Namespace|binary")
+#: A `---` line with more than blanks or a comment after it, and a `...` line (at a chunk's start too).
+_UNSAFE_RAW = re.compile(rb"^(?:---(?![ \t\r]*(?:#|$))|\.\.\.)", re.M)
 
 
 def namespace_documents(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
@@ -578,37 +614,39 @@ class Streamed:
 
 
 def read_streamable(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,
-                    spaces: bool = False) -> Any:
-    """The input of an output written piece by piece (explain -o json, text, patch): a Streamed when it
+                    spaces: bool = False, keep_raw: bool = False) -> Any:
+    """The input of an output written piece by piece (explain -o json, text, patch, pod): a Streamed when it
     reads the same piece by piece (streamable), else a Loaded read whole.  Pipes are copied first
     (Spool), so that they can be scanned, searched for Namespaces, then streamed.  `spaces`: the
     Streamed also tells the namespaces its documents name (Streamed.spaces; a first pass then always
-    runs)."""
+    runs).  `keep_raw`: as read_sources' (-o pod)."""
     spool = Spool.of(paths, stdin, recursive)
     streamed = None
     try:
-        how = streamable(paths, spool.stdin, recursive, spool)
+        how = streamable(paths, spool.stdin, recursive, spool, raw=keep_raw)
         if how is None:
-            return read_sources(paths, spool.stdin, recursive=recursive, spool=spool)
+            return read_sources(paths, spool.stdin, keep_raw=keep_raw, recursive=recursive, spool=spool)
         named: Optional[set] = set() if spaces else None
         namespaces = (namespace_documents(paths, spool.stdin, recursive, spool, named)
                       if how == NAMESPACES or spaces else [])
-        streamed = Streamed(iter_sources(paths, spool.stdin, recursive, spool), namespaces, spool, named)
+        streamed = Streamed(iter_sources(paths, spool.stdin, recursive, spool, keep_raw), namespaces, spool, named)
         return streamed
     finally:
         if streamed is None:
             spool.close()
 
 
-def _attach_raw_texts(text: str, objects: List[int], documents: List[Document]) -> None:
+def _attach_raw_texts(text: str, objects: List[int], documents: List[Document], consumed: bool = False) -> None:
     """Each document's own text as kubectl's (and istioctl's) reader cuts the stream, and the chunks that
     hold no object (a licence header, a lone `---`, blank lines) beside the documents they precede, so
     that -o pod prints them back as istioctl kube-inject does.  `objects`: the index of every non-null
     YAML document; when the reader's chunks holding an object do not pair up with them one for one,
-    nothing is attached (the documents are then printed re-encoded)."""
+    nothing is attached (the documents are then printed re-encoded).  `consumed`: see _parse_text."""
     from simulator import yamlio
     from simulator.yamlio.reader import SeparatorError, split_documents
 
+    if consumed:
+        text = text[text.find("\n") + 1:] if "\n" in text else ""
     try:
         raws = split_documents(text)
         holds = [_has_content(raw) for raw in raws]

@@ -1,8 +1,9 @@
-"""Streaming (issue 10, section 4): `explain -o json`, `-o text` and `-o patch` read their input in pieces and
-write each piece's output before the next is read, so memory does not grow with the number of objects; the
-result is the one reading the whole input gives.  The input's Namespaces, wherever they are, are found by a
-first pass; pipes are copied to a private file first.  Inputs that must be read whole (a `%YAML` directive,
-not UTF-8, -o pod ...) are.  Many objects read as a summary."""
+"""Streaming (issue 10, section 4): `explain -o json`, `-o text`, `-o patch` and `-o pod` read their input in
+pieces and write each piece's output before the next is read, so memory does not grow with the number of
+objects; the result is the one reading the whole input gives (for -o pod, every document's text as written
+too).  The input's Namespaces, wherever they are, are found by a first pass; pipes are copied to a private
+file first.  Inputs that must be read whole (a `%YAML` directive, not UTF-8; for -o pod, a `---` line with
+content or a `...` line) are.  Many objects read as a summary."""
 from __future__ import annotations
 
 import io
@@ -79,6 +80,14 @@ def test_what_is_streamed_and_what_is_read_whole(tmp_path):
         assert streamable([plain, str(path)]) == answer, name
         path.unlink()
     assert streamable(["-"], io.StringIO(deployment(0))) is None   # no descriptor to scan beside the stream
+    # -o pod matches texts to documents: where kubectl's reader and the YAML parser may cut differently
+    for name, text in (("content.yaml", "--- !!map\nkind: Pod\n"), ("dashes.yaml", "kind: Pod\n----\n"),
+                       ("end.yaml", "kind: Pod\n...\n")):
+        path = tmp_path / name
+        path.write_text(text)
+        assert streamable([str(path)]) == PLAIN and streamable([str(path)], raw=True) is None, name
+    fine = _write(tmp_path, "--- # a comment\nkind: Pod\n---  \r\nkind: Pod\n", "fine.yaml")
+    assert streamable([fine], raw=True) == PLAIN
 
 
 def test_stdin_from_a_file_is_streamed(tmp_path, small_pieces):
@@ -103,7 +112,7 @@ def test_streamed_output_is_the_whole_inputs_output(tmp_path, monkeypatch, small
     outputs = []
     for streamed in (True, False):
         if not streamed:
-            monkeypatch.setattr(plugin.inputs, "streamable", lambda *a, **k: False)
+            monkeypatch.setattr(plugin.inputs, "streamable", lambda *a, **k: None)
         outputs.append([run_cli("explain", "--offline", "-f", path, "-o", fmt, environ=QUIET)
                         for fmt in ("json", "text", "patch")])
     assert outputs[0] == outputs[1]
@@ -152,9 +161,9 @@ def namespace(name: str, labels: str = "    istio-injection: enabled\n") -> str:
     return f"---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels:\n{labels}"
 
 
-def _streamed_and_whole(monkeypatch, argv, stdin_path=None):
+def _streamed_and_whole(monkeypatch, argv, stdin_path=None, first_pass=True):
     """The run of `argv` streamed (asserting that it was, in more than one piece, with a first pass for
-    the Namespaces), then read whole: both (status, stdout, stderr)."""
+    the Namespaces unless not `first_pass`), then read whole: both (status, stdout, stderr)."""
     import plugin.inputs
 
     runs, seen = [], {"pieces": 0, "first": 0}
@@ -173,11 +182,62 @@ def _streamed_and_whole(monkeypatch, argv, stdin_path=None):
         m.setattr(plugin.inputs, "iter_sources", counted)
         m.setattr(plugin.inputs, "namespace_documents", first)
         runs.append(run_cli(*argv, environ=QUIET))
-    assert seen["first"] == 1 and seen["pieces"] > 2 * seen["first"], seen   # the first pass's pieces count too
+    assert seen["first"] == int(first_pass) and seen["pieces"] > 2 * seen["first"] + 1, seen   # its pieces count too
     with monkeypatch.context() as m:
         m.setattr(plugin.inputs, "streamable", lambda *a, **k: None)
         runs.append(run_cli(*argv, environ=QUIET))
     return runs
+
+
+def _pod_input(broken: bool) -> str:
+    """What -o pod prints back as written, around pieces of 4 documents: a licence header before a leading
+    `---`, comments and flow mappings, runs of comments-only chunks and empty documents long enough to
+    fill pieces of their own, a List, a DaemonSet in kube-system (-o pod warns that kube-inject would
+    inject it), a trailing `---`; `broken`: a document that does not parse near the end."""
+    service = ("---\n# service {i}\napiVersion: v1\nkind: Service\nmetadata: {{name: svc-{i}, namespace: mesh, "
+               "labels: {{app: web}}}}\nspec:\n  ports: [{{port: 80}}]   # http\n")
+    parts = ["# Copyright: nobody\n# a licence header\n"]
+    for i in range(30):
+        parts.append(deployment(i))
+        if i % 4 == 1:
+            parts.append(service.format(i=i))
+        if i == 9:
+            parts.append("---\n# only a comment\n" * 9 + "---\n---\n")
+        if i == 17:
+            parts.append("---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n"
+                         "  metadata: {name: settings, namespace: mesh}\n" + deployment(99)[4:].replace(
+                             "\n", "\n  ").replace("apiVersion: apps/v1", "- apiVersion: apps/v1", 1).rstrip(" ") +
+                         "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: kube-system}\n"
+                         "spec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n"
+                         "    spec: {containers: [{name: agent, image: agent}]}\n")
+        if broken and i == 25:
+            parts.append("---\nkind: Deployment\nmetadata: {name: [unclosed\n")
+    return "".join(parts) + "---\n"
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["whole file", "a syntax error"])
+def test_pod_output_streamed_is_the_whole_reads_output(tmp_path, monkeypatch, small_pieces, broken):
+    """-o pod in pieces prints what a whole read prints, byte for byte: documents it does not inject as
+    written (comments, flow mappings, object-less chunks, the List), the warnings, the error."""
+    text = _pod_input(broken)
+    path = _write(tmp_path, text)
+    streamed, whole = _streamed_and_whole(monkeypatch, ["explain", "--offline", "-f", path, "-o", "pod"],
+                                          first_pass=False)
+    assert streamed == whole
+    status, out, err = streamed.status, streamed.stdout, streamed.stderr
+    assert status == (2 if broken else 0), err
+    assert out.startswith("# Copyright: nobody\n# a licence header\n---\n")
+    assert "# service 5\napiVersion: v1\nkind: Service\nmetadata: {name: svc-5, namespace: mesh, labels: {app: web}}\n" \
+           "spec:\n  ports: [{port: 80}]   # http\n---\n" in out
+    assert "# only a comment\n---\n" * 9 in out
+    assert "kind: List" in out and "name: settings" in out      # the List, its Deployment injected
+    assert "DaemonSet kube-system/agent: -o pod prints it without a sidecar" in err
+    if broken:
+        assert "malformed YAML" in err and "name: web-26" not in out
+        # the documents before the error are printed as written, as istioctl prints them before it stops
+        assert "# service 25\n" in out and out.count("name: istio-proxy") == 26 + 1     # web-0..25, the List's
+    else:
+        assert out.endswith("  ports: [{port: 80}]   # http\n---\n") and out.count("name: istio-proxy") == 30 + 1
 
 
 @pytest.mark.parametrize("where", ["first", "middle", "last", "twice", "in a List", "refused", "after an error"])
@@ -461,26 +521,36 @@ def test_stdin_reads_as_the_same_file(tmp_path, small_pieces):
     assert from_stdin.stdout == from_file.stdout.replace(path, "<stdin>")
 
 
-def _peak(tmp_path, n: int, namespaces: bool = False) -> int:
+def _peak(tmp_path, n: int, namespaces: bool = False, fmt: str = "json") -> int:
     text = "".join(deployment(i, "shop" if namespaces else "mesh") for i in range(n))
     path = _write(tmp_path, text + (NAMESPACE if namespaces else ""), f"{n}.yaml")
+    from plugin.cli import main
+    from plugin.env import Environment
+
+    class Sink(io.TextIOBase):      # stdout as a real run's: written out, not kept
+        def write(self, text):
+            return len(text)
+
+    err = io.StringIO()
     tracemalloc.start()
     try:
-        run = run_cli("explain", "--offline", "-f", path, "-o", "json", environ=QUIET)
-        assert run.status == 0, run.stderr
-        return tracemalloc.get_traced_memory()[1] - len(run.stdout) * 2
+        status = main(["explain", "--offline", "-f", path, "-o", fmt],
+                      Environment(stdin=io.StringIO(""), stdout=Sink(), stderr=err, environ=QUIET, stdout_isatty=False))
+        assert status == 0, err.getvalue()
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
-@pytest.mark.parametrize("namespaces", [False, True], ids=["plain", "a Namespace at the end"])
-def test_memory_does_not_grow_with_the_number_of_objects(tmp_path, small_pieces, namespaces):
-    """Python allocations at the peak for N and 4N objects, less the in-process runner's collected stdout
-    (a real run writes it out): it would grow by a few kB per object if the input or results were held
-    (with a Namespace at the end, by the first pass too)."""
+@pytest.mark.parametrize("namespaces,fmt", [(False, "json"), (True, "json"), (False, "pod")],
+                         ids=["plain", "a Namespace at the end", "-o pod"])
+def test_memory_does_not_grow_with_the_number_of_objects(tmp_path, small_pieces, namespaces, fmt):
+    """Python allocations at the peak for N and 4N objects, stdout written out as a real run's: it would
+    grow by a few kB per object if the input or results were held (with a Namespace at the end, by the
+    first pass too)."""
     small, large = 100, 400
-    a = _peak(tmp_path, small, namespaces)
-    b = _peak(tmp_path, large, namespaces)
+    a = _peak(tmp_path, small, namespaces, fmt)
+    b = _peak(tmp_path, large, namespaces, fmt)
     assert b - a < (large - small) * 1000, (a, b)
 
 

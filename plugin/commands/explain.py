@@ -200,6 +200,7 @@ def _run(args, env, status, ns_labels, state, index, state_problems, state_loade
     from ..printers.progress import for_env
 
     progress = for_env(env).counter("explaining") if whole is None else None   # on a terminal's stderr only
+    differing: List[str] = []     # -o pod: where the cluster's answer and kube-inject's differ
     for loaded in pieces:   # each piece is explained and printed before the next is read
         for p in loaded.problems:
             _error(env, str(p))
@@ -211,16 +212,17 @@ def _run(args, env, status, ns_labels, state, index, state_problems, state_loade
         explained = [i for i in items if i.verdict is not None]
         not_injected = not_injected or any(i.verdict != "injected" for i in explained)
         printer.write(items if args.output == "pod" else explained)
+        if args.output == "pod":
+            from ..printers.manual import differences
+
+            differing.extend(differences(items, state, cache))
         if whole is None:
             _flush(env)    # a program reading through a pipe sees this piece's output now
         del items, explained
     for line in applied_notes + skipped:
         env.stderr.write(f"note: {line}\n")
-    if args.output == "pod":    # never streamed: the printer holds every item
-        from ..printers.manual import differences
-
-        for line in differences(printer.items, state, cache):
-            env.stderr.write(f"warning: {line}\n")
+    for line in differing:
+        env.stderr.write(f"warning: {line}\n")
     printer.close()
     if status == ExitStatus.OK and args.exit_code and not_injected:
         return ExitStatus.NOT_INJECTED
@@ -350,7 +352,8 @@ def _load(args, env: Environment):
         return targets.state, targets.index, [], Loaded(documents=list(targets.index.values())), [loaded], choice, targets
     if choice.mode == LIVE:
         if args.output in STREAMED:    # a first pass finds the namespaces the state is read for
-            loaded = read_streamable(args.filename, env.stdin, args.recursive, spaces=True)
+            loaded = read_streamable(args.filename, env.stdin, args.recursive, spaces=True,
+                                     keep_raw=args.output == "pod")
         else:
             loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
         from ..state.choice import load_live
@@ -375,16 +378,16 @@ def _load(args, env: Environment):
             _error(env, line)
         return ExitStatus.ERROR
     if args.output in STREAMED:
-        got = read_streamable(args.filename, env.stdin, args.recursive)
+        got = read_streamable(args.filename, env.stdin, args.recursive, keep_raw=args.output == "pod")
         return state, index, problems, state_loaded, got if isinstance(got, Streamed) else [got], choice, None
     loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     return state, index, problems, state_loaded, [loaded], choice, None
 
 
-#: The outputs written piece by piece.  The others need every item at once: -o pod (each file's text is
-#: printed back as written only when all of it reads as expected; its warnings cover the whole input),
-#: yaml (PyYAML's anchors and aliases reach across items), html and svg pages.
-STREAMED = ("json", "text", "patch")
+#: The outputs written piece by piece (-o pod's pieces cut only where the documents' texts are those a
+#: whole read gives, inputs.iter_sources).  The others need every item at once: yaml (PyYAML's anchors
+#: and aliases reach across items), html and svg pages.
+STREAMED = ("json", "text", "patch", "pod")
 
 
 def _namespaces(args, loaded, default: str) -> List[str]:

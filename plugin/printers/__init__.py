@@ -28,7 +28,7 @@ FORMATS = ("html", "json", "kube-inject", "patch", "pod", "svg", "text", "yaml")
 
 def open_printer(fmt: str, env, options):
     """A printer taking the items in pieces: `write(items)` for each piece of the input, then `close()`.
-    json, text and patch write each piece as it comes (a streamed run's output never waits for, nor holds,
+    json, text, patch and pod write each piece as it comes (a streamed run's output never waits for, nor holds,
     all of its items); the other formats print everything at `close`."""
     if fmt in STREAMING:
         module, name = STREAMING[fmt]
@@ -37,7 +37,7 @@ def open_printer(fmt: str, env, options):
 
 
 STREAMING = {"json": ("structured", "JsonStream"), "text": ("text", "TextStream"),
-             "patch": ("structured", "PatchStream")}
+             "patch": ("structured", "PatchStream"), "pod": ("structured", "PodStream")}
 
 
 class Collected:

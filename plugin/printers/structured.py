@@ -235,6 +235,20 @@ def print_pods(items, env, options) -> None:
     env.stdout.write("".join(out))
 
 
+class PodStream:
+    """print_pods piece by piece: a piece holds whole documents (a List with all its items), so the pieces'
+    texts joined are print_pods over all the items."""
+
+    def __init__(self, env, options):
+        self.env, self.options = env, options
+
+    def write(self, items) -> None:
+        print_pods(items, self.env, self.options)
+
+    def close(self) -> None:
+        pass
+
+
 def _untouched_text(doc, obj):
     """A document admission leaves alone is printed as the user wrote it (comments and all), as
     kube-inject prints documents it does not inject, when its text is known to hold exactly this object."""

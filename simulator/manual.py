@@ -45,26 +45,27 @@ def manual_injection(text: str, config, cache: EngineCache) -> Tuple[str, str, O
     from .istio.kubeinject import joined, kube_inject_document
 
     context, raws, error = manual_documents(text, config, cache)
-    if error is not None:
+    if context is None:
         return "", "", error
-    return joined(kube_inject_document(raw, config, context) for raw in raws)
+    return joined((kube_inject_document(raw, config, context) for raw in raws), error)
 
 
 def manual_documents(text: str, config, cache: EngineCache) -> Tuple[Any, List[str], Optional[str]]:
     """(context, documents, None) to inject the documents of a file one by one (`manual_document`, in any
-    order or process) and write their results in order, up to the first error, or (None, [], error) where istioctl stops before
-    writing anything: the mesh or values do not load, or the file does not split."""
+    order or process) and write their results in order, up to the first error; (context, the documents
+    before it, error) where the file has a separator istioctl's reader refuses (istioctl stops with that
+    error once it has done them); (None, [], error) where istioctl stops before reading anything (the mesh
+    or values do not load)."""
     from .errors import TemplateRenderError
-    from .istio.kubeinject import KubeInjectError, file_documents
+    from .istio.kubeinject import file_documents
     from .pipeline import _istio_context
 
     try:
         context = _istio_context(config, cache, "kube-inject")
-        return context, file_documents(text), None
     except TemplateRenderError as e:
         return None, [], e.message
-    except KubeInjectError as e:
-        return None, [], str(e)
+    raws, refused = file_documents(text)
+    return context, raws, refused
 
 
 def manual_document(raw: str, config, context) -> Tuple[str, List[str], Optional[str]]:

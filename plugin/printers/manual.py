@@ -40,9 +40,10 @@ def _inject_file(text: str, config, cache, env) -> Optional[str]:
 
     from ..runtime.bulk import in_order, workers_for
 
-    context, raws, error = manual_documents(text, config, cache)
+    context, raws, refused = manual_documents(text, config, cache)
     warnings: List[str] = []
-    if error is None:
+    error = None
+    if context is not None:
         results = in_order(lambda i: manual_document(raws[i], config, context), len(raws),
                            workers_for(len(raws), env.environ))
         try:
@@ -54,7 +55,7 @@ def _inject_file(text: str, config, cache, env) -> Optional[str]:
         finally:
             results.close()     # istioctl reads nothing after an error: the workers stop
     env.stderr.write(manual_warnings(warnings))
-    return error
+    return error if error is not None else refused
 
 
 def differences(items, state, cache) -> List[str]:

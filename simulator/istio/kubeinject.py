@@ -192,20 +192,17 @@ def kube_inject_text(text, config, *, native_sidecars=None, env=None, revision=N
                                  version=version, revision=revision, cache=cache)
     except TemplateRenderError as e:   # the mesh or values do not load: istioctl stops before any output
         return "", "", e.message
-    try:
-        raws = file_documents(text)
-    except KubeInjectError as e:
-        return "", "", str(e)
-    return joined(kube_inject_document(raw, config, ctx) for raw in raws)
+    raws, refused = file_documents(text)
+    return joined((kube_inject_document(raw, config, ctx) for raw in raws), refused)
 
 
 def file_documents(text):
-    """The documents of a file, cut as istioctl's reader cuts them; raises KubeInjectError where it stops
-    before reading any (a separator it refuses)."""
+    """(the documents of a file, cut as istioctl's reader cuts them, None), or where the reader refuses a
+    separator, (the documents before it, the error istioctl stops with once it has done them)."""
     try:
-        return split_documents(text)
+        return split_documents(text), None
     except SeparatorError as e:
-        raise KubeInjectError(str(e)) from None
+        return e.documents, str(e)
 
 
 def kube_inject_document(raw, config, ctx):
@@ -228,9 +225,10 @@ def kube_inject_document(raw, config, ctx):
         return "", warnings, str(e)
 
 
-def joined(results):
+def joined(results, refused=None):
     """(stdout, stderr, error) of a file from its documents' kube_inject_document results, in order, up to
-    the first error (istioctl stops there; the documents after it are not read)."""
+    the first error (istioctl stops there; the documents after it are not read); `refused`: the error
+    after the last document (file_documents' separator error), if none came before it."""
     out = []
     warnings = []
     error = None
@@ -239,7 +237,7 @@ def joined(results):
         warnings.extend(warns)
         if error is not None:
             break
-    return "".join(out), warning_text(warnings), error
+    return "".join(out), warning_text(warnings), error if error is not None else refused
 
 
 def warning_text(warnings):

@@ -14,7 +14,13 @@ __all__ = ["SeparatorError", "split_documents"]
 
 
 class SeparatorError(ValueError):
-    """A `---` line followed by something other than a comment (the reader's own error)."""
+    """A `---` line followed by something other than a comment (the reader's own error).  `documents`:
+    those the reader returned before it (the one the line would have ended is lost with the error), which
+    a program reading chunk by chunk, as istioctl kube-inject does, has already handled."""
+
+    def __init__(self, message, documents=()):
+        super().__init__(message)
+        self.documents = list(documents)
 
 
 def _lines(text):
@@ -39,7 +45,7 @@ def split_documents(text):
         if line.startswith("---"):
             rest = line[3:].strip()
             if rest and not rest.startswith("#"):
-                raise SeparatorError("invalid Yaml document separator: %s" % rest)
+                raise SeparatorError("invalid Yaml document separator: %s" % rest, docs)
             if buf:
                 docs.append("".join(buf))
                 buf = []

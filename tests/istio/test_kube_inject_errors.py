@@ -42,6 +42,11 @@ CASES = {
         _PREFIX + "cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"),
     "list-unknown-item-kind": ("kind: List\napiVersion: v1\nitems:\n- {kind: 7}\n", None),
     "list-without-items": ("kind: List\napiVersion: v1\nmetadata: {resourceVersion: 5}\n", None),
+    # The reader refuses the separator when it comes: the documents before are already written, the one it
+    # would have ended is lost.
+    "bad-separator": ("kind: Service\napiVersion: v1\nmetadata: {name: a}\n---\nkind: Service\napiVersion: v1\n"
+                      "metadata: {name: b}\n--- x\nkind: Service\napiVersion: v1\nmetadata: {name: c}\n",
+                      "invalid Yaml document separator: x"),
 }
 
 
@@ -73,8 +78,10 @@ def test_the_simulators_error_texts(inputs):
     config = build_config({"templates": {"sidecar": template}}, {}, name="istio-sidecar-injector",
                           namespace="istio-system", revision="", engine="go", origin="test")
     for name, (text, want) in CASES.items():
-        _, _, error = kube_inject_text(text, config)
+        out, _, error = kube_inject_text(text, config)
         assert error == want, name
+        if name == "bad-separator":
+            assert out == "kind: Service\napiVersion: v1\nmetadata: {name: a}\n---\n"
 
 
 def test_pod_output_fails_where_kube_inject_refuses_what_the_webhook_injects(inputs):

@@ -5,6 +5,7 @@ document is reported and skipped; the others are still read.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 TYPE_CHECKING = False
@@ -111,23 +112,49 @@ def iter_paths(path: str, recursive: bool = True) -> Iterator[str]:
 
 
 def read_file(file: str) -> str:
-    """A file's text.  Regular files and pipes are read (a pipe, such as bash's `<(helm template ...)`, to
-    its end; a named pipe nobody writes to reads as empty instead of waiting forever); devices and
-    sockets are refused: /dev/zero would never end, and a terminal would wait for typing (use `-f -`)."""
+    """A file's text (open_text says which files are read)."""
+    with open_text(file) as fh:
+        return fh.read()
+
+
+def open_text(file: str, newline: Optional[str] = None) -> IO:
+    """A file opened to read as UTF-8 text.  Regular files and pipes are read (a pipe, such as bash's
+    `<(helm template ...)`, to its end; a named pipe nobody writes to reads as empty instead of waiting
+    forever); devices and sockets are refused (OSError): /dev/zero would never end, and a terminal would
+    wait for typing (use `-f -`).  `newline`: as open()'s."""
     import stat
 
     mode = os.stat(file).st_mode
     if stat.S_ISREG(mode):
-        with open(file, encoding="utf-8") as fh:
-            return fh.read()
+        return open(file, encoding="utf-8", newline=newline)
     if stat.S_ISFIFO(mode):
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)  # opening a pipe blocks until a writer opens it
         os.set_blocking(fd, True)
-        with open(fd, encoding="utf-8") as fh:
-            return fh.read()
+        return open(fd, encoding="utf-8", newline=newline)
     what = ("a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode) else
             "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
     raise OSError(f"{what}: kubectl-inject reads files, directories, pipes and - (standard input)")
+
+
+def input_files(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True) -> Iterator[Tuple[str, Any]]:
+    """(file, an open text file or an InputProblem) for each file the paths name, in order, each opened
+    only when it is its turn, for a reader that takes a file line by line and holds none whole
+    (-o kube-inject).  Files are opened with newline="\\n", so lines end only at "\\n" as Go's reader
+    ends them; stdin is given as it is (the caller must not close it)."""
+    import contextlib
+
+    for path in paths:
+        if path == "-":
+            yield "<stdin>", contextlib.nullcontext(stdin if stdin is not None else io.StringIO(""))
+            continue
+        if not os.path.exists(path):
+            yield path, InputProblem(path, "no such file or directory")
+            continue
+        for file in iter_paths(path, recursive):
+            try:
+                yield file, open_text(file, newline="\n")
+            except OSError as e:
+                yield file, InputProblem(file, f"cannot read: {e}")
 
 
 def read_sources(paths: List[str], stdin: Optional[IO] = None, keep_raw: bool = False,

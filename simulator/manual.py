@@ -56,16 +56,25 @@ def manual_documents(text: str, config, cache: EngineCache) -> Tuple[Any, List[s
     before it, error) where the file has a separator istioctl's reader refuses (istioctl stops with that
     error once it has done them); (None, [], error) where istioctl stops before reading anything (the mesh
     or values do not load)."""
-    from .errors import TemplateRenderError
     from .istio.kubeinject import file_documents
+
+    context, error = manual_context(config, cache)
+    if context is None:
+        return None, [], error
+    raws, refused = file_documents(text)
+    return context, raws, refused
+
+
+def manual_context(config, cache: EngineCache) -> Tuple[Any, Optional[str]]:
+    """(the kube-inject Context for `config`, None), or (None, the error istioctl stops with before reading
+    anything: the mesh or values do not load)."""
+    from .errors import TemplateRenderError
     from .pipeline import _istio_context
 
     try:
-        context = _istio_context(config, cache, "kube-inject")
+        return _istio_context(config, cache, "kube-inject"), None
     except TemplateRenderError as e:
-        return None, [], e.message
-    raws, refused = file_documents(text)
-    return context, raws, refused
+        return None, e.message
 
 
 def manual_document(raw: str, config, context) -> Tuple[str, List[str], Optional[str]]:

@@ -36,6 +36,33 @@ def test_the_stream_is_cut_as_apimachinerys_yaml_reader_cuts_it(text, chunks):
         assert split_documents(text) == chunks
 
 
+@pytest.mark.parametrize("text", [case[0] for case in [
+    ("a: 1\n---\n---\nb: 2\n",), ("x\ry\n---\nz\r\n",), ("--- # c\n\n---\n",), ("a: 1\n--- b\nc: 2\n",),
+    ("# c\n---\r\na: 1",), ("",)]])
+def test_a_file_read_line_by_line_is_cut_as_its_whole_text(tmp_path, text):
+    """-o kube-inject reads a file document by document (iter_documents over file_lines): the same chunks
+    as split_documents over the whole text, and where the reader refuses a separator, the same chunks
+    before it; a lone "\\r" stays inside its line, as bufio's ReadLine keeps it."""
+    from simulator.yamlio.reader import file_lines, iter_documents
+
+    path = tmp_path / "f.yaml"
+    path.write_bytes(text.encode())
+    try:
+        whole, refused = split_documents(text), None
+    except SeparatorError as e:
+        whole, refused = e.documents, str(e)
+    got, stopped = [], None
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        try:
+            for chunk in iter_documents(file_lines(fh)):
+                got.append(chunk)
+        except SeparatorError as e:
+            stopped = str(e)
+    assert (got, stopped) == (whole, refused)
+    if "x\ry" in text:
+        assert got[0] == "x\ry\n"
+
+
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s   # the front\n  labels: {x: y}\nspec:\n  ports: [{port: 80}]\n"
 CONFIGMAP = "kind: ConfigMap\napiVersion: v1\nmetadata: {name: c}\ndata:\n  on: 'yes'\n"
 

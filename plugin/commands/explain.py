@@ -164,13 +164,7 @@ def _run(args, env, status, ns_labels, state, index, state_problems, state_loade
     if args.output == "kube-inject":   # manual injection: no namespace, webhook or policy of the cluster
         from ..printers.manual import print_kube_inject
 
-        for p in whole.problems:
-            _error(env, str(p))
-            status = ExitStatus.ERROR
-        done = print_kube_inject(whole, state, cache, env)
-        if not whole.texts and not whole.problems:
-            _error(env, "no objects found in the input")
-            return ExitStatus.ERROR
+        done = print_kube_inject(args.filename, env.stdin, args.recursive, state, cache, env)
         return done if status == ExitStatus.OK else status
 
     # -o pod prints manifests the way `istioctl kube-inject` does: without the server's defaults
@@ -354,6 +348,8 @@ def _load(args, env: Environment):
         if args.output in STREAMED:    # a first pass finds the namespaces the state is read for
             loaded = read_streamable(args.filename, env.stdin, args.recursive, spaces=True,
                                      keep_raw=args.output == "pod")
+        elif args.output == "kube-inject":     # read as it is injected (printers/manual.py)
+            loaded = Loaded()
         else:
             loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
         from ..state.choice import load_live
@@ -380,6 +376,8 @@ def _load(args, env: Environment):
     if args.output in STREAMED:
         got = read_streamable(args.filename, env.stdin, args.recursive, keep_raw=args.output == "pod")
         return state, index, problems, state_loaded, got if isinstance(got, Streamed) else [got], choice, None
+    if args.output == "kube-inject":     # read as it is injected (printers/manual.py)
+        return state, index, problems, state_loaded, [Loaded()], choice, None
     loaded = read_sources(args.filename, env.stdin, keep_raw=args.output == "pod", recursive=args.recursive)
     return state, index, problems, state_loaded, [loaded], choice, None
 

@@ -13,11 +13,19 @@ if TYPE_CHECKING:
 from ..exitcodes import ExitStatus
 
 
-def print_kube_inject(loaded, state, cache, env) -> int:
-    """Each file of the input through kube-inject, in order: its output, its "===> Skipping injection"
+#: Documents handed to the workers at a time: a file is read in batches of this many, so that what is held
+#: (the batch's texts and outputs) does not grow with the file, and forking is paid once per batch.
+BATCH = 1024
+
+
+def print_kube_inject(paths, stdin, recursive: bool, state, cache, env) -> int:
+    """Each file the paths name through kube-inject, in order: its output, its "===> Skipping injection"
     lines on stderr, and where istioctl would stop, one error line naming the file (the next file is
-    still done, as a new `istioctl kube-inject -f` would be)."""
+    still done, as a new `istioctl kube-inject -f` would be).  Files are read as istioctl reads them,
+    document by document (no file is held whole, none is parsed beyond what kube-inject parses)."""
     from simulator.manual import ManualInjectionUnavailable, kube_inject_config
+
+    from ..inputs import InputProblem, input_files
 
     try:
         config = kube_inject_config(state, cache)
@@ -25,37 +33,64 @@ def print_kube_inject(loaded, state, cache, env) -> int:
         env.stderr.write(f"error: {e}\n")
         return ExitStatus.ERROR
     status = ExitStatus.OK
-    for file, text in loaded.texts.items():
-        error = _inject_file(text, config, cache, env)
+    files = 0
+    for file, opened in input_files(paths, stdin, recursive):
+        files += 1
+        if isinstance(opened, InputProblem):
+            env.stderr.write(f"error: {opened}\n")
+            status = ExitStatus.ERROR
+            continue
+        with opened as fh:
+            error = _inject_file(fh, config, cache, env)
         if error is not None:
             env.stderr.write(f"error: {file}: istioctl kube-inject stops here: {error}\n")
             status = ExitStatus.ERROR
+    if not files:
+        env.stderr.write("error: no objects found in the input\n")
+        return ExitStatus.ERROR
     return status
 
 
-def _inject_file(text: str, config, cache, env) -> Optional[str]:
-    """One file's documents, injected on every core (runtime/bulk.py) and written as each is ready, in
-    order, up to the first error (returned); its warnings go to stderr after its output, as istioctl's."""
-    from simulator.manual import manual_document, manual_documents, manual_warnings
+def _inject_file(fh, config, cache, env) -> Optional[str]:
+    """One file's documents, read in batches, injected on every core (runtime/bulk.py) and written as
+    each is ready, in order, up to the first error (returned); its warnings go to stderr after its output,
+    as istioctl's."""
+    from itertools import islice
+
+    from simulator.manual import manual_context, manual_document, manual_warnings
+    from simulator.yamlio.reader import SeparatorError, file_lines, iter_documents
 
     from ..runtime.bulk import in_order, workers_for
 
-    context, raws, refused = manual_documents(text, config, cache)
+    context, error = manual_context(config, cache)
     warnings: List[str] = []
-    error = None
-    if context is not None:
-        results = in_order(lambda i: manual_document(raws[i], config, context), len(raws),
-                           workers_for(len(raws), env.environ))
+    documents = iter_documents(file_lines(fh))
+    while context is not None and error is None:
+        batch: List[str] = []
+        stop = None     # where the reader stops, once the batch read before it is done
         try:
-            for out, warns, error in results:
-                env.stdout.write(out)
-                warnings.extend(warns)
-                if error is not None:
-                    break
-        finally:
-            results.close()     # istioctl reads nothing after an error: the workers stop
+            batch.extend(islice(documents, BATCH))
+        except SeparatorError as e:
+            stop = str(e)
+        except (OSError, UnicodeDecodeError) as e:
+            stop = f"cannot read: {e}"
+        if batch:
+            results = in_order(lambda i, _b=batch: manual_document(_b[i], config, context), len(batch),
+                               workers_for(len(batch), env.environ))
+            try:
+                for out, warns, error in results:
+                    env.stdout.write(out)
+                    warnings.extend(warns)
+                    if error is not None:
+                        break
+            finally:
+                results.close()     # istioctl reads nothing after an error: the workers stop
+        if error is None:
+            error = stop
+        if len(batch) < BATCH:
+            break
     env.stderr.write(manual_warnings(warnings))
-    return error if error is not None else refused
+    return error
 
 
 def differences(items, state, cache) -> List[str]:

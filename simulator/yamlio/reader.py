@@ -10,7 +10,7 @@ istioctl kube-inject prints a document it does not inject as exactly this text, 
 - a chunk of only blank lines or comments is a document too (istioctl prints it back; it holds no object).
 """
 
-__all__ = ["SeparatorError", "split_documents"]
+__all__ = ["SeparatorError", "file_lines", "iter_documents", "split_documents"]
 
 
 class SeparatorError(ValueError):
@@ -40,17 +40,38 @@ def _lines(text):
 def split_documents(text):
     """The documents of `text` as YAMLReader.Read returns them, one string each (every one ends with "\\n")."""
     docs = []
+    try:
+        for doc in iter_documents(_lines(text)):
+            docs.append(doc)
+    except SeparatorError as e:
+        raise SeparatorError(str(e), docs) from None
+    return docs
+
+
+def iter_documents(lines):
+    """split_documents over `lines` (each ending in "\\n", as `_lines` or `file_lines` give them), one
+    document at a time, so that a file is never held whole; raises SeparatorError where the reader would
+    (its `documents` then empty: they were given already)."""
     buf = []
-    for line in _lines(text):
+    for line in lines:
         if line.startswith("---"):
             rest = line[3:].strip()
             if rest and not rest.startswith("#"):
-                raise SeparatorError("invalid Yaml document separator: %s" % rest, docs)
+                raise SeparatorError("invalid Yaml document separator: %s" % rest)
             if buf:
-                docs.append("".join(buf))
+                yield "".join(buf)
                 buf = []
                 continue
         buf.append(line)
     if buf:
-        docs.append("".join(buf))
-    return docs
+        yield "".join(buf)
+
+
+def file_lines(fh):
+    """The lines of a text file opened with newline="\\n" (no translation, so a lone "\\r" stays in its
+    line, as bufio keeps it), as `_lines` gives a text's."""
+    for line in fh:
+        if line.endswith("\n"):
+            yield line[:-2] + "\n" if line.endswith("\r\n") else line
+        else:
+            yield line + "\n"

@@ -1,5 +1,6 @@
-"""`-o kube-inject` on a large file is spread over forked workers (plugin/runtime/bulk.py in_order): the
-bytes on stdout and stderr, the exit status and where istioctl would stop must be those of one process.
+"""`-o kube-inject` reads a large file in batches of documents, each spread over forked workers
+(plugin/runtime/bulk.py in_order): the bytes on stdout and stderr, the exit status and where istioctl would
+stop must be those of one process, and what it holds must not grow with the file.
 Istio 1.30.3's chart from ../shared is the configuration; without it these skip and say so."""
 import pytest
 import yaml
@@ -73,13 +74,17 @@ def forks(monkeypatch):
     return calls
 
 
-def test_workers_print_what_one_process_prints(tmp_path, forks):
+@pytest.mark.parametrize("batch", [1024, 100], ids=["one batch", "batches of 100"])
+def test_workers_print_what_one_process_prints(tmp_path, forks, monkeypatch, batch):
+    from plugin.printers import manual
+
+    monkeypatch.setattr(manual, "BATCH", batch)
     chart = _chart_or_skip()
     path = _file(tmp_path)
     one = _run(path, chart, 1)
     assert forks == []
     two = _run(path, chart, 2)
-    assert forks == [2]
+    assert forks == [2] * (COUNT // batch if COUNT > batch else 1)   # a last batch under 96 stays in-process
     assert (two.status, two.stdout, two.stderr) == (one.status, one.stdout, one.stderr)
     assert one.status == 0, one.stderr
     out = [d for d in yaml.safe_load_all(one.stdout) if d]
@@ -95,16 +100,61 @@ def test_workers_print_what_one_process_prints(tmp_path, forks):
     assert "# service 3\napiVersion: v1\nkind: Service\nmetadata: {name: svc-3}\n" in one.stdout
 
 
-def test_workers_stop_where_istioctl_stops(tmp_path, forks):
+@pytest.mark.parametrize("batch", [1024, 100], ids=["one batch", "batches of 100"])
+def test_workers_stop_where_istioctl_stops(tmp_path, forks, monkeypatch, batch):
+    from plugin.printers import manual
+
+    monkeypatch.setattr(manual, "BATCH", batch)
     chart = _chart_or_skip()
     broken = 150
     path = _file(tmp_path, broken_at=broken)
     one = _run(path, chart, 1)
     two = _run(path, chart, 2)
-    assert forks == [2]
+    assert forks == [2] * (2 if batch == 100 else 1)        # nothing read after the batch with the error
     assert (two.status, two.stdout, two.stderr) == (one.status, one.stdout, one.stderr)
     assert one.status == 2
     stops = [line for line in one.stderr.splitlines() if "istioctl kube-inject stops here" in line]
     assert len(stops) == 1 and stops[0].startswith(f"error: {path}: istioctl kube-inject stops here: ")
     names = [d["metadata"]["name"] for d in yaml.safe_load_all(one.stdout) if d]
     assert names[-1] == f"app-{broken - 1}" and f"app-{broken + 1}" not in names
+
+
+def test_memory_does_not_grow_with_the_file(tmp_path, monkeypatch):
+    """Python allocations at the peak (one process, stdout written out) for N and 4N documents: holding the
+    file or its outputs would add ~20 kB per document.  The engine's bounded caches are made small, so
+    that both runs fill them (filled, they hold up to ~60 MB whatever the input)."""
+    import io
+    import tracemalloc
+
+    from plugin.cli import main
+    from plugin.env import Environment
+    from plugin.printers import manual
+    from simulator.cache import EngineCache
+    from simulator.kube.typed import roundtrip
+
+    monkeypatch.setattr(manual, "BATCH", 32)
+    monkeypatch.setattr(EngineCache.__init__, "__defaults__", (16, None))
+    monkeypatch.setattr(roundtrip, "_MEMO_BYTES", 64 << 10)
+    chart = _chart_or_skip()
+
+    class Sink(io.TextIOBase):
+        def write(self, text):
+            return len(text)
+
+    peaks = []
+    for n in (60, 240):
+        path = tmp_path / f"{n}.yaml"
+        path.write_text("---\n".join(yaml.safe_dump(_deployment(i)) for i in range(n)))
+        err = io.StringIO()
+        run_cli("explain", "-f", str(path), "--istio-release", chart, "-o", "kube-inject")   # compiled once
+        tracemalloc.start()
+        try:
+            status = main(["explain", "-f", str(path), "--istio-release", chart, "-o", "kube-inject"],
+                          Environment(stdin=io.StringIO(""), stdout=Sink(), stderr=err,
+                                      environ={"KUBECTL_INJECT_CACHE_DIR": TREE_CACHE, "KUBECTL_INJECT_WORKERS": "1"},
+                                      stdout_isatty=False))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert status == 0, err.getvalue()
+    assert peaks[1] - peaks[0] < 180 * 3000, peaks

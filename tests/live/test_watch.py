@@ -79,12 +79,20 @@ class Proxy:
         self.conns = []
 
 
+#: Runs the entry with SIGINT's default action, as a terminal's Ctrl-C finds it: a test run started in the
+#: background (`pytest &`, nohup in a script) ignores SIGINT, and its children would inherit that and never
+#: see the Ctrl-C `finish` sends (exec keeps an ignored signal ignored, and a default one default).
+_WITH_CTRL_C = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                "os.execv(sys.executable, [sys.executable] + sys.argv[1:])")
+
+
 class Watcher:
     def __init__(self, real, tmp_path, proxy, *args, timeout=240):
         text = open(real.kubeconfig).read().replace(real.cluster.url, f"https://127.0.0.1:{proxy.port}")
         kubeconfig = tmp_path / "proxied-kubeconfig"
         kubeconfig.write_text(text)
-        self.proc = subprocess.Popen([sys.executable, ENTRY, "watch", *args, "-o", "json", "--timeout", str(timeout)],
+        self.proc = subprocess.Popen([sys.executable, "-c", _WITH_CTRL_C, ENTRY, "watch", *args, "-o", "json",
+                                      "--timeout", str(timeout)],
                                      env=dict(os.environ, KUBECONFIG=str(kubeconfig), PYTHONFAULTHANDLER="1"), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         self.records, self.stderr = [], []

@@ -416,7 +416,7 @@ def _scan(read, raw: bool = False) -> Optional[bool]:
         seam = tail + chunk[:16]       # a word cut between two chunks
         if _UNSAFE.search(text) or _UNSAFE_BYTES.search(seam):
             return None
-        if raw and (_UNSAFE_RAW.search(chunk) or _UNSAFE_RAW.search(seam)):
+        if raw and (re.search(_UNSAFE_RAW, chunk, re.M) or re.search(_UNSAFE_RAW, seam, re.M)):
             return None
         found = found or b"\\" in chunk or bool(_NAMESPACE_WORDS.search(chunk) or _NAMESPACE_WORDS.search(seam))
         if not chunk:
@@ -427,8 +427,9 @@ def _scan(read, raw: bool = False) -> Optional[bool]:
 _UNSAFE = re.compile("^%|[\x85\u2028\u2029]", re.M)
 _UNSAFE_BYTES = re.compile(rb"\n%")
 _NAMESPACE_WORDS = re.compile(rb"Namespace|binary")
-#: A `---` line with more than blanks or a comment after it, and a `...` line (at a chunk's start too).
-_UNSAFE_RAW = re.compile(rb"^(?:---(?![ \t\r]*(?:#|$))|\.\.\.)", re.M)
+#: A `---` line with more than blanks or a comment after it, and a `...` line (at a chunk's start too);
+#: compiled on first use (re's cache), by -o pod only, not at every start.
+_UNSAFE_RAW = rb"^(?:---(?![ \t\r]*(?:#|$))|\.\.\.)"
 
 
 def namespace_documents(paths: List[str], stdin: Optional[IO] = None, recursive: bool = True,

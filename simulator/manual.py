@@ -3,9 +3,9 @@
 kube-inject reads the default revision's injector and mesh ConfigMaps and injects every workload whose
 pod template does not opt out; namespace labels, webhooks and the injector's own policy play no part, and
 its ignored-namespace check reads the pod template's namespace, which is empty in a workload (so a
-DaemonSet in kube-system is injected, where the webhook leaves it alone).  `manual_injection` is its
-whole-file output; `kube_inject_injects` says whether it would inject one object, so a caller can warn
-where the cluster's answer is another.
+DaemonSet in kube-system is injected, where the webhook leaves it alone).  `manual_context` and
+`manual_document` give its output a document at a time; `kube_inject_injects` says whether it would
+inject one object, so a caller can warn where the cluster's answer is another.
 """
 from __future__ import annotations
 
@@ -38,31 +38,6 @@ def kube_inject_config(cluster: ClusterState, cache: Optional[EngineCache] = Non
     if real and config.engine != "go":
         raise ManualInjectionUnavailable(NEEDS_GO)
     return config
-
-
-def manual_injection(text: str, config, cache: EngineCache) -> Tuple[str, str, Optional[str]]:
-    """(stdout, stderr, error) of `istioctl kube-inject -f` on a file holding `text`."""
-    from .istio.kubeinject import joined, kube_inject_document
-
-    context, raws, error = manual_documents(text, config, cache)
-    if context is None:
-        return "", "", error
-    return joined((kube_inject_document(raw, config, context) for raw in raws), error)
-
-
-def manual_documents(text: str, config, cache: EngineCache) -> Tuple[Any, List[str], Optional[str]]:
-    """(context, documents, None) to inject the documents of a file one by one (`manual_document`, in any
-    order or process) and write their results in order, up to the first error; (context, the documents
-    before it, error) where the file has a separator istioctl's reader refuses (istioctl stops with that
-    error once it has done them); (None, [], error) where istioctl stops before reading anything (the mesh
-    or values do not load)."""
-    from .istio.kubeinject import file_documents
-
-    context, error = manual_context(config, cache)
-    if context is None:
-        return None, [], error
-    raws, refused = file_documents(text)
-    return context, raws, refused
 
 
 def manual_context(config, cache: EngineCache) -> Tuple[Any, Optional[str]]:

@@ -195,6 +195,8 @@ def _run(args, env, status, ns_labels, state, index, state_problems, state_loade
 
     progress = for_env(env).counter("explaining") if whole is None else None   # on a terminal's stderr only
     differing: List[str] = []     # -o pod: where the cluster's answer and kube-inject's differ
+    if args.output == "pod":
+        from ..printers.manual import differences
     for loaded in pieces:   # each piece is explained and printed before the next is read
         for p in loaded.problems:
             _error(env, str(p))
@@ -207,8 +209,6 @@ def _run(args, env, status, ns_labels, state, index, state_problems, state_loade
         not_injected = not_injected or any(i.verdict != "injected" for i in explained)
         printer.write(items if args.output == "pod" else explained)
         if args.output == "pod":
-            from ..printers.manual import differences
-
             differing.extend(differences(items, state, cache))
         if whole is None:
             _flush(env)    # a program reading through a pipe sees this piece's output now

@@ -99,3 +99,31 @@ def test_a_process_with_other_threads_does_not_fork():
         stop.set()
         thread.join()
     assert len(results) == 40 and all(e is None for _, e in results)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes; this platform cannot fork")
+def test_a_slow_worker_is_not_waited_for_with_a_fixed_share():
+    """Work goes to whichever worker is free: one held up by slow objects takes fewer, and every position
+    comes back once, in order (a fixed half each would leave the other core idle)."""
+    import time
+
+    def at(i):
+        if 1 <= i <= 8:
+            time.sleep(0.2)
+        return os.getpid(), i
+
+    results = list(bulk.in_order(at, 200, 2))
+    assert [i for _, i in results] == list(range(200))
+    slow = results[1][0]
+    assert slow != os.getpid()
+    assert sum(1 for pid, _ in results if pid == slow) < 200 // 3
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes; this platform cannot fork")
+def test_a_consumer_that_stops_early_ends_the_workers():
+    import multiprocessing
+
+    results = bulk.in_order(lambda i: i, 500, 2)
+    assert [next(results) for _ in range(10)] == list(range(10))
+    results.close()
+    assert multiprocessing.active_children() == []

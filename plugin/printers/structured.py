@@ -1,7 +1,6 @@
 """Machine-readable formats: the explanation (json/yaml), the JSON patch, and the injected manifests."""
 from __future__ import annotations
 
-import copy
 import json
 from enum import Enum
 from types import SimpleNamespace
@@ -199,6 +198,8 @@ def injected_object(item) -> Dict[str, Any]:
         return obj   # not injected, or kube-inject refuses it (the CLI reports that): the object as given
     if expl.manifest is not None:          # a real Istio configuration: exactly what kube-inject prints
         return expl.manifest
+    import copy      # only the embedded profile's objects are copied here (Istio's come as kube-inject made them)
+
     pod = copy.deepcopy(expl.pod)
     if obj.get("kind") == "Pod":
         if not (obj.get("metadata") or {}).get("namespace"):

@@ -7,7 +7,6 @@ labels, which is what decides injection; leaving them out would explain against 
 """
 from __future__ import annotations
 
-import copy
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Tuple
@@ -80,6 +79,8 @@ def apply_namespaces(state: ClusterState, documents: List[Document]) -> Tuple[Cl
 
 def _merged(live: Any, applied: Dict[str, Any]) -> Dict[str, Any]:
     """`applied` over `live` as apply's merge leaves a Namespace: labels and annotations key by key."""
+    import copy      # here: most runs apply no Namespace, and a one-pod run's start-up is counted
+
     if live is None:
         out = copy.deepcopy(applied)
         out.setdefault("apiVersion", "v1")

@@ -1,6 +1,9 @@
 """Large inputs are explained by forked workers (plugin/runtime/bulk.py): what a user sees - output, messages,
 exit status - must not depend on how many processes did the work."""
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -101,6 +104,13 @@ def test_a_process_with_other_threads_does_not_fork():
     assert len(results) == 40 and all(e is None for _, e in results)
 
 
+def _in_fresh_python(code):
+    """stdout of `code` run by a new interpreter in the checkout (with no thread but its main one)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                          timeout=120).stdout
+
+
 _SLOW_WORKER = """
 import json, os, sys, time
 from plugin.runtime import bulk
@@ -119,27 +129,28 @@ def test_a_slow_worker_is_not_waited_for_with_a_fixed_share():
     """Work goes to whichever worker is free: one held up by slow objects takes fewer, and every position
     comes back once, in order (a fixed half each would leave the other core idle).  In a process of its
     own: this one may have threads, and then nothing forks."""
-    import json
-    import subprocess
-    import sys
-
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", _SLOW_WORKER], cwd=root, capture_output=True, text=True,
-                         check=True, timeout=120).stdout
-    parent, results = json.loads(out)
+    parent, results = json.loads(_in_fresh_python(_SLOW_WORKER))
     assert [i for _, i in results] == list(range(200))
     slow = results[1][0]
     assert slow != parent
     assert sum(1 for pid, _ in results if pid == slow) < 200 // 3
 
 
+_STOP_EARLY = """
+import json, multiprocessing
+from plugin.runtime import bulk
+
+results = bulk.in_order(lambda i: i, 500, 2)
+first = [next(results) for _ in range(10)]
+forked = len(multiprocessing.active_children())
+results.close()
+print(json.dumps([first, forked, len(multiprocessing.active_children())]))
+"""
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes; this platform cannot fork")
 def test_a_consumer_that_stops_early_ends_the_workers():
-    import multiprocessing
-
-    if not bulk.can_fork():
-        pytest.skip("this test process has other threads, so the plugin would not fork (runtime/bulk.py)")
-    results = bulk.in_order(lambda i: i, 500, 2)
-    assert [next(results) for _ in range(10)] == list(range(10))
-    results.close()
-    assert multiprocessing.active_children() == []
+    """(In a process of its own, for the reason above.)"""
+    first, forked, left = json.loads(_in_fresh_python(_STOP_EARLY))
+    assert first == list(range(10))
+    assert forked == 2 and left == 0

@@ -10,7 +10,7 @@ import yaml
 
 from plugin.runtime import bulk
 
-from .conftest import run_cli
+from .conftest import REPO, run_cli
 
 
 def _fleet(tmp_path, n):
@@ -106,8 +106,7 @@ def test_a_process_with_other_threads_does_not_fork():
 
 def _in_fresh_python(code):
     """stdout of `code` run by a new interpreter in the checkout (with no thread but its main one)."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
                           timeout=120).stdout
 
 

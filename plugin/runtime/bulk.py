@@ -120,10 +120,10 @@ def _forked(at: Callable[[int], Any], positions: range, workers: int, progress=N
     handed a chunk (a range of positions: the jobs themselves it inherited), sends its results back through
     its own pipe and is handed the next chunk, so a worker that was quicker takes more and none sits idle
     while another finishes a share fixed in advance (with fixed shares, a run of 512 pods on two cores
-    waited ~0.2 s for the last chunk).  Chunks shrink towards the end (a quarter of each worker's part of
-    what is left, at least 2), so the last ones end together.  Two are in flight per worker, so a worker never waits
-    for its next one; what the parent sends is a few bytes, so its sends never block on a busy worker.
-    A chunk is yielded once every chunk before it has been."""
+    waited ~0.2 s for the last chunk).  Chunks shrink towards the end (_chunks), so the last ones end
+    together.  Two are in flight per worker, so a worker never waits for its next one; what the parent
+    sends is a few bytes, so its sends never block on a busy worker.  A chunk is yielded once every chunk
+    before it has been."""
     import gc
     import multiprocessing
     from multiprocessing.connection import wait
@@ -154,7 +154,7 @@ def _forked(at: Callable[[int], Any], positions: range, workers: int, progress=N
     done = {}
     following = 0          # the index in `chunks` of the next chunk to yield
     try:
-        while readers:
+        while following < len(chunks):
             for conn in wait(list(readers)):
                 try:
                     message = conn.recv()
@@ -174,8 +174,6 @@ def _forked(at: Callable[[int], Any], positions: range, workers: int, progress=N
             while following < len(chunks) and chunks[following].start in done:
                 yield from done.pop(chunks[following].start)
                 following += 1
-            if following == len(chunks):
-                break
     finally:
         for conn in readers:
             try:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from typing import Any, Dict, IO, Iterator, List, Optional, Tuple
 
 from simulator.records import Record
+from simulator.depth import BEYOND, too_deep
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.M)
 
@@ -723,40 +724,13 @@ def _has_content(chunk: str) -> bool:
     return False
 
 
-#: How deep a document may nest.  go-yaml allows 10,000 levels, but the engine walks objects recursively
-#: (copies, merges, diffs) and Python's stack gives out near 500; no Kubernetes object nests past a few dozen.
-MAX_DEPTH = 200
-
-
-def _too_deep(obj: Any) -> Optional[str]:
-    """The top-level field under which `obj` nests more than MAX_DEPTH levels, or None (iterative: the
-    check must not itself run out of stack)."""
-    stack = [(obj, 1, "")]
-    pop, push = stack.pop, stack.append
-    while stack:
-        o, depth, top = pop()
-        if depth > MAX_DEPTH:
-            return top
-        if o.__class__ is dict:
-            for k, v in o.items():
-                if v.__class__ is dict or v.__class__ is list:
-                    push((v, depth + 1, top if depth > 2 else f"{top}.{k}" if top else str(k)))
-        elif o.__class__ is list:
-            for i, v in enumerate(o):
-                if v.__class__ is dict or v.__class__ is list:
-                    push((v, depth + 1, top if depth > 2 else f"{top}[{i}]"))
-    return None
-
-
 def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
     if not isinstance(obj, dict):
         loaded.problems.append(InputProblem(file, f"not a Kubernetes object (a {type(obj).__name__}, expected a mapping)", index, line))
         return
-    deep = _too_deep(obj)
+    deep = too_deep(obj)
     if deep is not None:
-        loaded.problems.append(InputProblem(
-            file, f"nests more than {MAX_DEPTH} levels deep, more than kubectl-inject follows "
-                  "(no Kubernetes object needs as many)", index, line, deep))
+        loaded.problems.append(InputProblem(file, BEYOND, index, line, deep))
         return
     kind = obj.get("kind")
     if not kind or not isinstance(kind, str):
@@ -765,7 +739,7 @@ def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
     if kind == "List" or (kind.endswith("List") and isinstance(obj.get("items"), list)):
         items = obj.get("items")
         if items is not None and not isinstance(items, list):
-            loaded.problems.append(InputProblem(file, f"a List's items must be a list, not a {_json_type(items)}",
+            loaded.problems.append(InputProblem(file, f"a List's items must be a list, not a {json_type(items)}",
                                                 index, line, "items"))
             return
         loaded.lists.append((file, obj))
@@ -778,7 +752,8 @@ def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
     loaded.documents.append(Document(obj, file, index, line))
 
 
-def _json_type(v: Any) -> str:
+def json_type(v: Any) -> str:
+    """The JSON name of a value's type, as messages about a field of the wrong type say it."""
     return {dict: "mapping", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(v), "null" if v is None else type(v).__name__)
 
 

@@ -15,7 +15,6 @@ the advice printed next to it is never wrong:
 """
 from __future__ import annotations
 
-import json
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional, Sequence
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from .istio.installed import Installed
     from .trace import WebhookResult
 
+from .depth import json_loads
 from .istio.installed import INJECTION_LABEL, REV_LABEL, summary
 from .istio.policy import INJECT_KEY
 from .istio.revision import INJECTOR_SUFFIX
@@ -135,7 +135,7 @@ def already_injected(pod: Mapping[str, Any], final: Mapping[str, Any], verdict: 
     if raw is None:
         return []
     try:
-        status = json.loads(raw)
+        status = json_loads(raw)
     except ValueError:
         status = None
     status = status if isinstance(status, dict) else {}

@@ -77,6 +77,21 @@ DOCUMENTS = [
     ("status-annotation-of-wrong-types", POD % ("  annotations:\n    sidecar.istio.io/status: "
                                                 "'{\"containers\": 5, \"volumes\": [1]}'"), [], 0, None),
     ("status-annotation-null", POD % "  annotations:\n    sidecar.istio.io/status: 'null'", [], 0, None),
+    # JSON inside an annotation, nested deeper than the engine follows (Python's decoder and the merge would
+    # run out of stack): refused where it is read, like a document nested as deep
+    ("status-annotation-1500-deep", POD % ("  annotations:\n    sidecar.istio.io/status: '" + "[" * 1500 + "]" * 1500
+                                           + "'"), [], 2,
+     r"line \d+: field metadata\.annotations\.sidecar\.istio\.io/status: nests more than 200 levels deep, more than "
+     r"kubectl-inject follows"),
+    ("overrides-annotation-1500-deep", POD % ("  annotations:\n    proxy.istio.io/overrides: '{\"containers\": "
+                                              + "[" * 1500 + "]" * 1500 + "}'"), [], 2,
+     r"field metadata\.annotations\.proxy\.istio\.io/overrides: nests more than 200 levels deep"),
+    ("pod-template-annotation-1500-deep", DEPLOYMENT.replace("      labels: {app: web}\n", "      labels: {app: web}\n"
+                                                             "      annotations:\n        x: '" + "{\"a\": " * 1500
+                                                             + "1" + "}" * 1500 + "'\n"), [], 2,
+     r"field spec\.template\.metadata\.annotations\.x: nests more than 200 levels deep"),
+    ("brackets-inside-a-json-string-are-not-nesting", POD % ("  annotations:\n    x: '[\"" + "[" * 1500 + "\"]'"),
+     [], 0, None),
 ]
 
 

@@ -6,8 +6,7 @@ lifecycle handlers) are pointed at the sidecar's status port under /app-health/<
 ISTIO_KUBE_APP_PROBERS.  Pods are canonical JSON dicts; functions mutate them in place.
 """
 
-import json
-
+from ..depth import json_loads
 from ..kube.typed.jsontext import go_json_dumps
 from ..kube.typed.roundtrip import roundtrip_pod
 from .postprocess import PROXY, STATUS, _meta, _parse_bool, find_in_pod
@@ -109,8 +108,8 @@ def _merge_or_append_probers(previously, env, probers, release):
     for i, e in enumerate(env):
         if e.get("name") == "ISTIO_KUBE_APP_PROBERS":
             try:
-                existing = json.loads(e.get("value", ""))
-                new = json.loads(probers)
+                existing = json_loads(e.get("value", ""))
+                new = json_loads(probers)
                 if not isinstance(existing, dict) or not isinstance(new, dict):
                     raise ValueError
             except (ValueError, TypeError):

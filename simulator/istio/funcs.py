@@ -9,6 +9,7 @@ release lacks fails to parse there.
 
 import json
 
+from ..depth import json_loads
 from ..gotemplate.funcs import FuncError, gofunc
 from ..gotemplate.values import MISSING, GoNilPointer, StringMap
 from ..gotemplate import fmt as _fmt
@@ -162,7 +163,7 @@ def append_multus_network(existing, network):
     i = existing.rfind("]")
     if i != -1:
         try:
-            networks = json.loads(existing)
+            networks = json_loads(existing)
             if not isinstance(networks, list) or not all(isinstance(n, dict) or n is None for n in networks):
                 raise ValueError("not a list of objects")
         except ValueError:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from typing import Any, Mapping, Optional
 
 from ..cache import cache_or_new
+from ..depth import BEYOND
 from ..errors import SourcePos, TemplateRenderError
 from ..kube.strategicpatch import MergeError, strategic_merge
 from ..kube.typed import TypedError
@@ -180,12 +181,15 @@ def _overlay(target, text, what, cache):
         raise _MergeFailure("%s: strategic merge: invalid JSON document" % what)
     try:
         merged = strategic_merge(target, patch)
+        return roundtrip_pod(merged)
     except MergeError as e:
         raise _MergeFailure("%s: strategic merge: %s" % (what, e)) from None
-    try:
-        return roundtrip_pod(merged)
     except TypedError as e:
         raise _MergeFailure("%s: unmarshal patched pod: %s" % (what, e)) from None
+    except RecursionError:
+        # Input is held to MAX_DEPTH where it is read, so only a template that builds the nesting itself
+        # gets here; the typed decode leaves no deeper data behind it (the pod's schema is shallow).
+        raise _MergeFailure("%s: the rendered text %s" % (what, BEYOND)) from None
 
 
 _BAD = object()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping  # typing.Mapping isinstance checks are slow on hot paths
 
-import json
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from ..depth import BEYOND, TooDeep, json_loads, too_deep
 from ..errors import ConfigError, SelectorError, SourcePos
 from ..kube.labels import Selector, parse_selector
 from ..records import Record
@@ -132,6 +132,9 @@ def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") 
         cfg = yamlio.load(text) if text.strip() else {}
     except yamlio.YAMLSyntaxError as e:
         raise ConfigError(f"invalid YAML: {e}", pos=SourcePos(field_prefix, e.line), subject=subject) from None
+    deep = too_deep(cfg)
+    if deep is not None:
+        raise ConfigError(BEYOND, pos=SourcePos(field_prefix + (f".{deep}" if deep else "")), subject=subject)
     if cfg is None:
         cfg = {}
     if not isinstance(cfg, _Mapping):
@@ -145,7 +148,9 @@ def parse_values_text(text: Any, *, subject: str) -> Dict[str, Any]:
     if isinstance(text, _Mapping):
         return dict(text)
     try:
-        values = json.loads(text)
+        values = json_loads(text)
+    except TooDeep as e:
+        raise ConfigError(str(e), pos=SourcePos("data.values"), subject=subject) from None
     except ValueError:
         from .. import yamlio  # istioctl's --valuesFile accepts YAML too
 
@@ -153,6 +158,10 @@ def parse_values_text(text: Any, *, subject: str) -> Dict[str, Any]:
             values = yamlio.load(text)
         except yamlio.YAMLSyntaxError as e:
             raise ConfigError(f"values is neither JSON nor YAML: {e}", pos=SourcePos("data.values"), subject=subject) from None
+        deep = too_deep(values)
+        if deep is not None:
+            raise ConfigError(BEYOND, pos=SourcePos("data.values" + (f".{deep}" if deep else "")),
+                              subject=subject)
     if not isinstance(values, _Mapping):
         raise ConfigError("values must be a JSON object", pos=SourcePos("data.values"), subject=subject)
     return dict(values)

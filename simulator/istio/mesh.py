@@ -10,6 +10,7 @@ Every message is made with the descriptor table of the Istio line (proto_schemas
 the loaders take the release, and whatever derives from an existing message keeps that message's table.
 """
 
+from ..depth import BEYOND, too_deep
 from .. import yamlio
 from .proto.decode import ProtoError, apply_json
 from .proto.message import Duration, Message, Wrapper
@@ -86,6 +87,8 @@ def _yaml_to_json(text, what):
         data = yamlio.load(text) if text and text.strip() else None
     except yamlio.YAMLSyntaxError as e:
         raise MeshConfigError("%s: error converting YAML to JSON: yaml: %s" % (what, e)) from None
+    if too_deep(data) is not None:
+        raise MeshConfigError("%s: %s" % (what, BEYOND))
     return data
 
 

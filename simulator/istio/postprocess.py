@@ -9,9 +9,9 @@ dicts (what json.Marshal of a corev1.Pod gives); functions mutate them in place 
 """
 
 import functools
-import json
 import re
 
+from ..depth import json_loads
 from ..kube.strategicpatch import MergeError, strategic_merge
 from ..kube.typed import TypedError
 from ..kube.typed.jsontext import go_json_dumps
@@ -50,7 +50,7 @@ def _apply_overlay(pod, overlay):
 def parse_status(value):
     """parseStatus: names of containers/initContainers listed in a previous status annotation."""
     try:
-        st = json.loads(value)
+        st = json_loads(value)
     except ValueError:
         return [], []
     if not isinstance(st, dict):
@@ -68,7 +68,7 @@ def parse_status(value):
 def _parsed_containers(value):
     """json.Unmarshal of the overrides annotation into ParsedContainers (typed containers)."""
     try:
-        raw = json.loads(value)
+        raw = json_loads(value)
     except ValueError as e:
         raise PostProcessError(str(e)) from None
     if not isinstance(raw, dict):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from .injector_config import InjectorConfig
 
+from ..depth import json_loads
 from ..errors import SourcePos, TemplateRenderError
 from ..kube.typed.jsontext import go_json_dumps
 from ..records import Record
@@ -132,7 +133,7 @@ def previous_status(pod: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
     if raw is None:
         return None
     try:
-        status = json.loads(raw)
+        status = json_loads(raw)
     except ValueError:
         return None
     if not isinstance(status, dict):

@@ -15,6 +15,9 @@ k8s.io/apimachinery and k8s.io/kubernetes (pkg/apis/*/validation):
   Jobs' names fit; `generateName` with its trailing dash masked), `metadata.namespace` a DNS-1123 label;
 - labels (qualified-name keys, label values) and annotations (qualified-name keys, case-insensitive; keys and
   values together at most 256 KiB) of the object and of its pod template.
+
+One refusal is this tool's, not the API server's: an annotation whose JSON nests deeper than the engine
+follows (simulator/depth.py; Istio reads several annotations as JSON).
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any, Mapping, Optional, Tuple
 
 from ..errors import InputError, SourcePos
+from ..depth import BEYOND, text_too_deep
 from .labels import label_key_error, label_value_error
 
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * (1 << 10)
@@ -130,6 +134,8 @@ def _metadata_errors(md: Mapping[str, Any], at: str) -> Optional[InputError]:
         if problem:
             return _invalid(f"{at}.annotations", key, problem)
         size += len(key.encode("utf-8", "surrogatepass")) + len(str(value).encode("utf-8", "surrogatepass"))
+        if text_too_deep(value):        # not the API server's rule: this tool's (simulator/depth.py)
+            return InputError(BEYOND, pos=SourcePos(f"{at}.annotations.{key}"))
     if size > TOTAL_ANNOTATION_SIZE_LIMIT:
         return InputError(f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE_LIMIT} bytes",
                           pos=SourcePos(f"{at}.annotations"))

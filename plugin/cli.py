@@ -138,8 +138,10 @@ def _command(name: str):
 
 
 def _error(env: Environment, message: str) -> None:
+    from .printers.words import one_line
+
     try:
-        env.stderr.write(f"error: {message}\n")
+        env.stderr.write(f"error: {one_line(message)}\n")
     except (OSError, ValueError):  # stderr closed too (2>&-): nothing left to tell
         pass
 

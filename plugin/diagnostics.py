@@ -58,7 +58,7 @@ def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Docume
             continue
         config, problem, _ = injector_for(state, ref, cache)
         if config is None and problem and "not found" not in problem:
-            messages.append(problem)
+            messages.append(_located(problem, ref, index, loaded))
         elif config is not None and (config.namespace, config.name) not in checked:
             doc = index.get(("ConfigMap", config.namespace, config.name))
             for entry in config.never_inject + config.always_inject:
@@ -69,6 +69,22 @@ def validate_state(state: ClusterState, index: Dict[Tuple[str, str, str], Docume
         if config is not None and config.mesh is not None:
             messages.extend(_mesh_problem(state, index, loaded, config, cache))
     return sorted(set(messages), key=messages.index)
+
+
+def _located(problem: str, ref, index, loaded: Loaded) -> str:
+    """An injector ConfigMap's problem ("ConfigMap NS/NAME: FIELD: message") told against the file and
+    line it came from, when a --cluster-state file holds that ConfigMap."""
+    from simulator.istio.revision import injector_configmap
+
+    namespace, name, _ = injector_configmap(ref)
+    prefix = f"ConfigMap {namespace}/{name}: "
+    doc = index.get(("ConfigMap", namespace, name))
+    if doc is None or not problem.startswith(prefix):
+        return problem
+    field, _, message = problem[len(prefix):].partition(": ")
+    if not message:
+        return problem
+    return f"{doc.file}: document {doc.index}, line {_line(doc, loaded, field)}: field {field}: {message}"
 
 
 def _state_message(doc, e: SimulatorError, loaded: Loaded, kind: str, name: str) -> str:

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from . import paths
 from .conftest import REPO, run_cli
 
 ENTRY = os.path.join(REPO, "kubectl-inject")
@@ -184,6 +185,146 @@ def test_injector_configmaps_of_odd_shapes(tmp_path, name, data, stderr):
     _check_lines(run)
     assert run.status == 2
     assert re.search(stderr, run.stderr), run.stderr
+
+
+STORED = [   # (id, kind, rewrite of the default cluster's first document of that kind, stderr)
+    ("namespace-name-a-list", "Namespace", lambda d: d.replace("  name: default\n", "  name: [default]\n", 1),
+     r'field metadata\.name: Namespace in version "v1" cannot be handled as a Namespace: json: cannot unmarshal '
+     r"array into Go struct field ObjectMeta\.metadata\.name of type string"),
+    ("namespace-metadata-a-list", "Namespace", lambda d: d.split("metadata:")[0] + "metadata: [x]\n",
+     r"field metadata: .*cannot unmarshal array into Go struct field Namespace\.metadata of type v1\.ObjectMeta"),
+    ("namespace-namespace-a-mapping", "Namespace", lambda d: d.replace("  name: default\n",
+                                                                       "  name: default\n  namespace: {a: 1}\n", 1),
+     r"field metadata\.namespace: .*cannot unmarshal object into Go struct field ObjectMeta\.metadata\.namespace"),
+    ("namespace-labels-a-list", "Namespace", lambda d: d.split("  labels:")[0] + "  labels: [x]\n",
+     r"field metadata\.labels: .*cannot unmarshal array into Go struct field ObjectMeta\.metadata\.labels"),
+    ("namespace-label-a-number", "Namespace", lambda d: d.split("  labels:")[0] + "  labels: {team: 5}\n",
+     r"field metadata\.labels\.team: .*cannot unmarshal number"),
+    ("namespace-without-a-name", "Namespace", lambda d: d.replace("  name: default\n", "", 1),
+     r"field metadata\.name: Required value: name or generateName is required"),
+]
+
+
+@pytest.mark.parametrize("name,kind,replace,stderr", STORED, ids=[r[0] for r in STORED])
+def test_state_objects_the_api_server_could_not_hold(tmp_path, name, kind, replace, stderr):
+    """Reported against the file, and left out - without the embedded default's objects of that kind
+    standing in for them: namespace "default" is then not in the cluster state."""
+    state = _state_with(tmp_path, kind, replace)
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "default", "--cluster-state", state)
+    _check_lines(run)
+    assert run.status == 2
+    line = next(x for x in run.stderr.splitlines() if "field metadata" in x)
+    assert line.startswith(f"error: {state}: document 0, line "), line
+    assert re.search(stderr, line), line
+    assert 'namespace "default" is not in the cluster state' in run.stderr
+
+
+@pytest.mark.parametrize("output", ["text", "pod", "html"])
+def test_flag_files_over_a_configmap_the_api_server_could_not_hold(tmp_path, output):
+    state = _state_with(tmp_path, "ConfigMap", lambda d: _go_engine(d.split("\ndata:\n")[0]) + "\ndata: 5\n")
+    config = tmp_path / "inject.yaml"
+    config.write_text("policy: enabled\ntemplates:\n  sidecar: |\n    spec: {}\n")
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state, "--inject-config", str(config),
+                  "-o", output)
+    _check_lines(run)
+    assert run.status == 2
+    assert re.search(rf"^error: {re.escape(state)}: document \d+, line \d+: field data: .*cannot unmarshal number "
+                     r"into Go struct field ConfigMap\.data of type map\[string\]string$", run.stderr, re.M), run.stderr
+
+
+@pytest.mark.parametrize("output", ["text", "html", "svg", "json"])
+def test_an_unreadable_injector_configmap_is_told_against_its_file(tmp_path, output):
+    """The verdict is `unknown` (every output has a way to show it) and the error names file and line."""
+    state = _state_with(tmp_path, "ConfigMap", lambda d: _go_engine(d.split("\ndata:\n")[0])
+                        + "\ndata:\n  config: 'a: ['\n  values: '{}'\n")
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state, "-o", output)
+    _check_lines(run)
+    assert run.status == 2
+    assert re.search(rf"^error: {re.escape(state)}: document \d+, line \d+: field data\.config: invalid YAML",
+                     run.stderr, re.M), run.stderr
+    assert "unknown" in run.stdout.lower()
+
+
+def test_values_nested_deeper_than_followed(tmp_path):
+    deep = "[" * 1500 + "]" * 1500
+    state = _state_with(tmp_path, "ConfigMap", lambda d: d.split("\n  values:")[0] + "\n  values: '{\"a\": "
+                        + deep + "}'\n")
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state)
+    _check_lines(run)
+    assert run.status == 2
+    assert re.search(r"data\.values: nests more than 200 levels deep", run.stderr), run.stderr
+    values = tmp_path / "values.json"
+    values.write_text('{"global": ' + deep + "}")
+    config = tmp_path / "inject.yaml"
+    config.write_text("policy: enabled\ntemplates:\n  sidecar: |\n    spec: {}\n")
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(config), "--values", str(values))
+    _check_lines(run)
+    assert run.status == 2
+    assert re.search(rf"--values {re.escape(str(values))}: nests more than 200 levels deep", run.stderr), run.stderr
+
+
+def test_a_template_that_renders_nesting_deeper_than_followed_is_a_template_error(tmp_path):
+    """Go fails it in the typed decode (a list where a string goes).  The engine's merge may run out of stack
+    first, and then says so; either way it is the template's failure, in one line."""
+    config = tmp_path / "inject.yaml"
+    config.write_text('policy: enabled\ntemplates:\n  sidecar: |\n    spec:\n      containers:\n      - name: p\n'
+                      '        args: {{ repeat 1500 "[" }}{{ repeat 1500 "]" }}\n')
+    values = tmp_path / "values.json"
+    values.write_text("{}")
+    for output in ("text", "kube-inject"):
+        run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--inject-config", str(config), "--values", str(values),
+                      "-o", output)
+        _check_lines(run)
+        assert run.status == 2
+        assert re.search(r"failed applying injection overlay: (the rendered text nests more than 200 levels deep|"
+                         r"unmarshal patched pod: json: cannot unmarshal array into Go struct field "
+                         r"Container\.spec\.containers\.args of type string)", run.stdout + run.stderr), \
+            run.stdout[-2000:] + run.stderr
+
+
+def test_go_multierrors_are_one_line_wherever_a_problem_is_told(tmp_path):
+    """Istio's annotation check fails with hashicorp/go-multierror's text ("1 error occurred:\\n\\t* ...\\n\\n"):
+    on stderr, in the one-line summary and in the full text it is one line; -o json keeps Istio's message."""
+    chart = str(paths.require(paths.any_istio_chart)[1])
+    f = tmp_path / "pods.yaml"
+    f.write_text(POD % "  annotations:\n    sidecar.istio.io/proxyCPU: 'x'" + "---\n" +
+                 POD.replace("name: p", "name: q") % "")
+    args = ("explain", "-f", str(f), "-n", "mesh", "--istio-release", chart, "--offline")
+    run = run_cli(*args)
+    assert run.status == 2
+    errors = run.stderr.splitlines()
+    assert len(errors) == 1 and re.search(r"Pod p would be rejected: .*failed to run injection template: 1 error "
+                                          r"occurred: \* invalid value 'x' for annotation 'sidecar\.istio\.io/proxyCPU'",
+                                          errors[0]), run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("Pod mesh/p: REJECTED") and lines[1].startswith("Pod mesh/q: INJ"), \
+        run.stdout
+    one = tmp_path / "p.yaml"
+    one.write_text(POD % "  annotations:\n    sidecar.istio.io/proxyCPU: 'x'")
+    full = run_cli("explain", "-f", str(one), "-n", "mesh", "--istio-release", chart, "--offline")
+    templates = [x for x in full.stdout.splitlines() if x.startswith("3. Templates")]
+    assert templates and "1 error occurred: * invalid value" in templates[0], full.stdout
+    assert not any(x.startswith(("\\t*", "\t*")) for x in full.stdout.splitlines()), full.stdout
+    manual = run_cli("explain", "-f", str(f), "--istio-release", chart, "-o", "kube-inject")
+    assert len(manual.stderr.splitlines()) == 1 and "stops here: failed to run injection template: 1 error occurred: *" \
+        in manual.stderr, manual.stderr
+    data = json.loads(run_cli(*args, "-o", "json").stdout)
+    assert "1 error occurred:\\n\\t* invalid value" in json.dumps(data["items"][0]["stages"])   # Istio's text
+
+
+def test_o_pod_warns_of_kube_inject_only_for_pods_the_cluster_would_run(tmp_path):
+    """A pod the webhook rejects gets its error, not also the warning that the cluster runs it without a
+    sidecar while istioctl kube-inject would inject it (kube-inject fails on it too)."""
+    chart = str(paths.require(paths.any_istio_chart)[1])
+    f = tmp_path / "p.yaml"
+    f.write_text(POD % "  annotations:\n    sidecar.istio.io/proxyCPU: 'x'")
+    run = run_cli("explain", "-f", str(f), "-n", "mesh", "--istio-release", chart, "-o", "pod")
+    assert run.status == 2
+    assert "would be rejected" in run.stderr and "would inject it" not in run.stderr, run.stderr
+    quiet = tmp_path / "q.yaml"
+    quiet.write_text(POD % "")
+    run = run_cli("explain", "-f", str(quiet), "-n", "default", "--istio-release", chart, "-o", "pod")
+    assert "istioctl kube-inject would inject it" in run.stderr, run.stderr     # the warning itself still works
 
 
 # --- the embedded profile's Jinja --------------------------------------------------------------------------

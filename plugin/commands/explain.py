@@ -412,4 +412,6 @@ def _flush(env: Environment) -> None:
 
 
 def _error(env: Environment, message: str) -> None:
-    env.stderr.write(f"error: {message}\n")
+    from ..printers.words import one_line
+
+    env.stderr.write(f"error: {one_line(message)}\n")

@@ -45,6 +45,7 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);pad
 vertical-align:top}
 .verdict{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-weight:700;color:#000;white-space:nowrap}
 .v-injected{background:var(--ok)}.v-not-injected{background:var(--no)}.v-rejected{background:var(--bad)}
+.v-unknown{background:#bbb}
 .object{border-top:.3rem solid var(--line);margin-top:2.5rem}
 .meta{color:var(--muted);margin:.2rem 0}
 .flow{list-style:none;margin:0;padding:0 0 0 1.6rem;display:flex;flex-wrap:wrap;gap:.4rem 1.6rem}

@@ -43,7 +43,9 @@ def print_kube_inject(paths, stdin, recursive: bool, state, cache, env) -> int:
         with opened as fh:
             error = _inject_file(fh, config, cache, env)
         if error is not None:
-            env.stderr.write(f"error: {file}: istioctl kube-inject stops here: {error}\n")
+            from .words import one_line
+
+            env.stderr.write(f"error: {file}: istioctl kube-inject stops here: {one_line(str(error))}\n")
             status = ExitStatus.ERROR
     if not files:
         env.stderr.write("error: no objects found in the input\n")
@@ -94,13 +96,14 @@ def _inject_file(fh, config, cache, env) -> Optional[str]:
 
 
 def differences(items, state, cache) -> List[str]:
-    """One warning per document the cluster would leave without a sidecar that kube-inject would inject."""
+    """One warning per document the cluster would leave without a sidecar that kube-inject would inject.
+    A rejected pod gets none: its error already says the cluster would not run it at all."""
     from simulator.manual import ManualInjectionUnavailable, kube_inject_config, kube_inject_injects
 
     config: Optional[Any] = None
     lines = []
     for item in items:
-        if item.verdict is None or item.verdict == "injected" or item.document is None:
+        if item.verdict in (None, "injected", "rejected") or item.document is None:
             continue
         if config is None:
             try:

@@ -22,7 +22,7 @@ PLAIN = Style(False)
 
 #: The verdict -> (mark, words): never colour alone, the mark and the words say it too.
 VERDICTS = {Verdict.INJECTED: ("✓", "INJECTED"), Verdict.NOT_INJECTED: ("✗", "NOT INJECTED"),
-            Verdict.REJECTED: ("⛔", "REJECTED")}
+            Verdict.REJECTED: ("⛔", "REJECTED"), Verdict.UNKNOWN: ("?", "UNKNOWN")}
 
 
 class ChainStep(Frozen):

@@ -26,5 +26,6 @@ class Style:
 
 
 def clean(text: str) -> str:
-    """Never echo raw escapes or carriage returns from labels and annotations to a terminal."""
-    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
+    """Never echo raw escapes or carriage returns from labels and annotations to a terminal (line breaks and
+    tabs are harmless, and words.one_line folds them where a message must be one line)."""
+    return "".join(ch if ch.isprintable() or ch == "\n" or ch == "\t" else repr(ch)[1:-1] for ch in text)

@@ -33,7 +33,7 @@ svg{font-family:system-ui,"DejaVu Sans",sans-serif;font-size:18px}
 .bg{fill:#fff}.fg{fill:#111}.muted{fill:#555}.box{fill:#f4f4f4;stroke:#333;stroke-width:2}
 .row{fill:#fff}.called{fill:#0072B2}.excluded{fill:#777}.deciding{fill:#F0E442;stroke:#000;stroke-width:3}
 .dtext{fill:#000;font-weight:700}.arrow{stroke:#333;stroke-width:3;fill:none}.head{fill:#333}
-.v-injected{fill:#009E73}.v-not-injected{fill:#E69F00}.v-rejected{fill:#D55E00}.vtext{fill:#000;font-weight:700}
+.v-injected{fill:#009E73}.v-not-injected{fill:#E69F00}.v-rejected{fill:#D55E00}.v-unknown{fill:#BBBBBB}.vtext{fill:#000;font-weight:700}
 .h{font-weight:700;font-size:20px}.title{font-weight:700;font-size:26px}.mono{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:16px}
 @media (prefers-color-scheme:dark){.bg{fill:#111}.fg{fill:#f2f2f2}.muted{fill:#bbb}.box{fill:#222;stroke:#ccc}
 .row{fill:#111}.called{fill:#56B4E9}.arrow{stroke:#ccc}.head{fill:#ccc}}

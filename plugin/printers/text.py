@@ -176,7 +176,7 @@ def _item(expl: Explanation, source, origins: Mapping[str, str], s: Style, runni
         for call in template.calls:
             lines.append("")
             if call.failed:
-                lines.append(s.bold("3. Templates") + " — " + s.red("failed: " + call.error))
+                lines.append(s.bold("3. Templates") + " — " + s.red("failed: " + words.one_line(call.error)))
                 continue
             lines.append(s.bold("3. Templates") + f" — {', '.join(call.templates)} ({call.engine}), from {call.webhook}")
             for field, title in ADDED:
@@ -253,6 +253,11 @@ def _live_origin(origins: Mapping[str, str]) -> str:
 
 
 def _webhook_reason(wh: WebhookResult) -> str:
+    """The one line under a webhook saying why it was (not) called."""
+    return words.one_line(_webhook_why(wh))
+
+
+def _webhook_why(wh: WebhookResult) -> str:
     rule = wh.rule
     if wh.error:
         return f"request rejected: {wh.error}"

@@ -40,8 +40,22 @@ _FIXED = {
 }
 
 
+def one_line(text: str) -> str:
+    """`text` with its line breaks, and the indentation around them, folded into single spaces: a Go
+    multierror ("1 error occurred:\n\t* ...\n\n") becomes "1 error occurred: * ...", so that every problem
+    is one line on stderr and in a summary (-o json's records keep the messages as the programs wrote them)."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def decided(expl: Explanation) -> str:
-    """One sentence naming the deciding rule, for RESULT lines and `decidedBy.detail`."""
+    """One sentence naming the deciding rule, for RESULT lines and `decidedBy.detail`: one line, whatever
+    the messages it quotes."""
+    return one_line(_decided(expl))
+
+
+def _decided(expl: Explanation) -> str:
     rule = expl.decided_by.rule
     detail = expl.decided_by.detail
     policy = expl.deciding_call()

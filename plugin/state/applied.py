@@ -21,28 +21,19 @@ APPLIED = "the input's Namespace documents (as kubectl apply -f creates them)"
 
 def namespace_problem(doc: Document):
     """Why kube-apiserver would refuse this Namespace (one line naming the field), or None."""
-    from simulator.kube.labels import label_key_error, label_value_error
+    return stored_problem(doc.obj)
 
-    meta = doc.obj.get("metadata")
-    if not isinstance(meta, dict):
-        return "metadata", "a Namespace needs metadata with a name"
-    name = meta.get("name")
-    if not isinstance(name, str) or not name:
-        return "metadata.name", "a Namespace needs a name (a string)"
-    for field in ("labels", "annotations"):
-        value = meta.get(field)
-        if value is None:
-            continue
-        if not isinstance(value, dict):
-            return f"metadata.{field}", f"must be a mapping of strings, not a {type(value).__name__}"
-        for k, v in value.items():
-            if not isinstance(k, str) or not isinstance(v, str):
-                return f"metadata.{field}.{k}", "keys and values must be strings (quote numbers and booleans)"
-            if field == "labels":
-                problem = label_key_error(k) or label_value_error(v)
-                if problem:
-                    return f"metadata.labels.{k}", problem
-    return None
+
+def stored_problem(obj: Dict[str, Any]):
+    """(field, message) saying why kube-apiserver could not hold `obj` - a Namespace of the input, or any
+    object of a cluster state (simulator.kube.creatable.stored_error) - or None.  An object read half-way
+    would explain against a cluster that cannot exist."""
+    from simulator.kube.creatable import stored_error
+
+    error = stored_error(obj)
+    if error is None:
+        return None
+    return (error.pos.field if error.pos else ""), error.message
 
 
 def apply_namespaces(state: ClusterState, documents: List[Document]) -> Tuple[ClusterState, List[str], List[Tuple[Document, str, str]]]:

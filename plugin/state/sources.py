@@ -94,8 +94,14 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
     does not load (see _read_state_sources)."""
     default_docs = load_default()
     loaded = _read_state_sources(paths, stdin) if paths else Loaded()
+    # A kind stays the user's even when every object of it is refused: the default's would answer for
+    # another cluster.
+    given_files: Dict[str, set] = {}
+    for d in loaded.documents:
+        if d.obj.get("kind") in STATE_KINDS:
+            given_files.setdefault(d.obj.get("kind"), set()).add(d.file)
+    given_kinds = set(given_files)
     _drop_unstorable(loaded)
-    given_kinds = {d.obj.get("kind") for d in loaded.documents if d.obj.get("kind") in STATE_KINDS}
     covered: Dict[str, str] = {}
     unknown: Dict[str, str] = {}
     if loaded.lists:      # a `kubectl inject snapshot` also covers the kinds it found empty or could not read
@@ -111,7 +117,7 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
         if kind in unknown:
             origins[kind] = unknown[kind]
         elif kind in given_kinds:
-            files = {d.file for d in loaded.documents if d.obj.get("kind") == kind} or {covered[kind]}
+            files = given_files.get(kind) or {covered[kind]}
             origins[kind] = ", ".join(sorted(files))
         elif kind in default_kinds:
             origins[kind] = EMBEDDED
@@ -120,13 +126,24 @@ def load_cluster_state(paths: List[str], stdin=None) -> Tuple[ClusterState, Dict
 
 
 def _drop_unstorable(loaded: Loaded) -> None:
-    """Webhook configurations kube-apiserver would have refused to store are reported and left out."""
+    """Objects of the state kinds kube-apiserver would have refused to store (a name that is a list,
+    labels that are not a mapping, a ConfigMap whose data is a number; a webhook configuration Go cannot
+    decode) are reported and left out."""
     from simulator.state import webhook_configuration_problem
 
-    for doc in [d for d in loaded.documents if d.obj.get("kind") == "MutatingWebhookConfiguration"]:
-        problem = webhook_configuration_problem(doc.obj)
+    from .applied import stored_problem
+
+    for doc in [d for d in loaded.documents if d.obj.get("kind") in STATE_KINDS]:
+        problem = (webhook_configuration_problem(doc.obj)        # Go's decode of the whole object first
+                   if doc.obj.get("kind") == "MutatingWebhookConfiguration" else None)
         if problem is not None:
             loaded.problems.append(InputProblem(doc.file, problem, doc.index, doc.line))
+            loaded.documents.remove(doc)
+            continue
+        found = stored_problem(doc.obj)
+        if found is not None:
+            field, message = found
+            loaded.problems.append(InputProblem(doc.file, message, doc.index, doc.line, field))
             loaded.documents.remove(doc)
 
 

@@ -119,10 +119,9 @@ def parse_injector_configmap(cm: Mapping[str, Any], revision: str, origin: str =
 
 
 def _undecodable(value: Any, go_type: str) -> str:
-    kind = ("object" if isinstance(value, _Mapping) else "array" if isinstance(value, list) else
-            "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "string")
-    return ('ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal %s into Go '
-            'struct field ConfigMap.data of type %s' % (kind, go_type))
+    from ..kube.creatable import undecodable
+
+    return undecodable("ConfigMap", "data", value, go_type)
 
 
 def parse_config_text(text: str, *, subject: str, field_prefix: str = "config") -> Dict[str, Any]:

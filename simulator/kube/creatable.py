@@ -142,6 +142,54 @@ def _metadata_errors(md: Mapping[str, Any], at: str) -> Optional[InputError]:
     return None
 
 
+def undecodable(kind: str, field: str, value: Any, go_type: str, version: str = "v1") -> str:
+    """The API server's refusal of a field Go's json.Unmarshal cannot put in its type (`field` as Go
+    names it: the struct field, not a map key under it)."""
+    got = ("object" if isinstance(value, _Mapping) else "array" if isinstance(value, list) else
+           "bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "string")
+    return (f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal {got} into '
+            f'Go struct field {kind}.{field} of type {go_type}')
+
+
+def stored_error(obj: Mapping[str, Any]) -> Optional[InputError]:
+    """Why kube-apiserver could not hold `obj`, an object of a cluster state (it was stored once, so it
+    decoded and validated then), or None.  What the simulation reads of every object is checked: its
+    metadata (Go's decode of ObjectMeta, with its messages; a name; label and annotation keys and values)
+    and a ConfigMap's `data`, a map[string]string, which the injector's configuration is read from."""
+    from . import pod_schema
+    from .typed import TypedError, roundtrip as typed
+
+    kind = str(obj.get("kind"))
+    version = str(obj.get("apiVersion") or "v1").rpartition("/")[2]
+    if "metadata" in obj:
+        try:
+            typed.roundtrip({"metadata": obj["metadata"]}, pod_schema.ROOT)
+        except TypedError as e:
+            text = str(e).replace("Go struct field Pod.", f"Go struct field {kind}.")
+            m = re.search(r"Go struct field \w+\.([\w.]+) of type", text)
+            field = m.group(1) if m else "metadata"
+            held = obj["metadata"].get(field[9:]) if field in ("metadata.labels", "metadata.annotations") else None
+            if isinstance(held, _Mapping):     # Go names the map; the key that holds the value is more use
+                bad = next((k for k, v in held.items() if not isinstance(v, str)), None)
+                if bad is not None:
+                    field += f".{bad}"
+            return InputError(f'{kind} in version "{version}" cannot be handled as a {kind}: {text}',
+                              pos=SourcePos(field))
+    md = obj.get("metadata") or {}
+    if not md.get("name"):
+        return InputError("Required value: name or generateName is required", pos=SourcePos("metadata.name"))
+    problem = _metadata_errors(md, "metadata")
+    if problem is not None or kind != "ConfigMap":
+        return problem
+    data = obj.get("data")
+    if data is not None and not isinstance(data, _Mapping):
+        return InputError(undecodable(kind, "data", data, "map[string]string", version), pos=SourcePos("data"))
+    for key, value in (data or {}).items():
+        if not isinstance(value, str):
+            return InputError(undecodable(kind, "data", value, "string", version), pos=SourcePos(f"data.{key}"))
+    return None
+
+
 def creation_error(obj: Mapping[str, Any], template_path: Optional[Tuple[str, ...]] = None) -> Optional[InputError]:
     """The API server's refusal of `obj` (kind already known to be a string), or None.  `template_path`:
     where its pod template is (None for a Pod)."""

@@ -97,6 +97,18 @@ def _node(v, indent, out, ctx):
             if not (first and ctx == "seq"):
                 out.append(" " * indent)
             first = False
+            if _complex_key(k):
+                # `? key` on its own line(s), then `: value` written as a sequence item is: the value's
+                # block collection starts on the same line, at indent + 2 (go-yaml's non-simple key).
+                out.append("?")
+                _node(k, indent + 2, out, "seqscalar")
+                out.append(" " * indent + ":")
+                if isinstance(val, (dict, list, tuple)) and val:
+                    out.append(" ")
+                    _node(val, indent + 2, out, "seq")
+                else:
+                    _node(val, indent + 2, out, "seqscalar")
+                continue
             out.append(_scalar(k, indent, key=True) + ":")
             if isinstance(val, dict) and val:
                 _node(val, indent + 2, out, "map")
@@ -137,6 +149,14 @@ def _node(v, indent, out, ctx):
 
 #: go-yaml's emitter starts a new line at a space once a line is longer than this (best_width).
 BEST_WIDTH = 80
+
+
+def _complex_key(k):
+    """go-yaml's check_simple_key: a key of more than 128 bytes, or one with a line break, is written in the
+    explicit `? key` / `: value` form (Kubernetes allows annotation keys of up to 317 characters)."""
+    if len(k) > 32 and len(k.encode("utf-8", "surrogatepass")) > 128:
+        return True
+    return "\n" in k or "\r" in k or "\x85" in k or "\u2028" in k or "\u2029" in k
 
 
 def _column(out):

@@ -54,6 +54,40 @@ def test_a_folded_annotation_from_istios_corpus(folded_answer):
     assert dump(doc) == want
 
 
+# Keys go-yaml writes in the explicit form (`? key` / `: value`): over 128 bytes, or with a line break.
+# Kubernetes allows annotation and label keys of up to 253 + 1 + 63 characters.
+LONG = "a" * 60 + "." + "b" * 56 + ".io/" + "c" * 8        # 129 characters
+KEYED = {
+    "key-128-bytes": {"a" * 128: "v"},
+    "key-129-bytes": {"a" * 129: "v"},
+    "key-317-annotation": {"metadata": {"annotations": {"p" * 253 + "/" + "n" * 63: "v", "z": "y"}}},
+    "key-multibyte-over-128-bytes": {"é" * 65: "v", "é" * 64: "w"},
+    "key-values-of-every-shape": {LONG: {"x": 1, "y": [1, 2]}, LONG + "l": ["a", {"b": "c", "d": "e"}], LONG + "e": {},
+                                  LONG + "f": [], LONG + "n": None, LONG + "t": True, LONG + "s": "it's here",
+                                  LONG + "m": "line one\nline two\n", LONG + "w": " ".join(["word"] * 30)},
+    "key-in-a-list-item": {"items": [{LONG: "v", "a": "b"}, {"a": "b", LONG: {"c": "d"}}]},
+    "key-with-spaces-past-the-width": {" ".join(["long"] * 40): "v"},
+    "key-multi-line": {"a\nb": "x", "a\n": "y", "\nb": "z", "a\n\nb": {"c": "d"}, "trailing \n": ["q"]},
+    "key-carriage-return": {"a\rb": "x"},
+    "key-quoted-forms": {"1": "x", "true": "y", "a: b": "z", "#c": "w", "- d": "v"},
+}
+
+
+@pytest.fixture(scope="module")
+def keyed_answers(request):
+    return recorded_answers(request, "json-to-yaml-keys", {c: json_to_yaml_request(d) for c, d in KEYED.items()},
+                            "sigs.k8s.io/yaml.JSONToYAML of long and multi-line keys")
+
+
+@pytest.mark.parametrize("case", sorted(KEYED))
+def test_long_and_multi_line_keys_as_go_writes_them(keyed_answers, case):
+    assert dump(KEYED[case]) == as_json_to_yaml(keyed_answers.get(case))
+
+
+def test_an_annotation_key_kubernetes_allows_is_written_in_the_explicit_form():
+    assert dump({"metadata": {"annotations": {LONG: "v"}}}) == f"metadata:\n  annotations:\n    ? {LONG}\n    : v\n"
+
+
 SEEDS = (1, 2, 3)
 
 

@@ -48,6 +48,31 @@ def too_deep(obj: Any) -> Optional[str]:
     return None
 
 
+#: encoding/json's maxNestingDepth: Go's decoder refuses JSON that opens more than this many arrays and
+#: objects at once (the document itself is the first), whatever the type it decodes into.
+GO_JSON_MAX_DEPTH = 10000
+
+
+def go_json_depth_error(obj: Any) -> Optional[str]:
+    """encoding/json's error for `obj` as JSON text, when it nests beyond GO_JSON_MAX_DEPTH (the bracket
+    that opens one level too many), or None."""
+    stack = [(obj, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        o, depth = pop()
+        if depth > GO_JSON_MAX_DEPTH:
+            return "invalid character '%s' exceeded max depth" % ("{" if o.__class__ is dict else "[")
+        if o.__class__ is dict:
+            for v in o.values():
+                if v.__class__ is dict or v.__class__ is list:
+                    push((v, depth + 1))
+        elif o.__class__ is list:
+            for v in o:
+                if v.__class__ is dict or v.__class__ is list:
+                    push((v, depth + 1))
+    return None
+
+
 def text_too_deep(text: Any) -> bool:
     """Whether JSON (or YAML flow) text opens more than MAX_DEPTH brackets at once outside its quoted
     strings.  A text with fewer brackets than that in all is answered without a scan."""

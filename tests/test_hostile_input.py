@@ -312,6 +312,32 @@ def test_go_multierrors_are_one_line_wherever_a_problem_is_told(tmp_path):
     assert "1 error occurred:\\n\\t* invalid value" in json.dumps(data["items"][0]["stages"])   # Istio's text
 
 
+@pytest.mark.parametrize("levels,refused", [(9998, False), (9999, True)])
+def test_kube_inject_refuses_json_past_go_decoders_depth(tmp_path, levels, refused):
+    """istioctl decodes each document's JSON (for its TypeMeta first): encoding/json refuses more than
+    10,000 levels, the document counting as one; go-yaml itself follows them."""
+    chart = str(paths.require(paths.any_istio_chart)[1])
+    f = tmp_path / "deep.yaml"
+    f.write_text(POD % "" + "  extra: " + "[" * levels + "]" * levels + "\n")
+    run = run_cli("explain", "-f", str(f), "--istio-release", chart, "-o", "kube-inject")
+    if refused:
+        assert run.status == 2 and run.stdout == ""
+        assert run.stderr == (f"error: {f}: istioctl kube-inject stops here: error unmarshaling JSON: while decoding "
+                              "JSON: invalid character '[' exceeded max depth\n")
+    else:
+        assert run.status == 0, run.stderr
+        assert "istio-proxy" in run.stdout
+
+
+def test_documents_before_a_directive_are_explained_and_printed(tmp_path):
+    f = tmp_path / "two.yaml"
+    f.write_text(POD % "" + "---\n%YAML 1.1\n---\n" + POD.replace("name: p", "name: q") % "")
+    run = run_cli("explain", "-f", str(f), "-n", "mesh", "-o", "pod")
+    assert run.status == 2
+    assert run.stderr == f"error: {f}: document 1, line 12: malformed YAML: did not find expected <document start>\n"
+    assert "name: p" in run.stdout and "name: q" not in run.stdout
+
+
 def test_o_pod_warns_of_kube_inject_only_for_pods_the_cluster_would_run(tmp_path):
     """A pod the webhook rejects gets its error, not also the warning that the cluster runs it without a
     sidecar while istioctl kube-inject would inject it (kube-inject fails on it too)."""

@@ -9,6 +9,7 @@ its controller reference; the namespace checked against the system namespaces is
 """
 
 from .. import yamlio
+from ..depth import GO_JSON_MAX_DEPTH, go_json_depth_error
 from ..yamlio.reader import SeparatorError, split_documents
 from ..errors import TemplateRenderError
 from ..golang.jsonkind import json_kind
@@ -216,6 +217,10 @@ def kube_inject_document(raw, config, ctx):
             doc = yamlio.load(raw)
         except yamlio.YAMLSyntaxError as e:
             raise KubeInjectError("error converting YAML to JSON: yaml: %s" % e) from None
+        if len(raw) > GO_JSON_MAX_DEPTH:      # (each level takes at least a character)
+            problem = go_json_depth_error(doc)
+            if problem is not None:      # the JSON of the document, decoded for its TypeMeta first
+                raise KubeInjectError("error unmarshaling JSON: while decoding JSON: " + problem)
         check_type_meta(doc)
         kind = (doc or {}).get("kind")
         if not isinstance(kind, str) or kind not in KINDS:

@@ -196,6 +196,10 @@ def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False, fi
     whether a syntax error ended the text)"""
     from simulator import yamlio
 
+    directive = _DIRECTIVE.search(text) if text.startswith("%") or "\n%" in text else None
+    if directive is not None:
+        return _parse_to_directive(text, directive.start(), file, loaded, keep_raw, first_index, first_line,
+                                   consumed)
     loaded.texts[file] = text
     if first_index or first_line != 1:
         loaded.offsets[file] = (first_index, first_line)
@@ -226,6 +230,40 @@ def _parse_text(text: str, file: str, loaded: Loaded, keep_raw: bool = False, fi
     if keep_raw:
         _attach_raw_texts(text, objects, loaded.documents[first:], consumed)
     return index, False
+
+
+_DIRECTIVE = re.compile(r"^%", re.M)
+_SEPARATOR_LINE = re.compile(r"^---[ \t]*(?:#.*)?$", re.M)
+
+
+def _parse_to_directive(text: str, at: int, file: str, loaded: Loaded, keep_raw: bool, first_index: int,
+                        first_line: int, consumed: bool) -> Tuple[int, bool]:
+    """A `%YAML`/`%TAG` directive at `at`.  kubectl's (and istioctl's) reader cuts the stream at `---` lines
+    before YAML reads a piece, so a directive never reaches the document it announces: its piece fails as
+    go-yaml fails it ("did not find expected <document start>") and reading stops there, as kubectl stops.
+    The documents before it are read as usual."""
+    from simulator import yamlio
+
+    seps = [m for m in _SEPARATOR_LINE.finditer(text, 0, at)]
+    start = seps[-1].end() + 1 if seps else 0              # the piece the directive is in
+    after = _SEPARATOR_LINE.search(text, at)
+    piece = text[start:after.start() if after else len(text)]
+    index, ended = 0, False
+    if seps:
+        index, ended = _parse_text(text[:seps[-1].start()], file, loaded, keep_raw, first_index, first_line, consumed)
+        if ended:
+            return index, True
+    loaded.texts[file] = text
+    if first_index or first_line != 1:
+        loaded.offsets[file] = (first_index, first_line)
+    line = first_line + text.count("\n", 0, start)
+    try:
+        list(yamlio.load_all_with_lines(piece))
+        message, where = "did not find expected <document start>", text.count("\n", start, at)
+    except yamlio.YAMLSyntaxError as e:
+        message, where = (e.message if hasattr(e, "message") else str(e)), (e.line or 1) - 1
+    loaded.problems.append(InputProblem(file, f"malformed YAML: {message}", first_index + index, line + where))
+    return index, True
 
 
 #: A stream's piece (iter_sources) ends at the first `---` line after this many documents or characters

@@ -91,6 +91,10 @@ DOCUMENTS = [
                                                              "      annotations:\n        x: '" + "{\"a\": " * 1500
                                                              + "1" + "}" * 1500 + "'\n"), [], 2,
      r"field spec\.template\.metadata\.annotations\.x: nests more than 200 levels deep"),
+    # kubectl and istioctl cut the stream at `---` lines before YAML reads it: a directive is left without
+    # its document, and the file is refused where kubectl refuses it
+    ("yaml-directive", "%YAML 1.1\n---\n" + POD % "", [], 2,
+     r"document 0, line 2: malformed YAML: did not find expected <document start>"),
     ("brackets-inside-a-json-string-are-not-nesting", POD % ("  annotations:\n    x: '[\"" + "[" * 1500 + "\"]'"),
      [], 0, None),
 ]

@@ -739,6 +739,8 @@ def _attach_raw_texts(text: str, objects: List[int], documents: List[Document], 
     seen = set()
     position = 0   # into `objects`
     for doc in documents:
+        if doc.item is not None:     # a List's item carries the List's text (printed whole when untouched)
+            doc.raw = own[doc.index]
         if doc.index in seen:
             continue
         seen.add(doc.index)
@@ -781,6 +783,9 @@ def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
                                                 index, line, "items"))
             return
         loaded.lists.append((file, obj))
+        if not items:      # nothing to explain, but a document all the same (-o pod prints it, as istioctl)
+            loaded.documents.append(Document(obj, file, index, line))
+            return
         for i, item in enumerate(items or []):
             if not isinstance(item, dict) or not item.get("kind"):
                 loaded.problems.append(InputProblem(file, "List item is not a Kubernetes object with a kind", index, line, f"items[{i}]"))

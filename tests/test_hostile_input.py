@@ -342,6 +342,22 @@ def test_documents_before_a_directive_are_explained_and_printed(tmp_path):
     assert "name: p" in run.stdout and "name: q" not in run.stdout
 
 
+def test_a_typed_list_is_what_kubectl_makes_of_it_and_kube_inject_leaves_alone(tmp_path):
+    """kubectl creates a PodList's items, istioctl kube-inject prints the PodList as written."""
+    chart = str(paths.require(paths.any_istio_chart)[1])
+    text = ("# pods\napiVersion: v1\nkind: PodList\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n"
+            "  spec:\n    containers: [{name: c, image: nginx}]\n")
+    f = tmp_path / "pods.yaml"
+    f.write_text(text)
+    quiet = run_cli("explain", "-f", str(f), "-n", "default", "--istio-release", chart, "-o", "pod")
+    assert quiet.status == 0 and quiet.stderr == "", quiet.stderr      # no sidecar either way: no warning
+    assert quiet.stdout == text + "---\n"                               # and the list as written
+    meshed = run_cli("explain", "-f", str(f), "-n", "mesh", "--istio-release", chart, "-o", "pod")
+    assert meshed.status == 0 and "istio-proxy" in meshed.stdout
+    assert "kubectl creates each item of a PodList), but istioctl kube-inject prints a PodList as written" in \
+        meshed.stderr, meshed.stderr
+
+
 def test_o_pod_warns_of_kube_inject_only_for_pods_the_cluster_would_run(tmp_path):
     """A pod the webhook rejects gets its error, not also the warning that the cluster runs it without a
     sidecar while istioctl kube-inject would inject it (kube-inject fails on it too)."""

@@ -250,7 +250,9 @@ def _explain_piece(args, env, loaded, state, options, cache, finish, origins, ta
             continue
         if kind not in INJECTABLE_KINDS:
             generic = has_generic_pod_template(doc.obj)
-            if not generic:
+            if kind == "List" and doc.item is None:      # one with no items (inputs.py)
+                skipped.append(f"{doc.where()}: an empty List: nothing to explain")
+            elif not generic:
                 skipped.append(f"{doc.where()}: {kind} {name_of(doc.obj)} skipped (not a Pod or a workload with a pod template)")
             elif args.output == "pod":
                 # istioctl kube-inject passes a kind it does not know through as written

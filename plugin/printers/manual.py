@@ -97,20 +97,33 @@ def _inject_file(fh, config, cache, env) -> Optional[str]:
 
 def differences(items, state, cache) -> List[str]:
     """One warning per document the cluster would leave without a sidecar that kube-inject would inject.
-    A rejected pod gets none: its error already says the cluster would not run it at all."""
+    A rejected pod gets none: its error already says the cluster would not run it at all.  And one per
+    item of a typed list (PodList, DeploymentList) that the cluster injects: kube-inject expands only
+    `kind: List`."""
     from simulator.manual import ManualInjectionUnavailable, kube_inject_config, kube_inject_injects
 
     config: Optional[Any] = None
     lines = []
     for item in items:
-        if item.verdict in (None, "injected", "rejected") or item.document is None:
+        doc = item.document
+        if doc is None or item.verdict in (None, "rejected"):
+            continue
+        typed = doc.parent is not None and doc.parent.get("kind") != "List"
+        if item.verdict == "injected" and not typed:
             continue
         if config is None:
             try:
                 config = kube_inject_config(state, cache, real=False)
             except ManualInjectionUnavailable:
                 return lines
-        doc = item.document
+        if typed:       # kube-inject leaves a PodList (any typed list) as written: it injects none of it
+            if item.verdict == "injected":
+                ref, listed = item.object_ref, doc.parent.get("kind")
+                lines.append(f"{doc.where()}: {doc.obj.get('kind')} {ref.namespace}/{ref.name}: -o pod prints it "
+                             f"with a sidecar, as the cluster would run it (kubectl creates each item of a "
+                             f"{listed}), but istioctl kube-inject prints a {listed} as written; -o kube-inject "
+                             "prints istioctl's result")
+            continue
         if not kube_inject_injects(doc.obj, config):
             continue
         ref = item.object_ref

@@ -250,10 +250,11 @@ class PodStream:
         pass
 
 
-def _untouched_text(doc, obj):
+def _untouched_text(doc, obj, whole=False):
     """A document admission leaves alone is printed as the user wrote it (comments and all), as
-    kube-inject prints documents it does not inject, when its text is known to hold exactly this object."""
-    if doc.raw is None or obj is not doc.obj:
+    kube-inject prints documents it does not inject, when its text is known to hold exactly this object
+    (`whole`: the List an item `doc` is in)."""
+    if doc.raw is None or (obj is not doc.obj and not whole):
         return None
     from simulator import yamlio
 
@@ -273,7 +274,10 @@ def _output_documents(items):
             continue
         if doc.item is None:
             rendered = getattr(item, "rendered", None)
-            docs.append(((doc, rendered.text if rendered is not None else injected_object(item)), doc.after))
+            obj = rendered.text if rendered is not None else injected_object(item)
+            if obj is doc.obj and obj.get("kind") == "List":     # an empty List: re-encoded, as kube-inject does
+                obj = _list_shell(obj)
+            docs.append(((doc, obj), doc.after))
             continue
         key = (doc.file, doc.index)
         if key not in lists:
@@ -281,22 +285,40 @@ def _output_documents(items):
             docs.append(None)
         lists[key][1].append(item)
     for position, members in lists.values():
-        docs[position] = ((members[0].document, _rebuilt_list(members)), members[-1].document.after)
+        first = members[0].document
+        text = None
+        if first.parent.get("kind") != "List" and not any(_injected(m) for m in members):
+            text = _untouched_text(first, first.parent, whole=True)
+        docs[position] = ((first, text if text is not None else _rebuilt_list(members)), members[-1].document.after)
     return docs
 
 
-def _rebuilt_list(members):
-    """The List with its explained items replaced.  Where a real Istio configuration injected an item,
-    the List is also re-encoded as kube-inject does (Go's corev1.List: `metadata: {}` and all)."""
-    parent = members[0].document.parent
-    shell = dict(parent)
-    rendered = [getattr(m, "rendered", None) for m in members]
-    if any(r.reencode_list if r is not None else (m.explanation is not None and m.explanation.manifest is not None)
-           for m, r in zip(members, rendered)):
-        from simulator.istio.kubeinject import decode_list
+def _injected(item) -> bool:
+    rendered = getattr(item, "rendered", None)
+    verdict = rendered.verdict if rendered is not None else (item.explanation.verdict.value if item.explanation else None)
+    return verdict == "injected"
 
-        shell = decode_list(parent)
+
+def _list_shell(parent):
+    """A `kind: List` as kube-inject re-encodes every one it reads (Go's corev1.List: `metadata: {}` and
+    all), or the List as given when Go would not decode it (the items' own errors are reported)."""
+    from simulator.istio.kubeinject import decode_list
+    from simulator.istio.workloads import DecodeError
+
+    try:
+        return decode_list(parent)
+    except (DecodeError, ValueError, TypeError):
+        return dict(parent)
+
+
+def _rebuilt_list(members):
+    """The List with its explained items replaced.  A `kind: List` is re-encoded as kube-inject re-encodes
+    it; a typed list (PodList, DeploymentList: kubectl creates their items, kube-inject leaves them as
+    written) keeps its own fields."""
+    parent = members[0].document.parent
+    shell = _list_shell(parent) if parent.get("kind") == "List" else dict(parent)
     shell["items"] = list(parent.get("items") or [])
+    rendered = [getattr(m, "rendered", None) for m in members]
     for m, r in zip(members, rendered):
         shell["items"][m.document.item] = r.member if r is not None else injected_object(m)
     return shell

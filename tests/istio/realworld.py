@@ -75,7 +75,9 @@ def namespaces(texts):
             docs = list(yaml.safe_load_all(text))
         except yaml.YAMLError:
             continue
-        for d in docs:
+        items = [i for doc in docs if isinstance(doc, dict) and isinstance(doc.get("items"), list)
+                 for i in doc["items"]]
+        for d in docs + items:          # List items too
             if isinstance(d, dict):
                 ns = (d.get("metadata") or {}).get("namespace")
                 if isinstance(ns, str) and ns:

@@ -34,6 +34,33 @@ def test_go_templates_stop_at_the_work_budget(name, template, message):
     assert str(e.value).startswith('template: sidecar:1:') and 'executing "' in str(e.value)
 
 
+GROWTH = [   # a value doubled in a loop: bounded in memory and time, whichever function grows it
+    ("print", '{{ $s := "ab" }}{{ range until 40 }}{{ $s = print $s $s }}{{ end }}{{ len $s }}', "bytes"),
+    ("printf", '{{ $s := "ab" }}{{ range until 40 }}{{ $s = printf "%s%s" $s $s }}{{ end }}{{ len $s }}', "bytes"),
+    ("cat", '{{ $s := "ab" }}{{ range until 40 }}{{ $s = cat $s $s }}{{ end }}{{ len $s }}', "bytes"),
+    ("join", '{{ $s := "ab" }}{{ range until 40 }}{{ $s = list $s $s | join "" }}{{ end }}{{ len $s }}', "bytes"),
+    ("toJson-of-its-quotes", '{{ $s := "\\"" }}{{ range until 40 }}{{ $s = toJson $s }}{{ end }}{{ len $s }}', "bytes"),
+    ("b64enc", '{{ $s := "ab" }}{{ range until 80 }}{{ $s = b64enc $s }}{{ end }}{{ len $s }}', "bytes"),
+    ("concat", '{{ $x := list 1 }}{{ range until 40 }}{{ $x = concat $x $x }}{{ end }}{{ len $x }}', "items"),
+]
+
+
+@pytest.mark.parametrize("name,template,unit", GROWTH, ids=[g[0] for g in GROWTH])
+def test_values_grown_in_a_loop_stop_at_the_value_budget(name, template, unit):
+    import tracemalloc
+
+    start = time.monotonic()
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateError, match=r"returned \d+ %s, over the simulator's work budget" % unit):
+            render(template, name="sidecar")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - start < 20
+    assert peak < 400 << 20, peak        # a few values near the budget, never gigabytes
+
+
 def test_the_budget_is_far_above_what_real_templates_use():
     """A range as long as any pod's (thousands of ports, env vars) renders in full."""
     out = render('{{ range $i := until 20000 }}{{ $i }},{{ end }}')

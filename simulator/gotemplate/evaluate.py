@@ -321,10 +321,19 @@ def call_function(st, dot, fn, sig, is_builtin, node, name, argnodes, argfns, fi
             st.node = node
             st.errorf("error calling %s: %s" % (name, e.message))
     try:
-        return fn(*argv)
+        r = fn(*argv)
     except FuncError as e:   # a returned error, or a modelled panic (FuncPanic): Go reports both so
         st.node = node
         st.errorf("error calling %s: %s" % (name, e.message))
+    from .execute import MAX_VALUE_BYTES, MAX_VALUE_ITEMS, value_over_budget   # (execute imports this module)
+
+    if r.__class__ is str and len(r) > MAX_VALUE_BYTES:
+        st.node = node
+        st.errorf(value_over_budget(name, len(r), "bytes"))
+    if isinstance(r, list) and len(r) > MAX_VALUE_ITEMS:
+        st.node = node
+        st.errorf(value_over_budget(name, len(r), "items"))
+    return r
 
 
 def _go_call(callee, fn, *args):

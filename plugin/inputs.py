@@ -87,8 +87,10 @@ def _doc_start_lines(text: str) -> List[int]:
     """1-based first line of each YAML document, from the `---` separators (blank lines and comments
     before the first one are no document of their own: it starts the first)."""
     starts = [1]
+    line, at = 1, 0        # counted on from the last separator: a run of them is linear, not quadratic
     for m in _SEPARATOR.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
+        line += text.count("\n", at, m.start())
+        at = m.start()
         if len(starts) == 1 and starts[0] == 1 and all(
                 not l.strip() or l.lstrip().startswith("#") for l in text[:m.start()].splitlines()):
             starts = [line]
@@ -335,11 +337,21 @@ def _cut(lines, file: str, keep_raw: bool = False):
     consumed = False        # the piece being gathered starts with a `---` that ended the document before it
     held = False            # kubectl's reader holds lines of a document (a `---` now ends it)
     wanted = PIECE_DOCS     # separators before a cut
+    content = False         # the piece has a line besides separators, comments and blank ones
     try:
         for text_line in lines:
             is_separator = text_line.startswith("---")
             if ((seps >= wanted or size >= PIECE_CHARS) and _SEPARATOR.match(text_line)
                     and (not keep_raw or held)):
+                if keep_raw and not content:
+                    # only separators and comments so far: no object to go with, and parsing it again at
+                    # every cut would make a run of empty documents quadratic
+                    wanted = seps + PIECE_DOCS
+                    buf.append(text_line)
+                    size += len(text_line)
+                    seps += 1
+                    held = not held
+                    continue
                 piece = Loaded()
                 count, failed = _parse_text("".join(buf), file, piece, keep_raw, index, line, consumed)
                 if keep_raw and not failed and not piece.documents and not piece.problems:
@@ -350,11 +362,13 @@ def _cut(lines, file: str, keep_raw: bool = False):
                         return
                     index += count
                     line += len(buf)
-                    buf, size, seps, wanted, consumed = [], 0, 0, PIECE_DOCS, True
+                    buf, size, seps, wanted, consumed, content = [], 0, 0, PIECE_DOCS, True, False
             buf.append(text_line)
             size += len(text_line)
             if is_separator:
                 seps += 1
+            elif not content and text_line.strip() and not text_line.lstrip().startswith("#"):
+                content = True
             held = not (is_separator and held)   # a `---` ends what was held, or is held itself
     except (OSError, UnicodeDecodeError) as e:   # the file changed under us since streamable() read it
         yield Loaded(problems=[InputProblem(file, f"cannot read: {e}")]), 0, 0

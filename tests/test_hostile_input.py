@@ -333,6 +333,30 @@ def test_kube_inject_refuses_json_past_go_decoders_depth(tmp_path, levels, refus
         assert "istio-proxy" in run.stdout
 
 
+def test_a_run_of_empty_documents_is_read_in_linear_work(tmp_path, monkeypatch):
+    """-o pod cuts the stream into pieces that must hold an object; a run of 20,000 bare `---` lines was
+    parsed again at every cut (quadratic: 39 s for 100,000)."""
+    from simulator import yamlio
+
+    calls = []
+    real = yamlio._fast_document
+    monkeypatch.setattr(yamlio, "_fast_document", lambda *a: calls.append(1) or real(*a))
+    f = tmp_path / "empty.yaml"
+    f.write_text("---\n" * 20000 + POD % "")
+    run = run_cli("explain", "-f", str(f), "-n", "mesh", "-o", "pod")
+    assert run.status == 0, run.stderr
+    assert run.stdout.count("---\n") == 20001 and "istio-proxy" in run.stdout
+    assert 20000 <= len(calls) < 3 * 20000, len(calls)      # each empty document read about once
+
+
+def test_finding_the_line_of_an_error_after_many_separators_is_linear():
+    from plugin.inputs import _doc_start_lines
+
+    start = time.monotonic()
+    assert _doc_start_lines("---\n" * 200000 + "a: b: c\n")[-1] == 200000
+    assert time.monotonic() - start < 10        # quadratic, it took minutes
+
+
 def test_documents_before_a_directive_are_explained_and_printed(tmp_path):
     f = tmp_path / "two.yaml"
     f.write_text(POD % "" + "---\n%YAML 1.1\n---\n" + POD.replace("name: p", "name: q") % "")

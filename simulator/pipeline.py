@@ -184,8 +184,10 @@ def explain(obj: Mapping[str, Any], namespace: str, cluster: ClusterState, optio
     ns_labels = namespace_labels(cluster, namespace, options)
     if ns_labels is None:
         from .errors import InputError
+        from .golang.strconv import go_quote    # %q, as kubectl quotes names: a line break shows as \n
 
-        raise InputError(f'namespace "{namespace}" is not in the cluster state', subject=f"{obj.get('kind')}/{name_of(obj)}")
+        raise InputError(f"namespace {go_quote(str(namespace))} is not in the cluster state",
+                         subject=f"{obj.get('kind')}/{name_of(obj)}")
     warnings = _workload_warnings(obj)
     if "istio-injection" in ns_labels and "istio.io/rev" in ns_labels:
         warnings.append(WarningNote(WarningCode.NAMESPACE_BOTH_LABELS,

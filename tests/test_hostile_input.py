@@ -349,6 +349,13 @@ def test_a_run_of_empty_documents_is_read_in_linear_work(tmp_path, monkeypatch):
     assert 20000 <= len(calls) < 3 * 20000, len(calls)      # each empty document read about once
 
 
+def test_a_namespace_flag_with_a_line_break_is_quoted_in_one_line():
+    run = run_cli("explain", "-f", HTTPBIN, "-n", "x\ny", "--offline")
+    assert run.status == 2
+    assert run.stderr.splitlines() == [f'error: {HTTPBIN}: document 0, line 1: namespace "x\\ny" is not in the '
+                                       "cluster state"], run.stderr
+
+
 def test_finding_the_line_of_an_error_after_many_separators_is_linear():
     from plugin.inputs import _doc_start_lines
 

@@ -320,20 +320,31 @@ def call_function(st, dot, fn, sig, is_builtin, node, name, argnodes, argfns, fi
         except FuncError as e:
             st.node = node
             st.errorf("error calling %s: %s" % (name, e.message))
+    return call_checked(st, node, name, fn, argv)
+
+
+def call_checked(st, node, name, fn, argv):
+    """fn(*argv) as the executor calls a function: its error (or modelled panic) reported as Go reports
+    both, and its result held to the value budget below."""
     try:
         r = fn(*argv)
-    except FuncError as e:   # a returned error, or a modelled panic (FuncPanic): Go reports both so
+    except FuncError as e:
         st.node = node
         st.errorf("error calling %s: %s" % (name, e.message))
-    from .execute import MAX_VALUE_BYTES, MAX_VALUE_ITEMS, value_over_budget   # (execute imports this module)
-
-    if r.__class__ is str and len(r) > MAX_VALUE_BYTES:
+    if (len(r) > MAX_VALUE_BYTES if r.__class__ is str else isinstance(r, list) and len(r) > MAX_VALUE_ITEMS):
+        unit, limit = ("bytes", MAX_VALUE_BYTES) if r.__class__ is str else ("items", MAX_VALUE_ITEMS)
         st.node = node
-        st.errorf(value_over_budget(name, len(r), "bytes"))
-    if isinstance(r, list) and len(r) > MAX_VALUE_ITEMS:
-        st.node = node
-        st.errorf(value_over_budget(name, len(r), "items"))
+        st.errorf("error calling %s: returned %d %s, over the simulator's work budget of %d (a value grown in a "
+                  "loop?)" % (name, len(r), unit, limit))
     return r
+
+
+#: The size of any value a function returns: a template that doubles a string or a list in a loop
+#: (`$s = print $s $s`, `cat`, `join`, `concat`, `toJson` of quotes, `b64enc`) stops at the first value
+#: past these, holding at most a few of them, instead of exhausting memory; the functions' own budgets
+#: (sprig/strings.py: 16 MiB, sprig/data.py: 1 Mi items) stop single calls that would build more.
+MAX_VALUE_BYTES = 1 << 24
+MAX_VALUE_ITEMS = 1 << 20
 
 
 def _go_call(callee, fn, *args):

@@ -7,11 +7,11 @@ messages name that node (`executing "t" at <.Foo>`).
 
 from .errors import ExecError
 from .evaluate import (
-    NOFINAL, _const_for_type, _elem_is_iface, _missing_key, call_function, field_chain, ideal_constant,
-    printable, validate,
+    NOFINAL, _const_for_type, _elem_is_iface, _missing_key, call_checked, call_function, field_chain,
+    ideal_constant, printable, validate,
 )
 from .fmt import format_value, go_quote
-from .funcs import BUILTINS, FuncError, can_be_nil, signature_of
+from .funcs import BUILTINS, can_be_nil, signature_of
 from .values import MISSING, GoStruct, _GoInt, is_true, sort_keys
 from .nodes import (
     ActionNode, BoolNode, BreakNode, ChainNode, CommentNode, ContinueNode, DotNode, FieldNode,
@@ -26,17 +26,6 @@ MAX_EXEC_DEPTH = 100000
 #: budgets, see sprig/strings.py).  Istio's sidecar template takes a handful of steps and ~20 KB.
 MAX_STEPS = 200_000
 MAX_OUTPUT = 1 << 22
-#: ... and the size of any value a function returns: a template that doubles a string or a list in a loop
-#: (`$s = print $s $s`, `cat`, `join`, `concat`, `toJson` of quotes, `b64enc`) stops at the first value
-#: past these, holding at most a few of them, instead of exhausting memory; the functions' own budgets
-#: (sprig/strings.py: 16 MiB, sprig/data.py: 1 Mi items) stop single calls that would build more.
-MAX_VALUE_BYTES = 1 << 24
-MAX_VALUE_ITEMS = 1 << 20
-
-
-def value_over_budget(name, size, unit):
-    return ("error calling %s: returned %d %s, over the simulator's work budget of %d (a value grown in a loop?)"
-            % (name, size, unit, MAX_VALUE_BYTES if unit == "bytes" else MAX_VALUE_ITEMS))
 
 
 class _Break(Exception):
@@ -590,19 +579,9 @@ class Compiler:
                     st.errorf(err1)
                 argv = [af(st, dot, t) for af, t in pairs1]
                 argv.append(validate(st, final, final_t1))
-            try:
-                r = fn(st.env, *argv) if environ else fn(*argv)
-            except FuncError as e:   # a returned error, or a modelled panic (FuncPanic): Go reports both so
-                st.node = node
-                st.errorf("error calling %s: %s" % (name, e.message))
-            if r.__class__ is str:
-                if len(r) > MAX_VALUE_BYTES:
-                    st.node = node
-                    st.errorf(value_over_budget(name, len(r), "bytes"))
-            elif isinstance(r, list) and len(r) > MAX_VALUE_ITEMS:
-                st.node = node
-                st.errorf(value_over_budget(name, len(r), "items"))
-            return r
+            if environ:
+                argv.insert(0, st.env)
+            return call_checked(st, node, name, fn, argv)
         return call_planned
 
     # arguments ---------------------------------------------------------------------------------------

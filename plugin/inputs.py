@@ -796,6 +796,15 @@ def _add(obj: Any, file: str, index: int, line: int, loaded: Loaded) -> None:
             loaded.problems.append(InputProblem(file, f"a List's items must be a list, not a {json_type(items)}",
                                                 index, line, "items"))
             return
+        nested = next((i for i, item in enumerate(items or []) if isinstance(item, dict)
+                       and item.get("kind") == "List"), None)
+        if nested is not None:
+            # kubectl (1.32, against a real kube-apiserver) creates nothing of such a List
+            loaded.problems.append(InputProblem(
+                file, "a List inside a List, which kubectl refuses (*unstructured.Unstructured is not a list: no "
+                      "Items field in this object), so none of its items is created", index, line,
+                f"items[{nested}]"))
+            return
         loaded.lists.append((file, obj))
         if not items:      # nothing to explain, but a document all the same (-o pod prints it, as istioctl)
             loaded.documents.append(Document(obj, file, index, line))

@@ -95,6 +95,10 @@ DOCUMENTS = [
     # its document, and the file is refused where kubectl refuses it
     ("yaml-directive", "%YAML 1.1\n---\n" + POD % "", [], 2,
      r"document 0, line 2: malformed YAML: did not find expected <document start>"),
+    # kubectl 1.32 refuses a List inside a List (checked against a real kube-apiserver): nothing is created
+    ("list-inside-a-list", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - "
+                           + POD.replace("\n", "\n    ").rstrip() % "" + "\n", [], 2,
+     r"document 0, line 1: field items\[0\]: a List inside a List, which kubectl refuses"),
     ("brackets-inside-a-json-string-are-not-nesting", POD % ("  annotations:\n    x: '[\"" + "[" * 1500 + "\"]'"),
      [], 0, None),
 ]

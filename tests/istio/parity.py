@@ -325,8 +325,12 @@ _HAVE = re.compile(r'(requested template "[^"]*" not found; have )(.*)$', re.M)
 
 
 def normalise_error(text):
-    """Istio lists the known templates in Go map order (random per run): compare them as a set."""
-    return _HAVE.sub(lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), text.strip())
+    """Istio lists the known templates in Go map order (random per run): compare them as a set.  And the
+    CLI prints every problem as one line (plugin/printers/words.one_line folds Go's multierror text), so
+    both sides are compared folded so."""
+    from plugin.printers.words import one_line
+
+    return _HAVE.sub(lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))), one_line(text.strip()))
 
 
 #: Snapshot oracle lines (no release number) -> the version line the simulator reproduces for them

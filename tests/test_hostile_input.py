@@ -161,13 +161,20 @@ WEBHOOKS = [
 
 @pytest.mark.parametrize("name,replace,stderr", WEBHOOKS, ids=[r[0] for r in WEBHOOKS])
 def test_webhook_configurations_kube_apiserver_would_not_store(tmp_path, name, replace, stderr):
-    state = _state_with(tmp_path, "MutatingWebhookConfiguration", replace)
-    run = run_cli("explain", "-f", HTTPBIN, "-n", "mesh", "--cluster-state", state)
-    _check_lines(run)
-    assert run.status == 2
-    line = next(x for x in run.stderr.splitlines() if "MutatingWebhookConfiguration" in x)
+    state, run, line = _refused_state(tmp_path, "MutatingWebhookConfiguration", replace, "mesh",
+                                      "MutatingWebhookConfiguration")
     assert line.startswith(f"error: {state}: document "), line
     assert re.search(stderr, line), line
+
+
+def _refused_state(tmp_path, kind, replace, namespace, marker):
+    """(state path, run, the stderr line holding `marker`) of an explain against the default cluster with
+    its `kind` document rewritten into one the state refuses (exit 2, every line one line)."""
+    state = _state_with(tmp_path, kind, replace)
+    run = run_cli("explain", "-f", HTTPBIN, "-n", namespace, "--cluster-state", state)
+    _check_lines(run)
+    assert run.status == 2
+    return state, run, next(x for x in run.stderr.splitlines() if marker in x)
 
 
 CONFIGMAPS = [
@@ -217,11 +224,7 @@ STORED = [   # (id, kind, rewrite of the default cluster's first document of tha
 def test_state_objects_the_api_server_could_not_hold(tmp_path, name, kind, replace, stderr):
     """Reported against the file, and left out - without the embedded default's objects of that kind
     standing in for them: namespace "default" is then not in the cluster state."""
-    state = _state_with(tmp_path, kind, replace)
-    run = run_cli("explain", "-f", HTTPBIN, "-n", "default", "--cluster-state", state)
-    _check_lines(run)
-    assert run.status == 2
-    line = next(x for x in run.stderr.splitlines() if "field metadata" in x)
+    state, run, line = _refused_state(tmp_path, kind, replace, "default", "field metadata")
     assert line.startswith(f"error: {state}: document 0, line "), line
     assert re.search(stderr, line), line
     assert 'namespace "default" is not in the cluster state' in run.stderr

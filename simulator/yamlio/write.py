@@ -97,17 +97,11 @@ def _node(v, indent, out, ctx):
             if not (first and ctx == "seq"):
                 out.append(" " * indent)
             first = False
-            if _complex_key(k):
-                # `? key` on its own line(s), then `: value` written as a sequence item is: the value's
-                # block collection starts on the same line, at indent + 2 (go-yaml's non-simple key).
+            if _complex_key(k):      # go-yaml's non-simple key: `? key` on its own line(s), then `: value`
                 out.append("?")
-                _node(k, indent + 2, out, "seqscalar")
+                _after_indicator(k, indent + 2, out)
                 out.append(" " * indent + ":")
-                if isinstance(val, (dict, list, tuple)) and val:
-                    out.append(" ")
-                    _node(val, indent + 2, out, "seq")
-                else:
-                    _node(val, indent + 2, out, "seqscalar")
+                _after_indicator(val, indent + 2, out)
                 continue
             out.append(_scalar(k, indent, key=True) + ":")
             if isinstance(val, dict) and val:
@@ -129,11 +123,7 @@ def _node(v, indent, out, ctx):
                 out.append(" " * indent)
             first = False
             out.append("-")
-            if isinstance(item, (dict, list, tuple)) and item:
-                out.append(" ")
-                _node(item, indent + 2, out, "seq")
-            else:
-                _node(item, indent + 2, out, "seqscalar")
+            _after_indicator(item, indent + 2, out)
         return
     text = _scalar(v, indent, key=False)
     if ctx in ("map", "seqscalar"):
@@ -149,6 +139,16 @@ def _node(v, indent, out, ctx):
 
 #: go-yaml's emitter starts a new line at a space once a line is longer than this (best_width).
 BEST_WIDTH = 80
+
+
+def _after_indicator(v, indent, out):
+    """A node after `-`, `?` or `:` in go-yaml's compact form: a non-empty collection starts on the same
+    line and goes on at `indent`."""
+    if isinstance(v, (dict, list, tuple)) and v:
+        out.append(" ")
+        _node(v, indent, out, "seq")
+    else:
+        _node(v, indent, out, "seqscalar")
 
 
 def _complex_key(k):
